@@ -1,0 +1,259 @@
+#include "mult/characterize.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <sstream>
+
+#include "common/error.h"
+#include "common/fs.h"
+#include "common/text.h"
+#include "config/yaml_node.h"
+
+namespace axpod::mult {
+
+namespace {
+constexpr GateType kLogicGates[] = {GateType::kNot,  GateType::kAnd,    GateType::kNand,
+                                    GateType::kOr,   GateType::kNor,    GateType::kXor,
+                                    GateType::kXnor, GateType::kAndNot, GateType::kOrNot,
+                                    GateType::kMux};
+}  // namespace
+
+GateLibrary load_gate_library(const std::string& path) {
+  const auto doc = config::Document::load(path);
+  const auto root = doc.root();
+  GateLibrary lib;
+  lib.source = root.required("source").as_string();
+  lib.energy_per_ge_toggle_fj = root.required("energy_per_ge_toggle_fj").as_double(0.0, 1e6);
+  lib.abc_gates = root.required("abc_gates").as_string("AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX");
+  const auto areas = root.required("area_ge");
+  for (GateType t : kLogicGates)
+    lib.area_ge[t] = areas.required(gate_name(t)).as_double(0.0, 100.0);
+  lib.area_ge[GateType::kBuf] = 0.0;  // yosys buffers are wires
+  doc.finish();
+  return lib;
+}
+
+OperandStream uniform_stream(std::size_t n, std::uint64_t seed) {
+  OperandStream s;
+  s.a.resize(n);
+  s.b.resize(n);
+  std::mt19937_64 rng(seed);  // the engine's output sequence is fixed by the standard
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t r = rng();
+    s.a[i] = static_cast<std::uint8_t>(r & 0xFF);
+    s.b[i] = static_cast<std::uint8_t>((r >> 8) & 0xFF);
+  }
+  s.description = "uniform random, " + std::to_string(n) + " pairs, seed " + std::to_string(seed);
+  return s;
+}
+
+OperandStream read_operand_file(const std::string& path, bool is_signed) {
+  const std::string content = fs::read_file(path);
+  OperandStream s;
+  const long long lo = is_signed ? -128 : 0;
+  const long long hi = is_signed ? 127 : 255;
+  std::size_t line_no = 0;
+  for (const std::string& raw : text::split(content, '\n')) {
+    ++line_no;
+    std::string line = text::trim(raw.substr(0, raw.find('#')));
+    if (line.empty()) continue;
+    for (char& c : line)
+      if (c == ',' || c == '\t') c = ' ';
+    std::vector<std::string> fields;
+    for (const auto& f : text::split(line, ' '))
+      if (!f.empty()) fields.push_back(f);
+    long long va = 0, vb = 0;
+    if (fields.size() != 2 || !text::parse_int(fields[0], va) || !text::parse_int(fields[1], vb))
+      throw Error(path + ":" + std::to_string(line_no) + ": expected two integers, got '" + line +
+                  "'");
+    if (va < lo || va > hi || vb < lo || vb > hi)
+      throw Error(path + ":" + std::to_string(line_no) + ": operands must lie in [" +
+                  std::to_string(lo) + ", " + std::to_string(hi) + "] for a " +
+                  (is_signed ? "signed" : "unsigned") + " multiplier, got '" + line + "'");
+    s.a.push_back(static_cast<std::uint8_t>(va & 0xFF));
+    s.b.push_back(static_cast<std::uint8_t>(vb & 0xFF));
+  }
+  if (s.a.size() < 2) throw Error(path + ": an operand stream needs at least 2 pairs");
+  s.description = path + " (" + std::to_string(s.a.size()) + " pairs)";
+  return s;
+}
+
+namespace {
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  return out + "'";
+}
+
+std::string tail(const std::string& s, std::size_t lines) {
+  auto all = text::split(s, '\n');
+  const std::size_t start = all.size() > lines ? all.size() - lines : 0;
+  std::string out;
+  for (std::size_t i = start; i < all.size(); ++i) out += "  " + all[i] + "\n";
+  return out;
+}
+
+/// A private temporary folder, removed when the object goes.
+class TempDir {
+ public:
+  TempDir() {
+    const char* base = std::getenv("TMPDIR");
+    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/axpod-yosys-XXXXXX";
+    if (::mkdtemp(tmpl.data()) == nullptr) throw Error("cannot create a temporary folder");
+    m_path = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(m_path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return m_path; }
+
+ private:
+  std::string m_path;  // the folder
+};
+
+}  // namespace
+
+Synthesis synthesize(const RtlInfo& rtl, const std::string& rtl_dir, const GateLibrary& lib) {
+  TempDir tmp;
+  std::ostringstream script;
+  script << "read_verilog";
+  for (const auto& src : rtl.sources) script << " " << shell_quote(rtl_dir + "/" + src);
+  script << "\n";
+  for (const auto& [k, v] : rtl.verilog_params)
+    script << "chparam -set " << k << " " << v << " " << rtl.top << "\n";
+  script << "synth -flatten -top " << rtl.top << "\n"
+         << "abc -g " << lib.abc_gates << "\n"
+         << "opt_clean -purge\n"
+         << "tee -q -o " << shell_quote(tmp.path() + "/stat.txt") << " stat -tech cmos\n"
+         << "write_blif -icells -impltf " << shell_quote(tmp.path() + "/net.blif") << "\n";
+  fs::write_file_atomic(tmp.path() + "/run.ys", script.str());
+  const std::string log = tmp.path() + "/yosys.log";
+  const std::string cmd = "yosys -q -l " + shell_quote(log) + " -s " +
+                          shell_quote(tmp.path() + "/run.ys") + " > /dev/null 2>&1";
+  const int status = std::system(cmd.c_str());
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (code == 127)
+    throw Error("yosys was not found on PATH: run scripts/setup.sh (Debian package 'yosys')");
+  if (code != 0) {
+    std::string log_text;
+    try {
+      log_text = fs::read_file(log);
+    } catch (const Error&) {
+    }
+    throw Error("yosys failed on " + rtl.name + " (exit " + std::to_string(code) + "):\n" +
+                tail(log_text, 15));
+  }
+  Synthesis out{Netlist::parse_blif(fs::read_file(tmp.path() + "/net.blif"), rtl.name), -1};
+  for (const auto& line : text::split(fs::read_file(tmp.path() + "/stat.txt"), '\n')) {
+    const auto pos = line.find("Estimated number of transistors:");
+    if (pos == std::string::npos) continue;
+    long long v = 0;
+    std::string num = text::trim(line.substr(pos + 32));
+    while (!num.empty() && num.back() == '+') num.pop_back();
+    if (text::parse_int(num, v)) out.yosys_transistors = static_cast<long>(v);
+  }
+  return out;
+}
+
+HardwareCost hardware_cost(const Netlist& netlist, const GateLibrary& lib,
+                           const OperandStream& stream) {
+  HardwareCost cost;
+  cost.gates = netlist.gate_counts();
+  for (const auto& [t, n] : cost.gates) cost.area_ge += n * lib.area_ge.at(t);
+  cost.depth = netlist.depth();
+  if (stream.a.size() >= 2) {
+    const auto act = netlist.simulate(stream.a, stream.b);
+    double ge_toggles = 0;
+    for (std::size_t g = 0; g < netlist.gates().size(); ++g)
+      ge_toggles += static_cast<double>(act.toggles[g]) * lib.area_ge.at(netlist.gates()[g].type);
+    cost.energy_fj =
+        ge_toggles * lib.energy_per_ge_toggle_fj / static_cast<double>(stream.a.size() - 1);
+  }
+  return cost;
+}
+
+std::string catalog_header() {
+  return "name,family,signed,mae,mae_pct,wce,wce_pct,mred_pct,ep_pct,bias,area_ge,energy_fj,"
+         "depth";
+}
+
+namespace {
+std::string num(double v, int precision) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", precision, v);
+  return buf;
+}
+}  // namespace
+
+std::string catalog_line(const CatalogRow& r) {
+  const auto& m = r.metrics;
+  std::string line = text::csv_field(r.info.name) + "," + r.info.family + "," +
+                     (r.info.is_signed ? "1" : "0") + "," + num(m.mae, 4) + "," +
+                     num(m.mae_pct, 6) + "," + num(m.wce, 0) + "," + num(m.wce_pct, 6) + "," +
+                     num(m.mred_pct, 6) + "," + num(m.ep_pct, 4) + "," + num(m.bias, 4) + ",";
+  if (r.cost) {
+    line += num(r.cost->area_ge, 1) + "," + num(r.cost->energy_fj, 2) + "," +
+            std::to_string(r.cost->depth);
+  } else {
+    line += "n/a,n/a,n/a";
+  }
+  return line;
+}
+
+std::vector<std::map<std::string, std::string>> read_catalog(const std::string& path) {
+  const std::string content = fs::read_file(path);
+  std::vector<std::map<std::string, std::string>> rows;
+  std::vector<std::string> header;
+  std::size_t line_no = 0;
+  for (const std::string& raw : text::split(content, '\n')) {
+    ++line_no;
+    if (text::trim(raw).empty() || raw[0] == '#') continue;
+    const auto fields = text::split_csv(raw);
+    if (header.empty()) {
+      header = fields;
+      continue;
+    }
+    if (fields.size() != header.size())
+      throw Error(path + ":" + std::to_string(line_no) + ": expected " +
+                  std::to_string(header.size()) + " fields, got " + std::to_string(fields.size()));
+    std::map<std::string, std::string> row;
+    for (std::size_t i = 0; i < fields.size(); ++i) row[header[i]] = fields[i];
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace axpod::mult
+
+namespace axpod::mult {
+
+std::vector<std::string> load_multiplier_list(const std::string& path) {
+  const auto doc = config::Document::load(path);
+  std::vector<std::string> names;
+  for (const auto& item : doc.root().required("multipliers").elements()) {
+    const std::string name = item.as_string();
+    if (name.empty()) continue;
+    try {
+      if (name.rfind("lut:", 0) != 0) names.push_back(Registry::instance().canonical(name));
+      else names.push_back(name);
+    } catch (const Error& e) {
+      item.error(e.what());
+    }
+  }
+  doc.finish();
+  return names;
+}
+
+}  // namespace axpod::mult

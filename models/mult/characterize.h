@@ -1,0 +1,87 @@
+// Characterization of multipliers: exhaustive error metrics plus hardware cost of the RTL
+// twin, synthesized by Yosys to a generic gate library (configs/gate_library.yaml): area in
+// gate equivalents, logic depth in gates, and energy per operation from the toggle counts of
+// the gate-level netlist over an operand stream.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mult/metrics.h"
+#include "mult/netlist.h"
+#include "mult/registry.h"
+
+namespace axpod::mult {
+
+/// Per-gate area and switching energy, with the source of the figures.
+struct GateLibrary {
+  std::map<GateType, double> area_ge;  // area of each gate type in 2-input-NAND equivalents
+  double energy_per_ge_toggle_fj = 0;  // energy of one output toggle of a 1-GE gate, in fJ
+  std::string abc_gates;               // gate set given to `abc -g`
+  std::string source;                  // where the figures come from
+};
+
+/// Loads configs/gate_library.yaml (file:line:col errors for bad, missing, unknown keys).
+GateLibrary load_gate_library(const std::string& path);
+
+/// Operands applied one pair per cycle, as raw bytes.
+struct OperandStream {
+  std::vector<std::uint8_t> a;  // first operand of each pair
+  std::vector<std::uint8_t> b;  // second operand of each pair
+  std::string description;      // "uniform random, 20000 pairs, seed 1" or the file name
+};
+
+/// `n` pairs of independent uniform bytes from mt19937_64 seeded with `seed`.
+OperandStream uniform_stream(std::size_t n, std::uint64_t seed);
+/// A text file with one pair per line ("a b" or "a,b"; '#' comments), values in the operand
+/// range of the multiplier ([-128, 127] signed, [0, 255] unsigned).
+OperandStream read_operand_file(const std::string& path, bool is_signed);
+
+/// Result of synthesizing one RTL model.
+struct Synthesis {
+  Netlist netlist;          // gate-level netlist
+  long yosys_transistors;   // Yosys' `stat -tech cmos` estimate, for cross-checking areas
+};
+
+/// Runs Yosys on an RTL model (sources under `rtl_dir`); throws axpod::Error with Yosys' log
+/// tail when it fails or is missing.
+Synthesis synthesize(const RtlInfo& rtl, const std::string& rtl_dir, const GateLibrary& lib);
+
+struct HardwareCost {
+  double area_ge = 0;     // sum of gate areas
+  double energy_fj = 0;   // mean switching energy per operation over the stream
+  int depth = 0;          // logic depth in gates
+  std::map<GateType, int> gates;  // gate counts
+};
+
+HardwareCost hardware_cost(const Netlist& netlist, const GateLibrary& lib,
+                           const OperandStream& stream);
+
+/// One row of the catalog.
+struct CatalogRow {
+  MultiplierInfo info;                // canonical name, family, signedness
+  ErrorMetrics metrics;               // exhaustive error metrics
+  std::optional<HardwareCost> cost;   // absent when the multiplier has no RTL
+  std::string rtl;                    // the RTL model costed ("" when none)
+};
+
+/// Header line of catalog.csv.
+std::string catalog_header();
+/// One line of catalog.csv; cost columns read "n/a" when there is no RTL.
+std::string catalog_line(const CatalogRow& row);
+
+/// Parses a catalog.csv written by catalog_line (used by the energy model and `mult show`).
+std::vector<std::map<std::string, std::string>> read_catalog(const std::string& path);
+
+}  // namespace axpod::mult
+
+namespace axpod::mult {
+
+/// Reads the multiplier list of configs/multipliers.yaml (`multipliers:` a list of names); each
+/// name is checked against the registry and reported at its file:line:col when unknown.
+std::vector<std::string> load_multiplier_list(const std::string& path);
+
+}  // namespace axpod::mult

@@ -1,0 +1,2 @@
+// The Verilated models themselves are registered from the generated rtl_models.cpp.
+#include "rtl_adapter.h"

@@ -1,0 +1,13 @@
+// Subcommands of the axpod CLI. Each takes the arguments after its own name and returns the
+// process exit code; errors are thrown (axpod::Error -> 1, axpod::ConfigError -> 2) and caught
+// once in main().
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace axpod::cli {
+
+int run_mult(const std::vector<std::string>& args);
+
+}  // namespace axpod::cli

@@ -1,0 +1,50 @@
+// axpod: cycle-level simulator of multi-pod systolic arrays with approximate multipliers.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "common/error.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "axpod: multi-pod systolic-array simulator with approximate multipliers\n"
+    "\n"
+    "usage: axpod <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  mult      approximate multipliers: list, describe, show, characterize, verify, export\n"
+    "  version   print the version\n"
+    "\n"
+    "Run `axpod <command> --help` for the options and examples of a command.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::fputs(kUsage, args.empty() ? stderr : stdout);
+    return args.empty() ? 2 : 0;
+  }
+  try {
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (args[0] == "mult") return axpod::cli::run_mult(rest);
+    if (args[0] == "version" || args[0] == "--version") {
+      std::printf("axpod %s\n", AXPOD_VERSION);
+      return 0;
+    }
+    std::fprintf(stderr, "axpod: unknown command '%s'\n\n%s", args[0].c_str(), kUsage);
+    return 2;
+  } catch (const axpod::ConfigError& e) {
+    std::fprintf(stderr, "axpod: configuration error:\n%s\n", e.what());
+    return 2;
+  } catch (const axpod::Error& e) {
+    std::fprintf(stderr, "axpod: error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "axpod: internal error: %s\n", e.what());
+    return 3;
+  }
+}

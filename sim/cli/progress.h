@@ -1,0 +1,26 @@
+// Progress of long work on stderr: a redrawn bar with ETA on a terminal, one line per step
+// otherwise (logs, CI).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace axpod::cli {
+
+class Progress {
+ public:
+  Progress(std::string what, std::size_t total);
+  /// Reports that step `done` (1-based) finished; `label` names it.
+  void step(std::size_t done, const std::string& label);
+  /// Ends the bar (newline on a terminal).
+  void finish();
+
+ private:
+  std::string m_what;                                 // e.g. "characterize"
+  std::size_t m_total;                                // number of steps
+  bool m_tty;                                         // stderr is a terminal
+  std::chrono::steady_clock::time_point m_start;      // when the work began
+};
+
+}  // namespace axpod::cli
