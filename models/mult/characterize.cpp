@@ -94,6 +94,15 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
+/// A path as a Yosys script argument: Yosys commands do not all honour quotes, so paths with
+/// blanks or quotes are refused with a clear message.
+std::string yosys_quote(const std::string& s) {
+  if (s.find_first_of(" \t\"'") != std::string::npos)
+    throw Error("Yosys cannot take a path with blanks or quotes: '" + s +
+                "' (set AXPOD_HOME or TMPDIR to a plain path)");
+  return s;
+}
+
 std::string tail(const std::string& s, std::size_t lines) {
   auto all = text::split(s, '\n');
   const std::size_t start = all.size() > lines ? all.size() - lines : 0;
@@ -129,15 +138,15 @@ Synthesis synthesize(const RtlInfo& rtl, const std::string& rtl_dir, const GateL
   TempDir tmp;
   std::ostringstream script;
   script << "read_verilog";
-  for (const auto& src : rtl.sources) script << " " << shell_quote(rtl_dir + "/" + src);
+  for (const auto& src : rtl.sources) script << " " << yosys_quote(rtl_dir + "/" + src);
   script << "\n";
   for (const auto& [k, v] : rtl.verilog_params)
     script << "chparam -set " << k << " " << v << " " << rtl.top << "\n";
   script << "synth -flatten -top " << rtl.top << "\n"
          << "abc -g " << lib.abc_gates << "\n"
          << "opt_clean -purge\n"
-         << "tee -q -o " << shell_quote(tmp.path() + "/stat.txt") << " stat -tech cmos\n"
-         << "write_blif -icells -impltf " << shell_quote(tmp.path() + "/net.blif") << "\n";
+         << "tee -q -o " << yosys_quote(tmp.path() + "/stat.txt") << " stat -tech cmos\n"
+         << "write_blif -icells -impltf " << yosys_quote(tmp.path() + "/net.blif") << "\n";
   fs::write_file_atomic(tmp.path() + "/run.ys", script.str());
   const std::string log = tmp.path() + "/yosys.log";
   const std::string cmd = "yosys -q -l " + shell_quote(log) + " -s " +

@@ -113,6 +113,8 @@ Netlist Netlist::parse_blif(const std::string& text_in, const std::string& name)
       if (w.size() == 2) {
         const bool one = !rows.empty() && text::trim(rows[0]) == "1";
         (one ? const_nets1 : const_nets0).push_back(nl.net(w[1]));
+      } else if (w.size() == 3 && rows.empty()) {  // no on-set: constant 0
+        unordered.push_back(Gate{GateType::kBuf, nl.m_const0, -1, -1, nl.net(w[2])});
       } else if (w.size() == 3 && rows.size() == 1 && (rows[0] == "1 1" || rows[0] == "0 1")) {
         unordered.push_back(Gate{rows[0] == "1 1" ? GateType::kBuf : GateType::kNot,
                                  nl.net(w[1]), -1, -1, nl.net(w[2])});
