@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds, and runs every ctest suite (fast and slow).
+# Usage: scripts/test.sh [ctest args], e.g. scripts/test.sh -L unit
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh build
+cd build
+ctest -j "$(nproc)" --output-on-failure "$@"
