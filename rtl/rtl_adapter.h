@@ -14,7 +14,8 @@ namespace axpod::rtl {
 /// Sign-extends the 17-bit product port.
 inline mult::product_t sign_extend17(std::uint32_t p) {
   p &= 0x1FFFFu;
-  return (p & 0x10000u) ? static_cast<mult::product_t>(p) - 0x20000 : static_cast<mult::product_t>(p);
+  return (p & 0x10000u) ? static_cast<mult::product_t>(p) - 0x20000
+                        : static_cast<mult::product_t>(p);
 }
 
 /// One Verilated model. multiply() drives the ports and evaluates the combinational netlist;

@@ -13,6 +13,8 @@ std::string home() {
   return (env != nullptr && *env != '\0') ? std::string(env) : std::string(AXPOD_DEFAULT_HOME);
 }
 
-std::string shipped(const std::string& relative) { return home() + "/" + relative; }
+std::string shipped(const std::string& relative) {
+  return home() + "/" + relative;
+}
 
 }  // namespace axpod::paths

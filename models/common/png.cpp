@@ -17,8 +17,8 @@ void chunk(std::string& out, const char* type, const std::string& data) {
   put_u32(out, static_cast<std::uint32_t>(data.size()));
   const std::string body = std::string(type, 4) + data;
   out += body;
-  put_u32(out, static_cast<std::uint32_t>(
-                   crc32(0L, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()))));
+  put_u32(out, static_cast<std::uint32_t>(crc32(0L, reinterpret_cast<const Bytef*>(body.data()),
+                                                static_cast<uInt>(body.size()))));
 }
 
 }  // namespace
@@ -43,8 +43,8 @@ std::string encode(const Image& img) {
   std::string ihdr;
   put_u32(ihdr, static_cast<std::uint32_t>(img.width));
   put_u32(ihdr, static_cast<std::uint32_t>(img.height));
-  ihdr += '\x08';  // bit depth
-  ihdr += '\x02';  // colour type: RGB
+  ihdr += '\x08';                // bit depth
+  ihdr += '\x02';                // colour type: RGB
   ihdr += std::string(3, '\0');  // compression, filter, interlace
   chunk(out, "IHDR", ihdr);
   chunk(out, "IDAT", packed);
@@ -52,6 +52,8 @@ std::string encode(const Image& img) {
   return out;
 }
 
-void write(const Image& img, const std::string& path) { fs::write_file_atomic(path, encode(img)); }
+void write(const Image& img, const std::string& path) {
+  fs::write_file_atomic(path, encode(img));
+}
 
 }  // namespace axpod::png

@@ -8,9 +8,9 @@
 namespace axpod::png {
 
 struct Image {
-  int width = 0;                    // pixels
-  int height = 0;                   // pixels
-  std::vector<std::uint8_t> rgb;    // width * height * 3 bytes, row-major from the top
+  int width = 0;                  // pixels
+  int height = 0;                 // pixels
+  std::vector<std::uint8_t> rgb;  // width * height * 3 bytes, row-major from the top
 
   Image(int w, int h) : width(w), height(h), rgb(static_cast<std::size_t>(w) * h * 3, 255) {}
   void set(int x, int y, std::uint8_t r, std::uint8_t g, std::uint8_t b) {

@@ -19,10 +19,10 @@ struct DocumentState {
 };
 
 struct NodeImpl {
-  YAML::Node node;     // the value (undefined for an absent key)
-  std::string path;    // dotted path from the root
-  YAML::Mark mark;     // position of the value, or of the parent when absent
-  bool present = true; // false for a missing required key
+  YAML::Node node;      // the value (undefined for an absent key)
+  std::string path;     // dotted path from the root
+  YAML::Mark mark;      // position of the value, or of the parent when absent
+  bool present = true;  // false for a missing required key
 };
 
 namespace {
@@ -54,16 +54,24 @@ Node::Node(std::shared_ptr<DocumentState> doc, std::shared_ptr<NodeImpl> impl)
 
 void Node::error(const std::string& message) const {
   const std::string where = location();
-  m_doc->errors.push_back(where + ": " + (m_impl->path.empty() ? "(root)" : m_impl->path) +
-                          ": " + message);
+  m_doc->errors.push_back(where + ": " + (m_impl->path.empty() ? "(root)" : m_impl->path) + ": " +
+                          message);
 }
 
-std::string Node::location() const { return format_mark(m_doc->file, m_impl->mark); }
+std::string Node::location() const {
+  return format_mark(m_doc->file, m_impl->mark);
+}
 
-const std::string& Node::path() const { return m_impl->path; }
+const std::string& Node::path() const {
+  return m_impl->path;
+}
 
-bool Node::is_sequence() const { return m_impl->present && m_impl->node.IsSequence(); }
-bool Node::is_map() const { return m_impl->present && m_impl->node.IsMap(); }
+bool Node::is_sequence() const {
+  return m_impl->present && m_impl->node.IsSequence();
+}
+bool Node::is_map() const {
+  return m_impl->present && m_impl->node.IsMap();
+}
 
 std::optional<Node> Node::optional(const std::string& key) const {
   if (!m_impl->present) return std::nullopt;

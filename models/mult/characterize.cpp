@@ -17,10 +17,9 @@
 namespace axpod::mult {
 
 namespace {
-constexpr GateType kLogicGates[] = {GateType::kNot,  GateType::kAnd,    GateType::kNand,
-                                    GateType::kOr,   GateType::kNor,    GateType::kXor,
-                                    GateType::kXnor, GateType::kAndNot, GateType::kOrNot,
-                                    GateType::kMux};
+constexpr GateType kLogicGates[] = {
+    GateType::kNot, GateType::kAnd,  GateType::kNand,   GateType::kOr,    GateType::kNor,
+    GateType::kXor, GateType::kXnor, GateType::kAndNot, GateType::kOrNot, GateType::kMux};
 }  // namespace
 
 GateLibrary load_gate_library(const std::string& path) {
@@ -88,8 +87,10 @@ namespace {
 std::string shell_quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -255,8 +256,10 @@ std::vector<std::string> load_multiplier_list(const std::string& path) {
     const std::string name = item.as_string();
     if (name.empty()) continue;
     try {
-      if (name.rfind("lut:", 0) != 0) names.push_back(Registry::instance().canonical(name));
-      else names.push_back(name);
+      if (name.rfind("lut:", 0) != 0)
+        names.push_back(Registry::instance().canonical(name));
+      else
+        names.push_back(name);
     } catch (const Error& e) {
       item.error(e.what());
     }

@@ -42,8 +42,8 @@ OperandStream read_operand_file(const std::string& path, bool is_signed);
 
 /// Result of synthesizing one RTL model.
 struct Synthesis {
-  Netlist netlist;          // gate-level netlist
-  long yosys_transistors;   // Yosys' `stat -tech cmos` estimate, for cross-checking areas
+  Netlist netlist;         // gate-level netlist
+  long yosys_transistors;  // Yosys' `stat -tech cmos` estimate, for cross-checking areas
 };
 
 /// Runs Yosys on an RTL model (sources under `rtl_dir`); throws axpod::Error with Yosys' log
@@ -51,9 +51,9 @@ struct Synthesis {
 Synthesis synthesize(const RtlInfo& rtl, const std::string& rtl_dir, const GateLibrary& lib);
 
 struct HardwareCost {
-  double area_ge = 0;     // sum of gate areas
-  double energy_fj = 0;   // mean switching energy per operation over the stream
-  int depth = 0;          // logic depth in gates
+  double area_ge = 0;             // sum of gate areas
+  double energy_fj = 0;           // mean switching energy per operation over the stream
+  int depth = 0;                  // logic depth in gates
   std::map<GateType, int> gates;  // gate counts
 };
 
@@ -62,10 +62,10 @@ HardwareCost hardware_cost(const Netlist& netlist, const GateLibrary& lib,
 
 /// One row of the catalog.
 struct CatalogRow {
-  MultiplierInfo info;                // canonical name, family, signedness
-  ErrorMetrics metrics;               // exhaustive error metrics
-  std::optional<HardwareCost> cost;   // absent when the multiplier has no RTL
-  std::string rtl;                    // the RTL model costed ("" when none)
+  MultiplierInfo info;               // canonical name, family, signedness
+  ErrorMetrics metrics;              // exhaustive error metrics
+  std::optional<HardwareCost> cost;  // absent when the multiplier has no RTL
+  std::string rtl;                   // the RTL model costed ("" when none)
 };
 
 /// Header line of catalog.csv.

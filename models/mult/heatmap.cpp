@@ -69,7 +69,8 @@ std::string ascii_error_map(const Table& table, bool is_signed) {
   double worst = 0;
   for (int ia = 0; ia < 256; ++ia)
     for (int ib = 0; ib < 256; ++ib)
-      block[ia / 16][ib / 16] += static_cast<double>(std::llabs(error_at(table, ia, ib, is_signed)));
+      block[ia / 16][ib / 16] +=
+          static_cast<double>(std::llabs(error_at(table, ia, ib, is_signed)));
   for (auto& row : block)
     for (double& v : row) {
       v /= 256.0;
@@ -78,8 +79,8 @@ std::string ascii_error_map(const Table& table, bool is_signed) {
   std::string out;
   char buf[128];
   const int lo = is_signed ? -128 : 0;
-  std::snprintf(buf, sizeof buf, "mean |ED| per 16x16 block (a down, b across, from %d), '@' = %.1f\n",
-                lo, worst);
+  std::snprintf(buf, sizeof buf,
+                "mean |ED| per 16x16 block (a down, b across, from %d), '@' = %.1f\n", lo, worst);
   out += buf;
   for (int r = 0; r < 16; ++r) {
     std::snprintf(buf, sizeof buf, "%5d |", lo + 16 * r);

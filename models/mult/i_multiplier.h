@@ -30,9 +30,9 @@ class IMultiplier {
 
 /// What a created multiplier is: its canonical name and provenance.
 struct MultiplierInfo {
-  std::string name;         // canonical name, e.g. "drum:k=4" or "rtl:drum:k=4,signed=1"
-  std::string family;       // "drum", "lut", ...
-  bool is_signed = false;   // operands are two's complement int8
+  std::string name;        // canonical name, e.g. "drum:k=4" or "rtl:drum:k=4,signed=1"
+  std::string family;      // "drum", "lut", ...
+  bool is_signed = false;  // operands are two's complement int8
   Source source = Source::behavioural;
   std::string description;  // one line, from the family's registration
 };

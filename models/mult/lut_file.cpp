@@ -12,7 +12,8 @@ namespace axpod::mult {
 namespace {
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 Table parse_binary(const std::string& bytes, const std::string& path) {
@@ -24,9 +25,9 @@ Table parse_binary(const std::string& bytes, const std::string& path) {
   std::vector<product_t> products(kTableSize);
   for (std::size_t i = 0; i < kTableSize; ++i) {
     const auto* p = reinterpret_cast<const unsigned char*>(bytes.data()) + 4 * i;
-    const std::uint32_t u = static_cast<std::uint32_t>(p[0]) | (static_cast<std::uint32_t>(p[1]) << 8) |
-                            (static_cast<std::uint32_t>(p[2]) << 16) |
-                            (static_cast<std::uint32_t>(p[3]) << 24);
+    const std::uint32_t u =
+        static_cast<std::uint32_t>(p[0]) | (static_cast<std::uint32_t>(p[1]) << 8) |
+        (static_cast<std::uint32_t>(p[2]) << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
     products[i] = static_cast<product_t>(u);
   }
   try {

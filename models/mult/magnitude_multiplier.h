@@ -32,6 +32,8 @@ class MagnitudeMultiplier : public IMultiplier {
 };
 
 /// Position of the leading one of x (x > 0): floor(log2(x)).
-inline int leading_one(std::uint32_t x) { return 31 - __builtin_clz(x); }
+inline int leading_one(std::uint32_t x) {
+  return 31 - __builtin_clz(x);
+}
 
 }  // namespace axpod::mult

@@ -10,13 +10,13 @@
 namespace axpod::mult {
 
 struct ErrorMetrics {
-  double mae = 0;       // mean |ED|
-  double mae_pct = 0;   // 100 * mae / 2^16
-  double wce = 0;       // max |ED|
-  double wce_pct = 0;   // 100 * wce / 2^16
-  double mred_pct = 0;  // 100 * mean |ED| / |exact| over pairs with exact != 0
-  double ep_pct = 0;    // 100 * share of pairs with ED != 0
-  double bias = 0;      // mean ED
+  double mae = 0;          // mean |ED|
+  double mae_pct = 0;      // 100 * mae / 2^16
+  double wce = 0;          // max |ED|
+  double wce_pct = 0;      // 100 * wce / 2^16
+  double mred_pct = 0;     // 100 * mean |ED| / |exact| over pairs with exact != 0
+  double ep_pct = 0;       // 100 * share of pairs with ED != 0
+  double bias = 0;         // mean ED
   double max_red_pct = 0;  // 100 * max |ED| / |exact| over pairs with exact != 0
 };
 

@@ -53,10 +53,12 @@ std::vector<std::string> words(const std::string& line) {
 
 bool gate_type(const std::string& cell, GateType& t) {
   static const std::map<std::string, GateType> kCells = {
-      {"$_BUF_", GateType::kBuf},   {"$_NOT_", GateType::kNot},     {"$_AND_", GateType::kAnd},
-      {"$_NAND_", GateType::kNand}, {"$_OR_", GateType::kOr},       {"$_NOR_", GateType::kNor},
-      {"$_XOR_", GateType::kXor},   {"$_XNOR_", GateType::kXnor},   {"$_ANDNOT_", GateType::kAndNot},
-      {"$_ORNOT_", GateType::kOrNot}, {"$_MUX_", GateType::kMux}};
+      {"$_BUF_", GateType::kBuf},       {"$_NOT_", GateType::kNot},
+      {"$_AND_", GateType::kAnd},       {"$_NAND_", GateType::kNand},
+      {"$_OR_", GateType::kOr},         {"$_NOR_", GateType::kNor},
+      {"$_XOR_", GateType::kXor},       {"$_XNOR_", GateType::kXnor},
+      {"$_ANDNOT_", GateType::kAndNot}, {"$_ORNOT_", GateType::kOrNot},
+      {"$_MUX_", GateType::kMux}};
   const auto it = kCells.find(cell);
   if (it == kCells.end()) return false;
   t = it->second;
@@ -98,11 +100,16 @@ Netlist Netlist::parse_blif(const std::string& text_in, const std::string& name)
         if (eq == std::string::npos) fail("bad pin '" + w[k] + "'");
         const std::string pin = w[k].substr(0, eq);
         const int n = nl.net(w[k].substr(eq + 1));
-        if (pin == "A") g.in0 = n;
-        else if (pin == "B") g.in1 = n;
-        else if (pin == "S") g.sel = n;
-        else if (pin == "Y") g.out = n;
-        else fail("unknown pin '" + pin + "'");
+        if (pin == "A")
+          g.in0 = n;
+        else if (pin == "B")
+          g.in1 = n;
+        else if (pin == "S")
+          g.sel = n;
+        else if (pin == "Y")
+          g.out = n;
+        else
+          fail("unknown pin '" + pin + "'");
       }
       if (g.in0 < 0 || g.out < 0) fail("cell without A or Y: '" + lines[i] + "'");
       unordered.push_back(g);
@@ -116,8 +123,8 @@ Netlist Netlist::parse_blif(const std::string& text_in, const std::string& name)
       } else if (w.size() == 3 && rows.empty()) {  // no on-set: constant 0
         unordered.push_back(Gate{GateType::kBuf, nl.m_const0, -1, -1, nl.net(w[2])});
       } else if (w.size() == 3 && rows.size() == 1 && (rows[0] == "1 1" || rows[0] == "0 1")) {
-        unordered.push_back(Gate{rows[0] == "1 1" ? GateType::kBuf : GateType::kNot,
-                                 nl.net(w[1]), -1, -1, nl.net(w[2])});
+        unordered.push_back(Gate{rows[0] == "1 1" ? GateType::kBuf : GateType::kNot, nl.net(w[1]),
+                                 -1, -1, nl.net(w[2])});
       } else {
         fail("unsupported .names block '" + lines[i] + "'");
       }
@@ -245,7 +252,8 @@ Netlist::Activity Netlist::simulate(const std::vector<std::uint8_t>& a,
     for (std::size_t v = 0; v < n; ++v) {
       std::uint32_t p = 0;
       for (int k = 0; k < 17; ++k)
-        if (m_outputs[k] >= 0) p |= static_cast<std::uint32_t>((value[m_outputs[k]] >> v) & 1u) << k;
+        if (m_outputs[k] >= 0)
+          p |= static_cast<std::uint32_t>((value[m_outputs[k]] >> v) & 1u) << k;
       act.products[base + v] =
           (p & 0x10000u) ? static_cast<product_t>(p) - 0x20000 : static_cast<product_t>(p);
     }

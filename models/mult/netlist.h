@@ -38,7 +38,7 @@ class Netlist {
   const std::vector<Gate>& gates() const { return m_gates; }
 
   struct Activity {
-    std::vector<product_t> products;  // the netlist's product for each operand pair
+    std::vector<product_t> products;     // the netlist's product for each operand pair
     std::vector<std::uint64_t> toggles;  // per gate: output changes between consecutive pairs
   };
   /// Applies the operand pairs in order (64 at a time, bit-parallel).

@@ -107,14 +107,14 @@ Registry::Parsed Registry::parse(const std::string& spec, const std::string& sho
         std::string known;
         for (const auto& d : fam.params) known += (known.empty() ? "" : ", ") + d.name;
         known += std::string(known.empty() ? "" : ", ") + "signed";
-        throw Error("multiplier '" + shown + "': family '" + fam.name +
-                    "' has no parameter '" + key + "' (it takes: " + known + ")");
+        throw Error("multiplier '" + shown + "': family '" + fam.name + "' has no parameter '" +
+                    key + "' (it takes: " + known + ")");
       }
       long long v = 0;
       if (!text::parse_int(val, v) || v < decl->lo || v > decl->hi)
         throw Error("multiplier '" + shown + "': " + key + " must be an integer in [" +
-                    std::to_string(decl->lo) + ", " + std::to_string(decl->hi) + "], got '" +
-                    val + "'");
+                    std::to_string(decl->lo) + ", " + std::to_string(decl->hi) + "], got '" + val +
+                    "'");
       for (auto& [k, x] : values)
         if (k == key) x = static_cast<int>(v);
     }
@@ -144,9 +144,9 @@ Created Registry::create(const std::string& name) const {
     }
     if (path.empty()) throw Error("multiplier '" + trimmed + "': no file after 'lut:'");
     auto model = load_lut_multiplier(path);
-    return Created{MultiplierInfo{trimmed, "lut", is_signed, Source::lut,
-                                  "truth table loaded from " + path},
-                   std::move(model)};
+    return Created{
+        MultiplierInfo{trimmed, "lut", is_signed, Source::lut, "truth table loaded from " + path},
+        std::move(model)};
   }
   if (trimmed.rfind("rtl:", 0) == 0) {
     const Parsed p = parse(trimmed.substr(4), trimmed);
@@ -167,8 +167,7 @@ Created Registry::create(const std::string& name) const {
   }
   const Parsed p = parse(trimmed, trimmed);
   return Created{MultiplierInfo{canonical_of(*p.family, p.params), p.family->name,
-                                p.params.is_signed(), Source::behavioural,
-                                p.family->description},
+                                p.params.is_signed(), Source::behavioural, p.family->description},
                  p.family->factory(p.params)};
 }
 

@@ -29,10 +29,10 @@ struct FamilyInfo {
 
 /// A Verilated RTL model of one family at one parameter set.
 struct RtlInfo {
-  std::string name;                    // canonical, e.g. "rtl:drum:k=4,signed=1"
-  std::string behavioural;             // the behavioural twin, e.g. "drum:k=4,signed=1"
-  std::string top;                     // Verilog top module
-  std::vector<std::string> sources;    // Verilog files relative to rtl/multipliers/
+  std::string name;                  // canonical, e.g. "rtl:drum:k=4,signed=1"
+  std::string behavioural;           // the behavioural twin, e.g. "drum:k=4,signed=1"
+  std::string top;                   // Verilog top module
+  std::vector<std::string> sources;  // Verilog files relative to rtl/multipliers/
   std::vector<std::pair<std::string, int>> verilog_params;  // parameter overrides
   std::function<std::unique_ptr<IMultiplier>()> factory;    // the Verilated model
 };
@@ -90,8 +90,8 @@ bool register_family(const char* name, const char* description) {
 }  // namespace axpod::mult
 
 /// Registers a behavioural family; put it at the bottom of the family's .cpp.
-#define AXPOD_REGISTER_MULTIPLIER(Class, name, description)                         \
-  namespace {                                                                       \
-  [[maybe_unused]] const bool kRegistered##Class =                                  \
-      ::axpod::mult::register_family<Class>(name, description);                     \
+#define AXPOD_REGISTER_MULTIPLIER(Class, name, description)     \
+  namespace {                                                   \
+  [[maybe_unused]] const bool kRegistered##Class =              \
+      ::axpod::mult::register_family<Class>(name, description); \
   }

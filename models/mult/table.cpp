@@ -15,8 +15,7 @@ Table::Table(const IMultiplier& model) : m_products(kTableSize) {
 
 Table::Table(std::vector<product_t> products) : m_products(std::move(products)) {
   if (m_products.size() != kTableSize)
-    throw Error("a multiplier table needs 65536 entries, got " +
-                std::to_string(m_products.size()));
+    throw Error("a multiplier table needs 65536 entries, got " + std::to_string(m_products.size()));
   for (std::size_t i = 0; i < kTableSize; ++i) {
     const product_t p = m_products[i];
     if (p < kProductMin || p > kProductMax)

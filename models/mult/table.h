@@ -24,7 +24,9 @@ class Table {
   /// Takes a ready table; throws axpod::Error unless it has 65,536 in-range entries.
   explicit Table(std::vector<product_t> products);
 
-  product_t operator()(std::uint8_t a, std::uint8_t b) const { return m_products[table_index(a, b)]; }
+  product_t operator()(std::uint8_t a, std::uint8_t b) const {
+    return m_products[table_index(a, b)];
+  }
   const std::vector<product_t>& products() const { return m_products; }
 
  private:

@@ -46,9 +46,8 @@ constexpr const char* kMultUsage =
 
 /// Parses options; returns false (after printing help) when --help was given.
 bool parse(const std::vector<std::string>& args, const po::options_description& visible,
-           const po::positional_options_description& pos, po::variables_map& vm,
-           const char* usage, const char* examples,
-           const po::options_description* hidden = nullptr) {
+           const po::positional_options_description& pos, po::variables_map& vm, const char* usage,
+           const char* examples, const po::options_description* hidden = nullptr) {
   po::options_description all;
   all.add(visible);
   if (hidden) all.add(*hidden);
@@ -67,7 +66,9 @@ bool parse(const std::vector<std::string>& args, const po::options_description& 
   return true;
 }
 
-std::string default_config(const std::string& rel) { return paths::shipped("configs/" + rel); }
+std::string default_config(const std::string& rel) {
+  return paths::shipped("configs/" + rel);
+}
 
 std::string fmt(const char* f, double v) {
   char buf[64];
@@ -160,9 +161,10 @@ int cmd_show(const std::vector<std::string>& args) {
               m.info.is_signed ? "yes (int8 operands, sign-magnitude)" : "no (uint8 operands)",
               mult::to_string(m.info.source));
   std::printf("error metrics (exhaustive, 65,536 pairs):\n");
-  std::printf("  mae %.4f (%.4f %%)  wce %.0f (%.4f %%)  mred %.4f %%  ep %.2f %%  bias %.4f  "
-              "max red %.2f %%\n",
-              e.mae, e.mae_pct, e.wce, e.wce_pct, e.mred_pct, e.ep_pct, e.bias, e.max_red_pct);
+  std::printf(
+      "  mae %.4f (%.4f %%)  wce %.0f (%.4f %%)  mred %.4f %%  ep %.2f %%  bias %.4f  "
+      "max red %.2f %%\n",
+      e.mae, e.mae_pct, e.wce, e.wce_pct, e.mred_pct, e.ep_pct, e.bias, e.max_red_pct);
   const std::string catalog = vm["catalog"].as<std::string>();
   std::string cost = "not in the catalog (run `axpod mult characterize " + m.info.name + "`)";
   try {
@@ -191,8 +193,8 @@ const mult::RtlInfo* rtl_twin(const mult::MultiplierInfo& info) {
 
 int cmd_characterize(const std::vector<std::string>& args) {
   po::options_description opts("options");
-  opts.add_options()("help,h", "show this help")(
-      "out,o", po::value<std::string>()->required(), "catalog CSV to write (atomically)")(
+  opts.add_options()("help,h", "show this help")("out,o", po::value<std::string>()->required(),
+                                                 "catalog CSV to write (atomically)")(
       "catalog-list", po::value<std::string>()->default_value(default_config("multipliers.yaml")),
       "YAML list of names used when none is given")(
       "gates", po::value<std::string>()->default_value(default_config("gate_library.yaml")),
@@ -202,25 +204,29 @@ int cmd_characterize(const std::vector<std::string>& args) {
       "pairs", po::value<std::size_t>()->default_value(20000), "random operand pairs")(
       "seed", po::value<std::uint64_t>()->default_value(1), "seed of the random operands")(
       "no-cost", po::bool_switch(), "error metrics only (no Yosys)")(
-      "jobs,j", po::value<unsigned>()->default_value(std::max(1u, std::thread::hardware_concurrency())),
+      "jobs,j",
+      po::value<unsigned>()->default_value(std::max(1u, std::thread::hardware_concurrency())),
       "parallel Yosys runs");
   po::options_description hidden;
   hidden.add_options()("names", po::value<std::vector<std::string>>(), "multipliers");
   po::positional_options_description pos;
   pos.add("names", -1);
   po::variables_map vm;
-  if (!parse(args, opts, pos, vm, "usage: axpod mult characterize [NAMES...] --out FILE [options]",
-             "Cost columns (area_ge, energy_fj, depth) come from the RTL twin synthesized by Yosys;\n"
-             "a multiplier without RTL reports n/a. The gate-level netlist is checked against the\n"
-             "behavioural table on all 65,536 pairs before it is costed.\n\n"
-             "examples:\n  axpod mult characterize --out catalog.csv\n"
-             "  axpod mult characterize drum:k=4 mitchell --out two.csv\n"
-             "  axpod mult characterize exact --operands layer1_pairs.txt --out real.csv\n",
-             &hidden))
+  if (!parse(
+          args, opts, pos, vm, "usage: axpod mult characterize [NAMES...] --out FILE [options]",
+          "Cost columns (area_ge, energy_fj, depth) come from the RTL twin synthesized by Yosys;\n"
+          "a multiplier without RTL reports n/a. The gate-level netlist is checked against the\n"
+          "behavioural table on all 65,536 pairs before it is costed.\n\n"
+          "examples:\n  axpod mult characterize --out catalog.csv\n"
+          "  axpod mult characterize drum:k=4 mitchell --out two.csv\n"
+          "  axpod mult characterize exact --operands layer1_pairs.txt --out real.csv\n",
+          &hidden))
     return 0;
   std::vector<std::string> names;
-  if (vm.count("names")) names = vm["names"].as<std::vector<std::string>>();
-  else names = mult::load_multiplier_list(vm["catalog-list"].as<std::string>());
+  if (vm.count("names"))
+    names = vm["names"].as<std::vector<std::string>>();
+  else
+    names = mult::load_multiplier_list(vm["catalog-list"].as<std::string>());
   const bool want_cost = !vm["no-cost"].as<bool>();
   mult::GateLibrary lib;
   if (want_cost) lib = mult::load_gate_library(vm["gates"].as<std::string>());
@@ -228,7 +234,8 @@ int cmd_characterize(const std::vector<std::string>& args) {
 
   // Create everything first so that a bad name fails before any slow work.
   std::vector<mult::CatalogRow> rows(names.size());
-  for (std::size_t i = 0; i < names.size(); ++i) rows[i].info = Registry::instance().create(names[i]).info;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    rows[i].info = Registry::instance().create(names[i]).info;
 
   Progress progress("characterize", names.size());
   std::atomic<std::size_t> next{0};
@@ -250,11 +257,11 @@ int cmd_characterize(const std::vector<std::string>& args) {
           }
           if (syn.netlist.simulate(a, b).products != table.products())
             throw Error("the gate-level netlist of " + rtl->name + " differs from " + m.info.name);
-          const auto stream = vm.count("operands")
-                                  ? mult::read_operand_file(vm["operands"].as<std::string>(),
-                                                            m.info.is_signed)
-                                  : mult::uniform_stream(vm["pairs"].as<std::size_t>(),
-                                                         vm["seed"].as<std::uint64_t>());
+          const auto stream =
+              vm.count("operands")
+                  ? mult::read_operand_file(vm["operands"].as<std::string>(), m.info.is_signed)
+                  : mult::uniform_stream(vm["pairs"].as<std::size_t>(),
+                                         vm["seed"].as<std::uint64_t>());
           rows[i].cost = mult::hardware_cost(syn.netlist, lib, stream);
           rows[i].rtl = rtl->name;
         }
@@ -267,8 +274,8 @@ int cmd_characterize(const std::vector<std::string>& args) {
       }
     }
   };
-  const unsigned jobs = std::max(1u, std::min<unsigned>(vm["jobs"].as<unsigned>(),
-                                                        static_cast<unsigned>(names.size())));
+  const unsigned jobs = std::max(
+      1u, std::min<unsigned>(vm["jobs"].as<unsigned>(), static_cast<unsigned>(names.size())));
   std::vector<std::thread> pool;
   for (unsigned j = 0; j < jobs; ++j) pool.emplace_back(worker);
   for (auto& t : pool) t.join();
@@ -278,11 +285,10 @@ int cmd_characterize(const std::vector<std::string>& args) {
   std::string csv = "# axpod mult characterize; gates: " +
                     (want_cost ? vm["gates"].as<std::string>() : std::string("none")) +
                     "; operands: " +
-                    (vm.count("operands") ? vm["operands"].as<std::string>()
-                                          : "uniform random, " +
-                                                std::to_string(vm["pairs"].as<std::size_t>()) +
-                                                " pairs, seed " +
-                                                std::to_string(vm["seed"].as<std::uint64_t>())) +
+                    (vm.count("operands")
+                         ? vm["operands"].as<std::string>()
+                         : "uniform random, " + std::to_string(vm["pairs"].as<std::size_t>()) +
+                               " pairs, seed " + std::to_string(vm["seed"].as<std::uint64_t>())) +
                     "\n" + mult::catalog_header() + "\n";
   for (const auto& r : rows) csv += mult::catalog_line(r) + "\n";
   fs::write_file_atomic(out_path, csv);
@@ -352,8 +358,9 @@ int cmd_verify(const std::vector<std::string>& args) {
       const auto gl = syn.netlist.simulate(a, b).products;
       std::size_t gbad = 0;
       for (std::size_t k = 0; k < mult::kTableSize; ++k) gbad += gl[k] != bt.products()[k];
-      netlist_note = gbad ? ", netlist MISMATCH on " + std::to_string(gbad) + " pairs"
-                          : ", netlist ok (" + std::to_string(syn.netlist.gates().size()) + " cells)";
+      netlist_note =
+          gbad ? ", netlist MISMATCH on " + std::to_string(gbad) + " pairs"
+               : ", netlist ok (" + std::to_string(syn.netlist.gates().size()) + " cells)";
       bad += gbad;
     }
     if (bad) ++failed;

@@ -15,7 +15,8 @@ Progress::Progress(std::string what, std::size_t total)
 void Progress::step(std::size_t done, const std::string& label) {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
-  const double eta = done ? elapsed / static_cast<double>(done) * static_cast<double>(m_total - done) : 0;
+  const double eta =
+      done ? elapsed / static_cast<double>(done) * static_cast<double>(m_total - done) : 0;
   if (m_tty) {
     constexpr int kWidth = 30;
     const int filled = m_total ? static_cast<int>(kWidth * done / m_total) : kWidth;

@@ -17,10 +17,10 @@ class Progress {
   void finish();
 
  private:
-  std::string m_what;                                 // e.g. "characterize"
-  std::size_t m_total;                                // number of steps
-  bool m_tty;                                         // stderr is a terminal
-  std::chrono::steady_clock::time_point m_start;      // when the work began
+  std::string m_what;                             // e.g. "characterize"
+  std::size_t m_total;                            // number of steps
+  bool m_tty;                                     // stderr is a terminal
+  std::chrono::steady_clock::time_point m_start;  // when the work began
 };
 
 }  // namespace axpod::cli

@@ -7,7 +7,9 @@
 namespace axpod::mult {
 namespace {
 
-std::uint32_t block2(std::uint32_t a, std::uint32_t b) { return (a == 3 && b == 3) ? 7 : a * b; }
+std::uint32_t block2(std::uint32_t a, std::uint32_t b) {
+  return (a == 3 && b == 3) ? 7 : a * b;
+}
 
 std::uint32_t block(std::uint32_t a, std::uint32_t b, int width) {
   if (width == 2) return block2(a, b);

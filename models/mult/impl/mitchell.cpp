@@ -25,7 +25,7 @@ class Mitchell final : public MagnitudeMultiplier {
     const int kb = leading_one(b);
     const std::uint32_t fa = ((a - (1u << ka)) << (7 - ka)) & m_frac_mask;  // Q0.7
     const std::uint32_t fb = ((b - (1u << kb)) << (7 - kb)) & m_frac_mask;
-    const std::uint32_t s = fa + fb;  // Q1.7
+    const std::uint32_t s = fa + fb;                   // Q1.7
     const std::uint32_t mant = s < 128 ? 128 + s : s;  // Q1.7 mantissa in [1, 2)
     const int e = ka + kb + (s < 128 ? 0 : 1);
     return (mant << e) >> 7;

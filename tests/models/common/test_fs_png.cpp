@@ -10,9 +10,10 @@ namespace axpod {
 namespace {
 
 std::string temp_dir() {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("axpod_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                    "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  const auto dir =
+      std::filesystem::temp_directory_path() /
+      ("axpod_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+       ::testing::UnitTest::GetInstance()->current_test_info()->name());
   std::filesystem::create_directories(dir);
   return dir.string();
 }

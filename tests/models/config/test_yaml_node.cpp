@@ -35,7 +35,8 @@ TEST(YamlNode, BadValueNamesFileLineColumnAndKey) {
 
 TEST(YamlNode, MissingKeyIsReportedAtItsParent) {
   const auto errs = errors_of("clock_mhz: 1050\npods:\n  - cols: 4\n  - rows: 2\n");
-  ASSERT_EQ(errs.size(), 3u);  // rows missing at root, cols missing in pods[1], pods[1].rows unknown
+  ASSERT_EQ(errs.size(),
+            3u);  // rows missing at root, cols missing in pods[1], pods[1].rows unknown
   EXPECT_EQ(errs[0], "t.yaml:1:1: rows: missing required key");
   EXPECT_EQ(errs[1], "t.yaml:4:5: pods[1].cols: missing required key");
   EXPECT_NE(errs[2].find("t.yaml:4:5: pods[1].rows: unknown key"), std::string::npos);

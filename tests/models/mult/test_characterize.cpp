@@ -36,7 +36,8 @@ std::vector<product_t> all_pairs(const Netlist& nl) {
 TEST(Characterize, NetlistEqualsBehaviouralAndAreaMatchesYosys) {
   for (const char* name : {"rtl:exact", "rtl:drum:k=4,signed=1", "rtl:mitchell:w=7"}) {
     const auto syn = synth(name);
-    const auto beh = Registry::instance().create(Registry::instance().rtl_models().at(name).behavioural);
+    const auto beh =
+        Registry::instance().create(Registry::instance().rtl_models().at(name).behavioural);
     EXPECT_EQ(all_pairs(syn.netlist), Table(*beh.model).products()) << name;
     const auto cost = hardware_cost(syn.netlist, lib(), uniform_stream(2000, 1));
     // 1 GE = 4 transistors in the library, as in Yosys' CMOS estimate.
@@ -118,9 +119,11 @@ TEST(Characterize, BadGateLibraryIsReportedWithPositions) {
   } catch (const ConfigError& e) {
     const std::string msg = e.what();
     EXPECT_NE(msg.find(path + ":2:26: energy_per_ge_toggle_fj: expected a number"),
-              std::string::npos) << msg;
+              std::string::npos)
+        << msg;
     EXPECT_NE(msg.find("area_ge.NOT: missing required key"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("area_ge.NOTT: unknown key (did you mean 'NOT'?)"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("area_ge.NOTT: unknown key (did you mean 'NOT'?)"), std::string::npos)
+        << msg;
   }
 }
 

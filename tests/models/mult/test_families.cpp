@@ -11,7 +11,9 @@
 namespace axpod::mult {
 namespace {
 
-Table table_of(const std::string& name) { return Table(*Registry::instance().create(name).model); }
+Table table_of(const std::string& name) {
+  return Table(*Registry::instance().create(name).model);
+}
 ErrorMetrics metrics_of(const std::string& name) {
   const auto m = Registry::instance().create(name);
   return compute_metrics(Table(*m.model), m.info.is_signed);
@@ -32,7 +34,7 @@ TEST(Families, ExactHasEveryErrorMetricZero) {
 
 TEST(Families, SignedExactIsTheInt8Product) {
   const auto t = table_of("exact:signed=1");
-  EXPECT_EQ(t(0x80, 0x80), 16384);  // -128 * -128
+  EXPECT_EQ(t(0x80, 0x80), 16384);   // -128 * -128
   EXPECT_EQ(t(0x80, 0x7F), -16256);  // -128 * 127
   EXPECT_EQ(t(0xFF, 0x02), -2);      // -1 * 2
 }
@@ -170,8 +172,8 @@ TEST(Families, EveryParameterValueKeepsTheNumericContract) {
         for (int b = -128; b < 128; ++b) {
           const auto ra = static_cast<std::uint8_t>(a & 0xFF);
           const auto rb = static_cast<std::uint8_t>(b & 0xFF);
-          const int m = static_cast<int>(u(static_cast<std::uint8_t>(std::abs(a)),
-                                           static_cast<std::uint8_t>(std::abs(b))));
+          const int m = static_cast<int>(
+              u(static_cast<std::uint8_t>(std::abs(a)), static_cast<std::uint8_t>(std::abs(b))));
           ASSERT_EQ(s(ra, rb), ((a < 0) != (b < 0)) ? -m : m) << name << " " << a << "x" << b;
         }
       }

@@ -15,7 +15,8 @@ class LutFile : public ::testing::Test {
  protected:
   void SetUp() override {
     m_dir = std::filesystem::temp_directory_path() /
-            ("axpod_lut_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+            ("axpod_lut_" +
+             std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     std::filesystem::create_directories(m_dir);
   }
   void TearDown() override { std::filesystem::remove_all(m_dir); }

@@ -42,7 +42,8 @@ TEST(Netlist, CountsTogglesBetweenConsecutiveOperandsAcrossWords) {
   for (auto t : act.toggles) total += t;
   EXPECT_EQ(total, 2u * 129);
   // A constant stream toggles nothing.
-  const auto still = nl.simulate(std::vector<std::uint8_t>(100, 1), std::vector<std::uint8_t>(100, 1));
+  const auto still =
+      nl.simulate(std::vector<std::uint8_t>(100, 1), std::vector<std::uint8_t>(100, 1));
   for (auto t : still.toggles) EXPECT_EQ(t, 0u);
 }
 

@@ -7,7 +7,9 @@
 namespace axpod::mult {
 namespace {
 
-const Registry& reg() { return Registry::instance(); }
+const Registry& reg() {
+  return Registry::instance();
+}
 
 // A dropped translation unit must fail here, not in a user's run.
 TEST(Registry, HoldsEveryBehaviouralFamily) {

@@ -1,11 +1,11 @@
 // The axpod binary as a user runs it: exit codes, messages, files.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sys/wait.h>
 
 namespace {
 
@@ -51,7 +51,8 @@ TEST(Cli, UnknownMultiplierFailsWithASuggestion) {
 TEST(Cli, BadParameterFails) {
   const auto r = axpod("mult export mitchell:w=9 --out " + temp("x.bin"));
   EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.output.find("w must be an integer in [1, 7], got '9'"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("w must be an integer in [1, 7], got '9'"), std::string::npos)
+      << r.output;
   EXPECT_FALSE(std::filesystem::exists(temp("x.bin")));
 }
 
@@ -108,8 +109,9 @@ TEST(Cli, CharacterizeWritesTheCatalogColumns) {
   std::getline(in, exact);
   std::getline(in, drum);
   std::getline(in, comp);
-  EXPECT_EQ(header,
-            "name,family,signed,mae,mae_pct,wce,wce_pct,mred_pct,ep_pct,bias,area_ge,energy_fj,depth");
+  EXPECT_EQ(
+      header,
+      "name,family,signed,mae,mae_pct,wce,wce_pct,mred_pct,ep_pct,bias,area_ge,energy_fj,depth");
   EXPECT_EQ(exact.rfind("exact,exact,0,0.0000,0.000000,0,0.000000,0.000000,0.0000,0.0000,", 0), 0u)
       << exact;
   EXPECT_EQ(comp.substr(comp.size() - 11), "n/a,n/a,n/a");  // no RTL: no invented cost
