@@ -20,9 +20,8 @@
 #include "mult/metrics.h"
 #include "mult/registry.h"
 #include "mult/table.h"
+#include "options.h"
 #include "progress.h"
-
-namespace po = boost::program_options;
 
 namespace axpod::cli {
 
@@ -44,32 +43,6 @@ constexpr const char* kMultUsage =
     "rtl:<family>[:...] for Verilated RTL, lut:PATH or lut:signed:PATH for truth-table files.\n"
     "Run `axpod mult <subcommand> --help` for options and examples.\n";
 
-/// Parses options; returns false (after printing help) when --help was given.
-bool parse(const std::vector<std::string>& args, const po::options_description& visible,
-           const po::positional_options_description& pos, po::variables_map& vm, const char* usage,
-           const char* examples, const po::options_description* hidden = nullptr) {
-  po::options_description all;
-  all.add(visible);
-  if (hidden) all.add(*hidden);
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    if (vm.count("help")) {
-      std::ostringstream os;
-      os << visible;
-      std::printf("%s\n\n%s\n%s", usage, os.str().c_str(), examples);
-      return false;
-    }
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw Error(std::string(e.what()) + " (see --help)");
-  }
-  return true;
-}
-
-std::string default_config(const std::string& rel) {
-  return paths::shipped("configs/" + rel);
-}
-
 std::string fmt(const char* f, double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, f, v);
@@ -83,7 +56,7 @@ int cmd_list(const std::vector<std::string>& args) {
       "catalog-list", po::value<std::string>()->default_value(default_config("multipliers.yaml")),
       "YAML list of catalog names")("families", po::bool_switch(), "list families and parameters");
   po::variables_map vm;
-  if (!parse(args, opts, {}, vm, "usage: axpod mult list [options]",
+  if (!parse_options(args, opts, {}, vm, "usage: axpod mult list [options]",
              "examples:\n  axpod mult list\n  axpod mult list --families\n"))
     return 0;
   const Registry& reg = Registry::instance();
@@ -120,7 +93,7 @@ int cmd_describe(const std::vector<std::string>& args) {
   po::positional_options_description pos;
   pos.add("family", 1);
   po::variables_map vm;
-  if (!parse(args, opts, pos, vm, "usage: axpod mult describe FAMILY",
+  if (!parse_options(args, opts, pos, vm, "usage: axpod mult describe FAMILY",
              "examples:\n  axpod mult describe drum\n", &hidden))
     return 0;
   const std::string name = vm["family"].as<std::string>();
@@ -148,7 +121,7 @@ int cmd_show(const std::vector<std::string>& args) {
   po::positional_options_description pos;
   pos.add("name", 1);
   po::variables_map vm;
-  if (!parse(args, opts, pos, vm, "usage: axpod mult show NAME [options]",
+  if (!parse_options(args, opts, pos, vm, "usage: axpod mult show NAME [options]",
              "examples:\n  axpod mult show drum:k=4\n"
              "  axpod mult show mitchell:signed=1 --png mitchell.png\n",
              &hidden))
@@ -212,7 +185,7 @@ int cmd_characterize(const std::vector<std::string>& args) {
   po::positional_options_description pos;
   pos.add("names", -1);
   po::variables_map vm;
-  if (!parse(
+  if (!parse_options(
           args, opts, pos, vm, "usage: axpod mult characterize [NAMES...] --out FILE [options]",
           "Cost columns (area_ge, energy_fj, depth) come from the RTL twin synthesized by Yosys;\n"
           "a multiplier without RTL reports n/a. The gate-level netlist is checked against the\n"
@@ -315,7 +288,7 @@ int cmd_verify(const std::vector<std::string>& args) {
   po::positional_options_description pos;
   pos.add("names", -1);
   po::variables_map vm;
-  if (!parse(args, opts, pos, vm, "usage: axpod mult verify [RTL-NAMES...] [options]",
+  if (!parse_options(args, opts, pos, vm, "usage: axpod mult verify [RTL-NAMES...] [options]",
              "Compares every RTL model (default: all) with its behavioural twin on all 65,536\n"
              "operand pairs; exits 1 on any mismatch.\n\nexamples:\n  axpod mult verify\n"
              "  axpod mult verify rtl:drum:k=4 --netlist\n",
@@ -381,7 +354,7 @@ int cmd_export(const std::vector<std::string>& args) {
   po::positional_options_description pos;
   pos.add("name", 1);
   po::variables_map vm;
-  if (!parse(args, opts, pos, vm, "usage: axpod mult export NAME --out FILE",
+  if (!parse_options(args, opts, pos, vm, "usage: axpod mult export NAME --out FILE",
              "Binary: 65,536 little-endian int32, row-major, index (a_byte << 8) | b_byte.\n"
              "CSV: 256 lines (a_byte) of 256 values (b_byte).\n\nexamples:\n"
              "  axpod mult export drum:k=4 --out drum4.bin\n"

@@ -16,6 +16,8 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  mult      approximate multipliers: list, describe, show, characterize, verify, export\n"
+    "  analyze   one network on one accelerator with the analytical model (SCALE-Sim compatible)\n"
+    "  sweep     a grid of pod counts x pod sizes x dataflows x multipliers\n"
     "  version   print the version\n"
     "\n"
     "Run `axpod <command> --help` for the options and examples of a command.\n";
@@ -31,6 +33,8 @@ int main(int argc, char** argv) {
   try {
     const std::vector<std::string> rest(args.begin() + 1, args.end());
     if (args[0] == "mult") return axpod::cli::run_mult(rest);
+    if (args[0] == "analyze") return axpod::cli::run_analyze(rest);
+    if (args[0] == "sweep") return axpod::cli::run_sweep(rest);
     if (args[0] == "version" || args[0] == "--version") {
       std::printf("axpod %s\n", AXPOD_VERSION);
       return 0;

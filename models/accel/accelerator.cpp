@@ -1,0 +1,192 @@
+#include "accel/accelerator.h"
+
+#include <filesystem>
+
+#include "common/error.h"
+#include "common/fs.h"
+#include "common/text.h"
+#include "config/yaml_node.h"
+#include "mult/registry.h"
+
+namespace axpod::accel {
+
+const char* to_string(Dataflow d) {
+  switch (d) {
+    case Dataflow::ws:
+      return "ws";
+    case Dataflow::os:
+      return "os";
+    case Dataflow::is:
+      return "is";
+  }
+  return "?";
+}
+
+const char* to_string(Topology t) {
+  switch (t) {
+    case Topology::butterfly:
+      return "butterfly";
+    case Topology::crossbar:
+      return "crossbar";
+    case Topology::bus:
+      return "bus";
+  }
+  return "?";
+}
+
+std::int64_t Accelerator::total_pes() const {
+  std::int64_t n = 0;
+  for (const auto& p : pods) n += static_cast<std::int64_t>(p.rows) * p.cols;
+  return n;
+}
+
+namespace {
+
+bool parse_dataflow(const std::string& s, Dataflow& d) {
+  if (s == "ws") d = Dataflow::ws;
+  else if (s == "os") d = Dataflow::os;
+  else if (s == "is") d = Dataflow::is;
+  else return false;
+  return true;
+}
+
+std::string resolve(const std::string& base_file, const std::string& rel) {
+  if (rel.empty() || rel[0] == '/') return rel;
+  const auto dir = std::filesystem::path(base_file).parent_path();
+  return (dir / rel).lexically_normal().string();
+}
+
+}  // namespace
+
+Accelerator load_accelerator(const std::string& path) {
+  const auto doc = config::Document::load(path);
+  const auto root = doc.root();
+  Accelerator a;
+  a.file = path;
+  a.name = root.required("name").as_string();
+  a.clock_mhz = root.required("clock_mhz").as_double(1.0, 1e5, 1000);
+  if (auto t = root.optional("timing")) {
+    const std::string s = t->as_string();
+    if (s == "double_buffered") a.timing = Timing::double_buffered;
+    else if (s == "scalesim") a.timing = Timing::scalesim;
+    else t->error("expected double_buffered or scalesim, got \"" + s + "\"");
+  }
+  if (auto r = root.optional("reconfigurable")) a.reconfigurable = r->as_bool(true);
+  for (const auto& g : root.required("pods").elements()) {
+    Pod p;
+    const int count = g.optional("count") ? static_cast<int>(g.required("count").as_int(1, 4096, 1)) : 1;
+    p.rows = static_cast<int>(g.required("rows").as_int(1, 4096, 1));
+    p.cols = static_cast<int>(g.required("cols").as_int(1, 4096, 1));
+    const auto df = g.required("dataflow");
+    const std::string dfs = df.as_string("ws");
+    if (!parse_dataflow(dfs, p.dataflow))
+      df.error("expected ws, os or is, got \"" + dfs + "\"");
+    const auto mnode = g.required("multiplier");
+    const std::string m = mnode.as_string("exact");
+    try {
+      p.multiplier = mult::Registry::instance().canonical(m);
+    } catch (const Error& e) {
+      mnode.error(e.what());
+    }
+    p.ifmap_sram_kb = static_cast<int>(g.required("ifmap_sram_kb").as_int(0, 1 << 20, 0));
+    p.filter_sram_kb = static_cast<int>(g.required("filter_sram_kb").as_int(0, 1 << 20, 0));
+    p.ofmap_sram_kb = static_cast<int>(g.required("ofmap_sram_kb").as_int(0, 1 << 20, 0));
+    for (int i = 0; i < count; ++i) a.pods.push_back(p);
+  }
+  if (a.pods.empty()) root.required("pods").error("at least one pod is needed");
+  a.global_buffer_kb = static_cast<int>(root.required("global_buffer_kb").as_int(0, 1 << 24, 0));
+  const auto noc = root.required("interconnect");
+  const auto topo = noc.required("topology");
+  const std::string ts = topo.as_string("crossbar");
+  if (ts == "butterfly") a.noc.topology = Topology::butterfly;
+  else if (ts == "crossbar") a.noc.topology = Topology::crossbar;
+  else if (ts == "bus") a.noc.topology = Topology::bus;
+  else topo.error("expected butterfly, crossbar or bus, got \"" + ts + "\"");
+  a.noc.bytes_per_cycle = noc.required("bytes_per_cycle").as_double(1e-3, 1e9, 64);
+  a.noc.hop_latency = static_cast<int>(noc.required("hop_latency").as_int(0, 1000, 1));
+  const auto dram = root.required("dram");
+  a.dram.bandwidth_gbps = dram.required("bandwidth_gbps").as_double(1e-3, 1e6, 100);
+  a.dram.latency_cycles = static_cast<int>(dram.required("latency_cycles").as_int(0, 1000000, 100));
+  const auto e = root.required("energy");
+  a.energy.source = e.required("source").as_string();
+  a.energy.add32_pj = e.required("add32_pj").as_double(0, 1e3);
+  a.energy.add8_pj = e.required("add8_pj").as_double(0, 1e3);
+  a.energy.reg_write_pj = e.required("reg_write_pj").as_double(0, 1e3);
+  a.energy.pod_sram_pj_per_byte = e.required("pod_sram_pj_per_byte").as_double(0, 1e4);
+  a.energy.global_buffer_pj_per_byte = e.required("global_buffer_pj_per_byte").as_double(0, 1e4);
+  a.energy.noc_pj_per_byte_hop = e.required("noc_pj_per_byte_hop").as_double(0, 1e4);
+  a.energy.dram_pj_per_byte = e.required("dram_pj_per_byte").as_double(0, 1e6);
+  a.energy.leakage_pj_per_pe_cycle = e.required("leakage_pj_per_pe_cycle").as_double(0, 1e3);
+  a.energy.catalog = resolve(path, e.required("catalog").as_string());
+  doc.finish();
+  return a;
+}
+
+Accelerator load_scalesim_config(const std::string& path) {
+  const std::string content = fs::read_file(path);
+  Accelerator a;
+  a.file = path;
+  a.name = path.substr(path.find_last_of('/') + 1);
+  a.timing = Timing::scalesim;
+  a.clock_mhz = 1000;
+  Pod p;
+  p.multiplier = "exact:signed=1";
+  bool have_h = false, have_w = false;
+  std::string section;
+  std::size_t line_no = 0;
+  for (const std::string& raw : text::split(content, '\n')) {
+    ++line_no;
+    const std::string line = text::trim(raw.substr(0, raw.find_first_of("#;")));
+    if (line.empty()) continue;
+    const std::string where = path + ":" + std::to_string(line_no);
+    if (line.front() == '[') {
+      if (line.back() != ']') throw Error(where + ": unterminated section header '" + line + "'");
+      section = text::trim(line.substr(1, line.size() - 2));
+      continue;
+    }
+    const std::size_t eq = line.find_first_of(":=");
+    if (eq == std::string::npos) throw Error(where + ": expected `Key : value`, got '" + line + "'");
+    const std::string key = text::trim(line.substr(0, eq));
+    const std::string val = text::trim(line.substr(eq + 1));
+    if (section != "architecture_presets") continue;  // general, run_presets, ...: no effect on cycles
+    const auto as_int = [&](long long lo) {
+      long long v = 0;
+      if (!text::parse_int(val, v) || v < lo || v > (1 << 24))
+        throw Error(where + ": " + key + ": expected an integer >= " + std::to_string(lo) +
+                    ", got '" + val + "'");
+      return static_cast<int>(v);
+    };
+    if (key == "ArrayHeight") {
+      p.rows = as_int(1);
+      have_h = true;
+    } else if (key == "ArrayWidth") {
+      p.cols = as_int(1);
+      have_w = true;
+    } else if (key == "IfmapSramSzkB") {
+      p.ifmap_sram_kb = as_int(0);
+    } else if (key == "FilterSramSzkB") {
+      p.filter_sram_kb = as_int(0);
+    } else if (key == "OfmapSramSzkB") {
+      p.ofmap_sram_kb = as_int(0);
+    } else if (key == "Dataflow") {
+      if (!parse_dataflow(val, p.dataflow))
+        throw Error(where + ": Dataflow: expected ws, os or is, got '" + val + "'");
+    }
+  }
+  if (!have_h || !have_w)
+    throw Error(path + ": [architecture_presets] needs ArrayHeight and ArrayWidth");
+  a.pods.push_back(p);
+  a.global_buffer_kb = p.ifmap_sram_kb + p.filter_sram_kb + p.ofmap_sram_kb;
+  a.noc = Interconnect{Topology::crossbar, 1e9, 0};
+  a.dram = Dram{1e9, 0};
+  a.energy.catalog = "";
+  return a;
+}
+
+Accelerator load_any_accelerator(const std::string& path) {
+  if (path.size() > 4 && path.compare(path.size() - 4, 4, ".cfg") == 0)
+    return load_scalesim_config(path);
+  return load_accelerator(path);
+}
+
+}  // namespace axpod::accel

@@ -1,0 +1,257 @@
+#include "analytical/model.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/error.h"
+#include "mult/characterize.h"
+#include "mult/registry.h"
+
+namespace axpod::analytical {
+
+using accel::Dataflow;
+using accel::Timing;
+using workload::GemmShape;
+
+namespace {
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+}  // namespace
+
+Energy& Energy::operator+=(const Energy& o) {
+  mult += o.mult;
+  add += o.add;
+  reg += o.reg;
+  sram += o.sram;
+  gbuf += o.gbuf;
+  noc += o.noc;
+  dram += o.dram;
+  leak += o.leak;
+  return *this;
+}
+
+Mapping map_gemm(const GemmShape& g, Dataflow df, int array_rows) {
+  switch (df) {
+    case Dataflow::ws:
+      return {g.k, g.n, g.m, array_rows};
+    case Dataflow::os:
+      return {g.m, g.n, g.k, 0};
+    case Dataflow::is:
+      return {g.k, g.m, g.n, array_rows};
+  }
+  return {};
+}
+
+std::int64_t folds(const Mapping& m, int a, int b) { return ceil_div(m.rows, a) * ceil_div(m.cols, b); }
+
+cycle_t scalesim_cycles(const GemmShape& g, Dataflow df, int a, int b) {
+  const Mapping m = map_gemm(g, df, a);
+  const std::int64_t f = folds(m, a, b) * g.groups;
+  const cycle_t tau = m.preload + a + b + m.temporal - 2;
+  return f * tau - 1;
+}
+
+TilePlan plan_tiles(const GemmShape& g, Dataflow df, int a, int b, int pods, Timing timing) {
+  TilePlan p;
+  const Mapping m = map_gemm(g, df, a);
+  p.folds = folds(m, a, b) * g.groups;
+  p.pods = pods;
+  if (timing == Timing::scalesim) {
+    // Folds spread evenly; each fold pays its preload; the -1 of SCALE-Sim's report.
+    p.tiles = p.folds;
+    p.max_tiles_per_pod = ceil_div(p.folds, pods);
+    p.makespan = p.max_tiles_per_pod * (m.preload + a + b + m.temporal - 2) - 1;
+    return p;
+  }
+  // Too few folds for the pods: split the temporal extent into chunks (weights replicate).
+  p.chunks = p.folds >= pods ? 1 : std::min<std::int64_t>(ceil_div(pods, p.folds), m.temporal);
+  p.tiles = p.folds * p.chunks;
+  p.max_tiles_per_pod = ceil_div(p.tiles, pods);
+  const cycle_t fill = a + b - 2;
+  if (p.chunks == 1) {
+    p.makespan = m.preload + p.max_tiles_per_pod * (fill + m.temporal);
+    return p;
+  }
+  // Tile t (fold t / chunks, chunk t % chunks) goes to pod t % pods; chunk c has
+  // floor(T / chunks) + (c < T % chunks) rows. At most two tiles per pod here.
+  const std::int64_t base = m.temporal / p.chunks, extra = m.temporal % p.chunks;
+  cycle_t worst = 0;
+  for (std::int64_t pod = 0; pod < std::min<std::int64_t>(pods, p.tiles); ++pod) {
+    cycle_t busy = m.preload;
+    for (std::int64_t t = pod; t < p.tiles; t += pods) {
+      const std::int64_t c = t % p.chunks;
+      busy += fill + base + (c < extra ? 1 : 0);
+    }
+    worst = std::max(worst, busy);
+  }
+  p.makespan = worst;
+  return p;
+}
+
+MultiplierEnergies::MultiplierEnergies(const std::string& catalog_csv) : m_source(catalog_csv) {
+  for (const auto& row : mult::read_catalog(catalog_csv)) {
+    const auto it = row.find("energy_fj");
+    if (it == row.end() || it->second == "n/a") continue;
+    m_fj[row.at("name")] = std::stod(it->second);
+  }
+}
+
+double MultiplierEnergies::fj(const std::string& canonical) const {
+  const auto it = m_fj.find(canonical);
+  if (it != m_fj.end()) return it->second;
+  throw Error("multiplier '" + canonical + "' has no energy in the catalog" +
+              (m_source.empty() ? std::string() : " '" + m_source + "'") +
+              ": add it to configs/multipliers.yaml and run `axpod mult characterize` (a "
+              "multiplier without RTL has no cost)");
+}
+
+Model::Model(accel::Accelerator acc, MultiplierEnergies energies)
+    : m_acc(std::move(acc)), m_energies(std::move(energies)) {}
+
+LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mult,
+                            bool input_on_chip) const {
+  const auto& A = m_acc;
+  const auto& E = A.energy;
+  LayerResult r;
+  r.layer = layer.name;
+  r.kind = workload::to_string(layer.kind);
+  const double gbuf_bytes_cap = A.global_buffer_kb * 1024.0;
+  const std::int64_t total_pes = A.total_pes();
+  const int hops = A.noc.topology == accel::Topology::butterfly
+                       ? std::max(1, static_cast<int>(std::ceil(std::log2(std::max<std::size_t>(2, A.pods.size())))))
+                       : 1;
+
+  // Pods that run this layer.
+  std::vector<const accel::Pod*> eligible;
+  if (layer.is_mac()) {
+    r.multiplier = mult.empty() ? A.pods.front().multiplier : mult;
+    for (const auto& p : A.pods)
+      if (A.reconfigurable || mult.empty() || p.multiplier == r.multiplier) eligible.push_back(&p);
+    if (eligible.empty())
+      throw Error("layer '" + layer.name + "' is assigned '" + r.multiplier +
+                  "' but no pod of '" + A.name + "' carries it (set reconfigurable: true, or add "
+                  "such a pod)");
+    if (mult.empty() && !A.reconfigurable) {
+      eligible.clear();
+      for (const auto& p : A.pods)
+        if (p.multiplier == r.multiplier) eligible.push_back(&p);
+    }
+  } else {
+    for (const auto& p : A.pods) eligible.push_back(&p);
+  }
+  const accel::Pod& pod = *eligible.front();
+  for (const auto* p : eligible)
+    if (p->rows != pod.rows || p->cols != pod.cols || p->dataflow != pod.dataflow)
+      throw Error("layer '" + layer.name + "': its pods differ in shape or dataflow; a layer runs "
+                  "on pods of one shape (split them into separate accelerators)");
+  r.pods = static_cast<int>(eligible.size());
+  const int a = pod.rows, b = pod.cols;
+
+  std::int64_t dram = 0;
+  const std::int64_t in_b = layer.input_bytes(), w_b = layer.weight_bytes(), out_b = layer.output_bytes();
+  if (!input_on_chip) dram += in_b;
+  const bool out_on_chip = out_b <= gbuf_bytes_cap / 2;
+  if (!out_on_chip) dram += out_b;
+
+  if (layer.is_mac()) {
+    const GemmShape g = layer.gemm();
+    r.m = g.m;
+    r.n = g.n;
+    r.k = g.k;
+    r.groups = g.groups;
+    r.macs = g.macs();
+    r.plan = plan_tiles(g, pod.dataflow, a, b, r.pods, A.timing);
+    r.compute_cycles = r.plan.makespan;
+    dram += w_b;
+    // Traffic: per fold the stationary tile is loaded once into the array and the streaming
+    // operand flows through it; outputs leave as int32 partial sums into the accumulators.
+    const Mapping mp = map_gemm(g, pod.dataflow, a);
+    const std::int64_t fr = ceil_div(mp.rows, a), fc = ceil_div(mp.cols, b);
+    std::int64_t stationary = 0, streamed = 0, psums = 0;
+    switch (pod.dataflow) {
+      case Dataflow::ws:  // weights K x N stationary, inputs M x K streamed per column fold
+        stationary = g.k * g.n;
+        streamed = g.m * g.k * fc;
+        psums = g.m * g.n * fr;
+        break;
+      case Dataflow::os:  // outputs stationary; inputs per column fold, weights per row fold
+        stationary = g.m * g.n;
+        streamed = g.m * g.k * fc + g.k * g.n * fr;
+        psums = g.m * g.n;
+        break;
+      case Dataflow::is:  // inputs K x M stationary, weights N x K streamed per column fold
+        stationary = g.k * g.m;
+        streamed = g.n * g.k * fc;
+        psums = g.m * g.n * fr;
+        break;
+    }
+    stationary *= g.groups;
+    streamed *= g.groups;
+    psums *= g.groups;
+    // Temporal chunks replicate the stationary tile on each pod that takes a chunk.
+    stationary *= r.plan.chunks;
+    r.sram_bytes = stationary + streamed + 4 * psums * 2;  // read + write of int32 accumulators
+    r.gbuf_bytes = in_b + w_b + out_b;
+    r.noc_byte_hops = (stationary + streamed + out_b) * hops;
+    r.energy.mult = static_cast<double>(r.macs) * (A.energy.catalog.empty() ? 0.0 : m_energies.fj(r.multiplier)) / 1000.0;
+    r.energy.add = static_cast<double>(r.macs) * E.add32_pj;
+    r.energy.reg = static_cast<double>(r.macs + stationary) * E.reg_write_pj;
+  } else {
+    // Residual add / pooling on the pods' output path: one element per column per cycle.
+    const std::int64_t ops = layer.kind == workload::LayerKind::add
+                                 ? out_b
+                                 : out_b * layer.k_h * layer.k_w;
+    std::int64_t lanes = 0;
+    for (const auto* p : eligible) lanes += p->cols;
+    r.compute_cycles = ceil_div(ops, lanes);
+    r.sram_bytes = in_b + out_b;
+    r.gbuf_bytes = in_b + out_b;
+    r.noc_byte_hops = (in_b + out_b) * hops;
+    r.energy.add = static_cast<double>(ops) * E.add8_pj;
+  }
+  r.dram_bytes = dram;
+  if (A.timing == Timing::scalesim) {
+    r.memory_cycles = 0;  // SCALE-Sim's compute report assumes a stall-free interface
+  } else {
+    const double noc_bw = A.noc.bytes_per_cycle *
+                          (A.noc.topology == accel::Topology::bus ? 1.0 : static_cast<double>(A.pods.size()));
+    const cycle_t dram_c = static_cast<cycle_t>(std::ceil(static_cast<double>(dram) / A.dram_bytes_per_cycle())) +
+                           (dram > 0 ? A.dram.latency_cycles : 0);
+    const cycle_t noc_c = static_cast<cycle_t>(std::ceil(static_cast<double>(r.noc_byte_hops) / hops / noc_bw)) +
+                          hops * A.noc.hop_latency;
+    r.memory_cycles = std::max(dram_c, noc_c);
+  }
+  r.cycles = std::max(r.compute_cycles, r.memory_cycles);
+  r.stall_cycles = r.cycles - r.compute_cycles;
+  if (r.macs > 0) {
+    r.utilization_pct = 100.0 * static_cast<double>(r.macs) / (static_cast<double>(r.cycles) * total_pes);
+    r.mapping_pct = 100.0 * static_cast<double>(r.macs) /
+                    (static_cast<double>(r.compute_cycles) * r.pods * a * b);
+  }
+  r.energy.sram = static_cast<double>(r.sram_bytes) * E.pod_sram_pj_per_byte;
+  r.energy.gbuf = static_cast<double>(r.gbuf_bytes) * E.global_buffer_pj_per_byte;
+  r.energy.noc = static_cast<double>(r.noc_byte_hops) * E.noc_pj_per_byte_hop;
+  r.energy.dram = static_cast<double>(r.dram_bytes) * E.dram_pj_per_byte;
+  r.energy.leak = static_cast<double>(r.cycles) * static_cast<double>(total_pes) * E.leakage_pj_per_pe_cycle;
+  return r;
+}
+
+NetworkResult Model::run(const workload::Network& net, const accel::Assignment& assign) const {
+  NetworkResult out;
+  out.network = net.name;
+  out.accelerator = m_acc.name;
+  out.clock_mhz = m_acc.clock_mhz;
+  const double cap = m_acc.global_buffer_kb * 1024.0 / 2;
+  bool on_chip = false;  // the first layer's input comes from DRAM
+  for (const auto& layer : net.layers) {
+    const std::string mult = layer.is_mac() ? assign.for_layer(layer.name) : "";
+    out.layers.push_back(evaluate(layer, mult, on_chip));
+    const auto& r = out.layers.back();
+    out.cycles += r.cycles;
+    out.macs += r.macs;
+    out.energy += r.energy;
+    on_chip = static_cast<double>(layer.output_bytes()) <= cap;
+  }
+  return out;
+}
+
+}  // namespace axpod::analytical

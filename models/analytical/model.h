@@ -1,0 +1,121 @@
+// The analytical model of a multi-pod systolic accelerator: per layer, the GEMM is folded onto
+// the pods' arrays, tiles are spread over the eligible pods (SOSA-style), and cycles, traffic and
+// energy follow in closed form from the same energy table the cycle-level model uses.
+//
+// Timing of one fold on an A x B array (REFERENCE.md section 2): the dataflow maps the GEMM to
+// spatial rows / spatial columns / temporal extent T (ws: K/N/M, os: M/N/K, is: K/M/N) and
+//   tau = preload + A + B + T - 2     (preload = A for ws and is, 0 for os).
+// Timing::scalesim charges every fold its preload and reports F * tau - 1 (SCALE-Sim v2).
+// Timing::double_buffered (axpod) loads the next fold's stationary operand while the current
+// fold computes, so a pod pays the preload once: preload + sum over its tiles of (A + B + T_t - 2).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "accel/accelerator.h"
+#include "accel/assignment.h"
+#include "workload/layer.h"
+
+namespace axpod::analytical {
+
+using cycle_t = std::int64_t;  // core clock cycles
+
+/// The spatial/temporal mapping of a GEMM on one array.
+struct Mapping {
+  std::int64_t rows = 0;    // extent mapped on array rows
+  std::int64_t cols = 0;    // extent mapped on array columns
+  std::int64_t temporal = 0;  // extent streamed in time (T)
+  int preload = 0;          // cycles to load the stationary operand of a fold
+};
+
+Mapping map_gemm(const workload::GemmShape& g, accel::Dataflow df, int array_rows);
+
+/// Folds of one group: ceil(rows / A) * ceil(cols / B).
+std::int64_t folds(const Mapping& m, int a, int b);
+
+/// SCALE-Sim v2 total cycles of a GEMM on one A x B array (all groups): F * tau - 1.
+cycle_t scalesim_cycles(const workload::GemmShape& g, accel::Dataflow df, int a, int b);
+
+/// How a layer's folds become tiles on pods.
+struct TilePlan {
+  std::int64_t folds = 0;     // folds over all groups
+  std::int64_t chunks = 1;    // splits of the temporal extent (to keep more pods busy)
+  std::int64_t tiles = 0;     // folds * chunks
+  int pods = 0;               // eligible pods
+  cycle_t makespan = 0;       // compute cycles of the busiest pod (incl. its preload)
+  std::int64_t max_tiles_per_pod = 0;
+};
+
+TilePlan plan_tiles(const workload::GemmShape& g, accel::Dataflow df, int a, int b, int pods,
+                    accel::Timing timing);
+
+/// Energy of a layer by component, pJ.
+struct Energy {
+  double mult = 0, add = 0, reg = 0, sram = 0, gbuf = 0, noc = 0, dram = 0, leak = 0;
+  double total() const { return mult + add + reg + sram + gbuf + noc + dram + leak; }
+  Energy& operator+=(const Energy& o);
+};
+
+struct LayerResult {
+  std::string layer;             // name
+  std::string kind;              // conv, fc, ...
+  std::string multiplier;        // canonical name ("" for non-MAC layers)
+  std::int64_t macs = 0;
+  std::int64_t m = 0, n = 0, k = 0, groups = 0;  // GEMM shape
+  int pods = 0;                  // pods used
+  TilePlan plan;                 // tiling
+  cycle_t compute_cycles = 0;    // array busy time of the slowest pod
+  cycle_t memory_cycles = 0;     // DRAM / interconnect transfer time
+  cycle_t cycles = 0;            // max(compute, memory)
+  cycle_t stall_cycles = 0;      // cycles - compute
+  double utilization_pct = 0;    // MACs / (cycles * PEs of all pods)
+  double mapping_pct = 0;        // MACs / (compute cycles * PEs of the pods used)
+  std::int64_t sram_bytes = 0, gbuf_bytes = 0, noc_byte_hops = 0, dram_bytes = 0;
+  Energy energy;                 // pJ
+};
+
+struct NetworkResult {
+  std::string network, accelerator;
+  std::vector<LayerResult> layers;
+  cycle_t cycles = 0;
+  std::int64_t macs = 0;
+  Energy energy;                 // pJ
+  double clock_mhz = 0;
+  double latency_ms() const { return static_cast<double>(cycles) / (clock_mhz * 1e3); }
+};
+
+/// Multiplier energy per operation (fJ) by canonical name, from a catalog CSV.
+class MultiplierEnergies {
+ public:
+  MultiplierEnergies() = default;
+  /// Reads the catalog (missing or unreadable file: axpod::Error).
+  explicit MultiplierEnergies(const std::string& catalog_csv);
+  /// Energy of a multiplier; throws axpod::Error naming the catalog when it has no cost.
+  double fj(const std::string& canonical) const;
+  void set(const std::string& canonical, double fj) { m_fj[canonical] = fj; }
+
+ private:
+  std::map<std::string, double> m_fj;  // fJ per operation
+  std::string m_source;                // catalog path, for messages
+};
+
+class Model {
+ public:
+  Model(accel::Accelerator acc, MultiplierEnergies energies);
+
+  /// One layer; `mult` = "" uses the pods' own multiplier; `input_on_chip` when the previous
+  /// layer's output stayed in the global buffer.
+  LayerResult evaluate(const workload::Layer& layer, const std::string& mult,
+                       bool input_on_chip) const;
+  NetworkResult run(const workload::Network& net, const accel::Assignment& assign = {}) const;
+  const accel::Accelerator& accelerator() const { return m_acc; }
+
+ private:
+  accel::Accelerator m_acc;        // the machine
+  MultiplierEnergies m_energies;   // fJ per multiplication
+};
+
+}  // namespace axpod::analytical
