@@ -43,10 +43,14 @@ std::int64_t Accelerator::total_pes() const {
 namespace {
 
 bool parse_dataflow(const std::string& s, Dataflow& d) {
-  if (s == "ws") d = Dataflow::ws;
-  else if (s == "os") d = Dataflow::os;
-  else if (s == "is") d = Dataflow::is;
-  else return false;
+  if (s == "ws")
+    d = Dataflow::ws;
+  else if (s == "os")
+    d = Dataflow::os;
+  else if (s == "is")
+    d = Dataflow::is;
+  else
+    return false;
   return true;
 }
 
@@ -67,20 +71,23 @@ Accelerator load_accelerator(const std::string& path) {
   a.clock_mhz = root.required("clock_mhz").as_double(1.0, 1e5, 1000);
   if (auto t = root.optional("timing")) {
     const std::string s = t->as_string();
-    if (s == "double_buffered") a.timing = Timing::double_buffered;
-    else if (s == "scalesim") a.timing = Timing::scalesim;
-    else t->error("expected double_buffered or scalesim, got \"" + s + "\"");
+    if (s == "double_buffered")
+      a.timing = Timing::double_buffered;
+    else if (s == "scalesim")
+      a.timing = Timing::scalesim;
+    else
+      t->error("expected double_buffered or scalesim, got \"" + s + "\"");
   }
   if (auto r = root.optional("reconfigurable")) a.reconfigurable = r->as_bool(true);
   for (const auto& g : root.required("pods").elements()) {
     Pod p;
-    const int count = g.optional("count") ? static_cast<int>(g.required("count").as_int(1, 4096, 1)) : 1;
+    const int count =
+        g.optional("count") ? static_cast<int>(g.required("count").as_int(1, 4096, 1)) : 1;
     p.rows = static_cast<int>(g.required("rows").as_int(1, 4096, 1));
     p.cols = static_cast<int>(g.required("cols").as_int(1, 4096, 1));
     const auto df = g.required("dataflow");
     const std::string dfs = df.as_string("ws");
-    if (!parse_dataflow(dfs, p.dataflow))
-      df.error("expected ws, os or is, got \"" + dfs + "\"");
+    if (!parse_dataflow(dfs, p.dataflow)) df.error("expected ws, os or is, got \"" + dfs + "\"");
     const auto mnode = g.required("multiplier");
     const std::string m = mnode.as_string("exact");
     try {
@@ -98,10 +105,14 @@ Accelerator load_accelerator(const std::string& path) {
   const auto noc = root.required("interconnect");
   const auto topo = noc.required("topology");
   const std::string ts = topo.as_string("crossbar");
-  if (ts == "butterfly") a.noc.topology = Topology::butterfly;
-  else if (ts == "crossbar") a.noc.topology = Topology::crossbar;
-  else if (ts == "bus") a.noc.topology = Topology::bus;
-  else topo.error("expected butterfly, crossbar or bus, got \"" + ts + "\"");
+  if (ts == "butterfly")
+    a.noc.topology = Topology::butterfly;
+  else if (ts == "crossbar")
+    a.noc.topology = Topology::crossbar;
+  else if (ts == "bus")
+    a.noc.topology = Topology::bus;
+  else
+    topo.error("expected butterfly, crossbar or bus, got \"" + ts + "\"");
   a.noc.bytes_per_cycle = noc.required("bytes_per_cycle").as_double(1e-3, 1e9, 64);
   a.noc.hop_latency = static_cast<int>(noc.required("hop_latency").as_int(0, 1000, 1));
   const auto dram = root.required("dram");
@@ -145,10 +156,12 @@ Accelerator load_scalesim_config(const std::string& path) {
       continue;
     }
     const std::size_t eq = line.find_first_of(":=");
-    if (eq == std::string::npos) throw Error(where + ": expected `Key : value`, got '" + line + "'");
+    if (eq == std::string::npos)
+      throw Error(where + ": expected `Key : value`, got '" + line + "'");
     const std::string key = text::trim(line.substr(0, eq));
     const std::string val = text::trim(line.substr(eq + 1));
-    if (section != "architecture_presets") continue;  // general, run_presets, ...: no effect on cycles
+    if (section != "architecture_presets")
+      continue;  // general, run_presets, ...: no effect on cycles
     const auto as_int = [&](long long lo) {
       long long v = 0;
       if (!text::parse_int(val, v) || v < lo || v > (1 << 24))

@@ -23,11 +23,11 @@ enum class Topology { butterfly, crossbar, bus };
 const char* to_string(Topology t);
 
 struct Pod {
-  int rows = 0;                 // PE rows (A)
-  int cols = 0;                 // PE columns (B)
+  int rows = 0;  // PE rows (A)
+  int cols = 0;  // PE columns (B)
   Dataflow dataflow = Dataflow::ws;
-  std::string multiplier;       // canonical multiplier name of its PEs
-  int ifmap_sram_kb = 0;        // local buffers
+  std::string multiplier;  // canonical multiplier name of its PEs
+  int ifmap_sram_kb = 0;   // local buffers
   int filter_sram_kb = 0;
   int ofmap_sram_kb = 0;
 };
@@ -58,12 +58,12 @@ struct EnergyTable {
 };
 
 struct Accelerator {
-  std::string name;                 // e.g. "tpu_v4_like"
-  std::string file;                 // where it was loaded from
+  std::string name;  // e.g. "tpu_v4_like"
+  std::string file;  // where it was loaded from
   double clock_mhz = 1000;
   Timing timing = Timing::double_buffered;
-  bool reconfigurable = true;       // any pod can use any multiplier (per layer)
-  std::vector<Pod> pods;            // expanded (one entry per pod)
+  bool reconfigurable = true;  // any pod can use any multiplier (per layer)
+  std::vector<Pod> pods;       // expanded (one entry per pod)
   int global_buffer_kb = 0;
   Interconnect noc;
   Dram dram;

@@ -14,7 +14,9 @@ using accel::Timing;
 using workload::GemmShape;
 
 namespace {
-std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
+  return (a + b - 1) / b;
+}
 }  // namespace
 
 Energy& Energy::operator+=(const Energy& o) {
@@ -41,7 +43,9 @@ Mapping map_gemm(const GemmShape& g, Dataflow df, int array_rows) {
   return {};
 }
 
-std::int64_t folds(const Mapping& m, int a, int b) { return ceil_div(m.rows, a) * ceil_div(m.cols, b); }
+std::int64_t folds(const Mapping& m, int a, int b) {
+  return ceil_div(m.rows, a) * ceil_div(m.cols, b);
+}
 
 cycle_t scalesim_cycles(const GemmShape& g, Dataflow df, int a, int b) {
   const Mapping m = map_gemm(g, df, a);
@@ -116,9 +120,11 @@ LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mul
   r.kind = workload::to_string(layer.kind);
   const double gbuf_bytes_cap = A.global_buffer_kb * 1024.0;
   const std::int64_t total_pes = A.total_pes();
-  const int hops = A.noc.topology == accel::Topology::butterfly
-                       ? std::max(1, static_cast<int>(std::ceil(std::log2(std::max<std::size_t>(2, A.pods.size())))))
-                       : 1;
+  const int hops =
+      A.noc.topology == accel::Topology::butterfly
+          ? std::max(
+                1, static_cast<int>(std::ceil(std::log2(std::max<std::size_t>(2, A.pods.size())))))
+          : 1;
 
   // Pods that run this layer.
   std::vector<const accel::Pod*> eligible;
@@ -127,8 +133,9 @@ LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mul
     for (const auto& p : A.pods)
       if (A.reconfigurable || mult.empty() || p.multiplier == r.multiplier) eligible.push_back(&p);
     if (eligible.empty())
-      throw Error("layer '" + layer.name + "' is assigned '" + r.multiplier +
-                  "' but no pod of '" + A.name + "' carries it (set reconfigurable: true, or add "
+      throw Error("layer '" + layer.name + "' is assigned '" + r.multiplier + "' but no pod of '" +
+                  A.name +
+                  "' carries it (set reconfigurable: true, or add "
                   "such a pod)");
     if (mult.empty() && !A.reconfigurable) {
       eligible.clear();
@@ -141,13 +148,15 @@ LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mul
   const accel::Pod& pod = *eligible.front();
   for (const auto* p : eligible)
     if (p->rows != pod.rows || p->cols != pod.cols || p->dataflow != pod.dataflow)
-      throw Error("layer '" + layer.name + "': its pods differ in shape or dataflow; a layer runs "
+      throw Error("layer '" + layer.name +
+                  "': its pods differ in shape or dataflow; a layer runs "
                   "on pods of one shape (split them into separate accelerators)");
   r.pods = static_cast<int>(eligible.size());
   const int a = pod.rows, b = pod.cols;
 
   std::int64_t dram = 0;
-  const std::int64_t in_b = layer.input_bytes(), w_b = layer.weight_bytes(), out_b = layer.output_bytes();
+  const std::int64_t in_b = layer.input_bytes(), w_b = layer.weight_bytes(),
+                     out_b = layer.output_bytes();
   if (!input_on_chip) dram += in_b;
   const bool out_on_chip = out_b <= gbuf_bytes_cap / 2;
   if (!out_on_chip) dram += out_b;
@@ -192,14 +201,14 @@ LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mul
     r.sram_bytes = stationary + streamed + 4 * psums * 2;  // read + write of int32 accumulators
     r.gbuf_bytes = in_b + w_b + out_b;
     r.noc_byte_hops = (stationary + streamed + out_b) * hops;
-    r.energy.mult = static_cast<double>(r.macs) * (A.energy.catalog.empty() ? 0.0 : m_energies.fj(r.multiplier)) / 1000.0;
+    r.energy.mult = static_cast<double>(r.macs) *
+                    (A.energy.catalog.empty() ? 0.0 : m_energies.fj(r.multiplier)) / 1000.0;
     r.energy.add = static_cast<double>(r.macs) * E.add32_pj;
     r.energy.reg = static_cast<double>(r.macs + stationary) * E.reg_write_pj;
   } else {
     // Residual add / pooling on the pods' output path: one element per column per cycle.
-    const std::int64_t ops = layer.kind == workload::LayerKind::add
-                                 ? out_b
-                                 : out_b * layer.k_h * layer.k_w;
+    const std::int64_t ops =
+        layer.kind == workload::LayerKind::add ? out_b : out_b * layer.k_h * layer.k_w;
     std::int64_t lanes = 0;
     for (const auto* p : eligible) lanes += p->cols;
     r.compute_cycles = ceil_div(ops, lanes);
@@ -212,18 +221,22 @@ LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mul
   if (A.timing == Timing::scalesim) {
     r.memory_cycles = 0;  // SCALE-Sim's compute report assumes a stall-free interface
   } else {
-    const double noc_bw = A.noc.bytes_per_cycle *
-                          (A.noc.topology == accel::Topology::bus ? 1.0 : static_cast<double>(A.pods.size()));
-    const cycle_t dram_c = static_cast<cycle_t>(std::ceil(static_cast<double>(dram) / A.dram_bytes_per_cycle())) +
-                           (dram > 0 ? A.dram.latency_cycles : 0);
-    const cycle_t noc_c = static_cast<cycle_t>(std::ceil(static_cast<double>(r.noc_byte_hops) / hops / noc_bw)) +
-                          hops * A.noc.hop_latency;
+    const double noc_bw =
+        A.noc.bytes_per_cycle *
+        (A.noc.topology == accel::Topology::bus ? 1.0 : static_cast<double>(A.pods.size()));
+    const cycle_t dram_c =
+        static_cast<cycle_t>(std::ceil(static_cast<double>(dram) / A.dram_bytes_per_cycle())) +
+        (dram > 0 ? A.dram.latency_cycles : 0);
+    const cycle_t noc_c =
+        static_cast<cycle_t>(std::ceil(static_cast<double>(r.noc_byte_hops) / hops / noc_bw)) +
+        hops * A.noc.hop_latency;
     r.memory_cycles = std::max(dram_c, noc_c);
   }
   r.cycles = std::max(r.compute_cycles, r.memory_cycles);
   r.stall_cycles = r.cycles - r.compute_cycles;
   if (r.macs > 0) {
-    r.utilization_pct = 100.0 * static_cast<double>(r.macs) / (static_cast<double>(r.cycles) * total_pes);
+    r.utilization_pct =
+        100.0 * static_cast<double>(r.macs) / (static_cast<double>(r.cycles) * total_pes);
     r.mapping_pct = 100.0 * static_cast<double>(r.macs) /
                     (static_cast<double>(r.compute_cycles) * r.pods * a * b);
   }
@@ -231,7 +244,8 @@ LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mul
   r.energy.gbuf = static_cast<double>(r.gbuf_bytes) * E.global_buffer_pj_per_byte;
   r.energy.noc = static_cast<double>(r.noc_byte_hops) * E.noc_pj_per_byte_hop;
   r.energy.dram = static_cast<double>(r.dram_bytes) * E.dram_pj_per_byte;
-  r.energy.leak = static_cast<double>(r.cycles) * static_cast<double>(total_pes) * E.leakage_pj_per_pe_cycle;
+  r.energy.leak =
+      static_cast<double>(r.cycles) * static_cast<double>(total_pes) * E.leakage_pj_per_pe_cycle;
   return r;
 }
 

@@ -25,10 +25,10 @@ using cycle_t = std::int64_t;  // core clock cycles
 
 /// The spatial/temporal mapping of a GEMM on one array.
 struct Mapping {
-  std::int64_t rows = 0;    // extent mapped on array rows
-  std::int64_t cols = 0;    // extent mapped on array columns
+  std::int64_t rows = 0;      // extent mapped on array rows
+  std::int64_t cols = 0;      // extent mapped on array columns
   std::int64_t temporal = 0;  // extent streamed in time (T)
-  int preload = 0;          // cycles to load the stationary operand of a fold
+  int preload = 0;            // cycles to load the stationary operand of a fold
 };
 
 Mapping map_gemm(const workload::GemmShape& g, accel::Dataflow df, int array_rows);
@@ -41,11 +41,11 @@ cycle_t scalesim_cycles(const workload::GemmShape& g, accel::Dataflow df, int a,
 
 /// How a layer's folds become tiles on pods.
 struct TilePlan {
-  std::int64_t folds = 0;     // folds over all groups
-  std::int64_t chunks = 1;    // splits of the temporal extent (to keep more pods busy)
-  std::int64_t tiles = 0;     // folds * chunks
-  int pods = 0;               // eligible pods
-  cycle_t makespan = 0;       // compute cycles of the busiest pod (incl. its preload)
+  std::int64_t folds = 0;   // folds over all groups
+  std::int64_t chunks = 1;  // splits of the temporal extent (to keep more pods busy)
+  std::int64_t tiles = 0;   // folds * chunks
+  int pods = 0;             // eligible pods
+  cycle_t makespan = 0;     // compute cycles of the busiest pod (incl. its preload)
   std::int64_t max_tiles_per_pod = 0;
 };
 
@@ -60,21 +60,21 @@ struct Energy {
 };
 
 struct LayerResult {
-  std::string layer;             // name
-  std::string kind;              // conv, fc, ...
-  std::string multiplier;        // canonical name ("" for non-MAC layers)
+  std::string layer;       // name
+  std::string kind;        // conv, fc, ...
+  std::string multiplier;  // canonical name ("" for non-MAC layers)
   std::int64_t macs = 0;
   std::int64_t m = 0, n = 0, k = 0, groups = 0;  // GEMM shape
-  int pods = 0;                  // pods used
-  TilePlan plan;                 // tiling
-  cycle_t compute_cycles = 0;    // array busy time of the slowest pod
-  cycle_t memory_cycles = 0;     // DRAM / interconnect transfer time
-  cycle_t cycles = 0;            // max(compute, memory)
-  cycle_t stall_cycles = 0;      // cycles - compute
-  double utilization_pct = 0;    // MACs / (cycles * PEs of all pods)
-  double mapping_pct = 0;        // MACs / (compute cycles * PEs of the pods used)
+  int pods = 0;                                  // pods used
+  TilePlan plan;                                 // tiling
+  cycle_t compute_cycles = 0;                    // array busy time of the slowest pod
+  cycle_t memory_cycles = 0;                     // DRAM / interconnect transfer time
+  cycle_t cycles = 0;                            // max(compute, memory)
+  cycle_t stall_cycles = 0;                      // cycles - compute
+  double utilization_pct = 0;                    // MACs / (cycles * PEs of all pods)
+  double mapping_pct = 0;                        // MACs / (compute cycles * PEs of the pods used)
   std::int64_t sram_bytes = 0, gbuf_bytes = 0, noc_byte_hops = 0, dram_bytes = 0;
-  Energy energy;                 // pJ
+  Energy energy;  // pJ
 };
 
 struct NetworkResult {
@@ -82,7 +82,7 @@ struct NetworkResult {
   std::vector<LayerResult> layers;
   cycle_t cycles = 0;
   std::int64_t macs = 0;
-  Energy energy;                 // pJ
+  Energy energy;  // pJ
   double clock_mhz = 0;
   double latency_ms() const { return static_cast<double>(cycles) / (clock_mhz * 1e3); }
 };
@@ -114,8 +114,8 @@ class Model {
   const accel::Accelerator& accelerator() const { return m_acc; }
 
  private:
-  accel::Accelerator m_acc;        // the machine
-  MultiplierEnergies m_energies;   // fJ per multiplication
+  accel::Accelerator m_acc;       // the machine
+  MultiplierEnergies m_energies;  // fJ per multiplication
 };
 
 }  // namespace axpod::analytical

@@ -15,10 +15,14 @@ constexpr double kW = 900, kH = 520, kL = 90, kR = 200, kT = 50, kB = 110;
 std::string esc(const std::string& s) {
   std::string o;
   for (char c : s) {
-    if (c == '<') o += "&lt;";
-    else if (c == '>') o += "&gt;";
-    else if (c == '&') o += "&amp;";
-    else o += c;
+    if (c == '<')
+      o += "&lt;";
+    else if (c == '>')
+      o += "&gt;";
+    else if (c == '&')
+      o += "&amp;";
+    else
+      o += c;
   }
   return o;
 }
@@ -26,8 +30,10 @@ std::string esc(const std::string& s) {
 std::string num(double v) {
   char b[32];
   const double a = std::fabs(v);
-  if (a != 0 && (a >= 1e5 || a < 1e-2)) std::snprintf(b, sizeof b, "%.2g", v);
-  else std::snprintf(b, sizeof b, "%.4g", v);
+  if (a != 0 && (a >= 1e5 || a < 1e-2))
+    std::snprintf(b, sizeof b, "%.2g", v);
+  else
+    std::snprintf(b, sizeof b, "%.4g", v);
   return b;
 }
 
@@ -137,7 +143,8 @@ std::string legend(const std::vector<Series>& series) {
   char b[200];
   for (std::size_t i = 0; i < series.size(); ++i) {
     const double y = kT + 10 + 20.0 * static_cast<double>(i);
-    std::snprintf(b, sizeof b, "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\" fill=\"%s\"/>\n",
+    std::snprintf(b, sizeof b,
+                  "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\" fill=\"%s\"/>\n",
                   kW - kR + 12, y - 10, kPalette[i % 10]);
     o += b + text(kW - kR + 30, y, series[i].label, "start", 12);
   }
@@ -160,7 +167,8 @@ std::string scatter(const std::string& title, const std::string& x_label,
   for (std::size_t i = 0; i < series.size(); ++i)
     for (std::size_t k = 0; k < series[i].x.size() && k < series[i].y.size(); ++k) {
       if ((log_x && !(series[i].x[k] > 0)) || (log_y && !(series[i].y[k] > 0))) continue;
-      std::snprintf(b, sizeof b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\" fill-opacity=\"0.8\"/>\n",
+      std::snprintf(b, sizeof b,
+                    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\" fill-opacity=\"0.8\"/>\n",
                     xa.map(series[i].x[k], kL, kW - kR), ya.map(series[i].y[k], kH - kB, kT),
                     kPalette[i % 10]);
       o += b;

@@ -8,9 +8,9 @@
 namespace axpod::svg {
 
 struct Series {
-  std::string label;       // legend text
-  std::vector<double> x;   // scatter: x values
-  std::vector<double> y;   // scatter: y values; bars: one value per category
+  std::string label;      // legend text
+  std::vector<double> x;  // scatter: x values
+  std::vector<double> y;  // scatter: y values; bars: one value per category
 };
 
 /// Scatter plot; `log_x` / `log_y` use decade axes (values must be > 0).

@@ -25,8 +25,12 @@ const char* to_string(LayerKind k) {
   return "?";
 }
 
-int conv_out(int in, int k, int stride, int pad) { return (in + 2 * pad - k) / stride + 1; }
-int scalesim_out(int in, int k, int stride) { return (in - k + stride + stride - 1) / stride; }
+int conv_out(int in, int k, int stride, int pad) {
+  return (in + 2 * pad - k) / stride + 1;
+}
+int scalesim_out(int in, int k, int stride) {
+  return (in - k + stride + stride - 1) / stride;
+}
 
 GemmShape Layer::gemm() const {
   const std::int64_t pixels = static_cast<std::int64_t>(out_h) * out_w * batch;
@@ -141,7 +145,8 @@ namespace {
 // Appends conv / pool layers while tracking the running feature-map size.
 class Builder {
  public:
-  Builder(std::string name, int h, int w, int c, int batch) : m_h(h), m_w(w), m_c(c), m_batch(batch) {
+  Builder(std::string name, int h, int w, int c, int batch)
+      : m_h(h), m_w(w), m_c(c), m_batch(batch) {
     m_net.name = std::move(name);
   }
   void conv(const std::string& n, int k, int out_c, int stride, int pad) {
@@ -153,10 +158,10 @@ class Builder {
   void pool(const std::string& n, int k, int stride, int pad = 0) {
     add(make_pool(n, m_h, m_w, m_c, k, stride, pad, m_batch));
   }
-  void add_residual(const std::string& n) { m_net.layers.push_back(make_add(n, m_h, m_w, m_c, m_batch)); }
-  void fc(const std::string& n, int out) {
-    add(make_fc(n, m_h * m_w * m_c, out, m_batch));
+  void add_residual(const std::string& n) {
+    m_net.layers.push_back(make_add(n, m_h, m_w, m_c, m_batch));
   }
+  void fc(const std::string& n, int out) { add(make_fc(n, m_h * m_w * m_c, out, m_batch)); }
   int h() const { return m_h; }
   int w() const { return m_w; }
   int c() const { return m_c; }
@@ -182,10 +187,10 @@ class Builder {
 
 Network lenet5(int batch) {
   Builder b("lenet5", 28, 28, 1, batch);
-  b.conv("conv1", 5, 6, 1, 2);  // 28x28x6
-  b.pool("pool1", 2, 2);        // 14x14x6
+  b.conv("conv1", 5, 6, 1, 2);   // 28x28x6
+  b.pool("pool1", 2, 2);         // 14x14x6
   b.conv("conv2", 5, 16, 1, 0);  // 10x10x16
-  b.pool("pool2", 2, 2);        // 5x5x16
+  b.pool("pool2", 2, 2);         // 5x5x16
   b.fc("fc1", 120);
   b.fc("fc2", 84);
   b.fc("fc3", 10);
@@ -208,8 +213,8 @@ Network vgg16(int batch) {
 
 Network resnet(const std::string& name, bool bottleneck, const int blocks[4], int batch) {
   Builder b(name, 224, 224, 3, batch);
-  b.conv("conv1", 7, 64, 2, 3);   // 112x112x64
-  b.pool("pool1", 3, 2, 1);       // 56x56x64
+  b.conv("conv1", 7, 64, 2, 3);  // 112x112x64
+  b.pool("pool1", 3, 2, 1);      // 56x56x64
   const int widths[4] = {64, 128, 256, 512};
   for (int s = 0; s < 4; ++s) {
     for (int i = 0; i < blocks[s]; ++i) {
@@ -242,7 +247,7 @@ Network resnet(const std::string& name, bool bottleneck, const int blocks[4], in
 Network mobilenet_v1(int batch) {
   Builder b("mobilenet_v1", 224, 224, 3, batch);
   b.conv("conv1", 3, 32, 2, 1);
-  const int cfg[13][2] = {{64, 1},  {128, 2}, {128, 1}, {256, 2}, {256, 1}, {512, 2}, {512, 1},
+  const int cfg[13][2] = {{64, 1},  {128, 2}, {128, 1}, {256, 2}, {256, 1},  {512, 2}, {512, 1},
                           {512, 1}, {512, 1}, {512, 1}, {512, 1}, {1024, 2}, {1024, 1}};
   for (int i = 0; i < 13; ++i) {
     const std::string p = "block" + std::to_string(i + 1) + ".";
@@ -262,7 +267,7 @@ Network transformer(int batch) {
   n.layers.push_back(make_gemm("q_proj", t, d, d));
   n.layers.push_back(make_gemm("k_proj", t, d, d));
   n.layers.push_back(make_gemm("v_proj", t, d, d));
-  Layer scores = make_gemm("attn_scores", 128, 128, dh);  // per head: Q K^T
+  Layer scores = make_gemm("attn_scores", 128, 128, dh);    // per head: Q K^T
   Layer context = make_gemm("attn_context", 128, dh, 128);  // per head: softmax(S) V
   scores.gemm_m *= heads * batch;  // heads (and batch) stack along M: same weights shape per head
   context.gemm_m *= heads * batch;
@@ -293,8 +298,9 @@ Network builtin_network(const std::string& name, int batch) {
   std::string msg = "unknown network '" + name + "'";
   const std::string guess = text::closest(name, builtin_networks());
   if (!guess.empty()) msg += " (did you mean '" + guess + "'?)";
-  msg += "; built-in: lenet5, mobilenet_v1, resnet18, resnet50, transformer, vgg16, or give a "
-         ".yaml network or a SCALE-Sim .csv topology";
+  msg +=
+      "; built-in: lenet5, mobilenet_v1, resnet18, resnet50, transformer, vgg16, or give a "
+      ".yaml network or a SCALE-Sim .csv topology";
   throw Error(msg);
 }
 

@@ -23,15 +23,15 @@ struct GemmShape {
 };
 
 struct Layer {
-  std::string name;                // unique within a network
+  std::string name;  // unique within a network
   LayerKind kind = LayerKind::conv;
-  int batch = 1;                   // images per inference batch
+  int batch = 1;                     // images per inference batch
   int in_h = 0, in_w = 0, in_c = 0;  // input feature map
-  int k_h = 1, k_w = 1;            // kernel (pooling window for pool)
-  int out_c = 0;                   // filters (= in_c for depthwise, add and pool)
-  int stride = 1;                  // same stride in both directions
-  int pad = 0;                     // zero padding on each side
-  int out_h = 0, out_w = 0;        // output feature map (set by the constructors below)
+  int k_h = 1, k_w = 1;              // kernel (pooling window for pool)
+  int out_c = 0;                     // filters (= in_c for depthwise, add and pool)
+  int stride = 1;                    // same stride in both directions
+  int pad = 0;                       // zero padding on each side
+  int out_h = 0, out_w = 0;          // output feature map (set by the constructors below)
   std::int64_t gemm_m = 0, gemm_n = 0, gemm_k = 0;  // for kind == gemm only
 
   /// The GEMM of a MAC layer (zero shape for add and pool).

@@ -12,7 +12,8 @@ namespace axpod::workload {
 namespace {
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::string lower(std::string s) {
@@ -48,11 +49,14 @@ Network read_scalesim_topology(const std::string& path) {
         continue;
       }
       if (first.find("ifmap") != std::string::npos) continue;
-      throw Error(where + ": expected a SCALE-Sim header (`Layer name, IFMAP Height, ...` or "
-                          "`Layer, M, N, K,`), got '" + line + "'");
+      throw Error(where +
+                  ": expected a SCALE-Sim header (`Layer name, IFMAP Height, ...` or "
+                  "`Layer, M, N, K,`), got '" +
+                  line + "'");
     }
     static const char* kConvFields[] = {"IFMAP Height", "IFMAP Width", "Filter Height",
-                                        "Filter Width", "Channels", "Num Filter", "Strides"};
+                                        "Filter Width", "Channels",    "Num Filter",
+                                        "Strides"};
     static const char* kGemmFields[] = {"M", "N", "K"};
     const std::size_t want = gemm ? 4 : 8;
     if (f.size() < want)
@@ -77,7 +81,8 @@ Network read_scalesim_topology(const std::string& path) {
     const int c = static_cast<int>(v[4]), n = static_cast<int>(v[5]), s = static_cast<int>(v[6]);
     if (fh > h || fw > w)
       throw Error(where + ": the filter (" + std::to_string(fh) + "x" + std::to_string(fw) +
-                  ") is larger than the input (" + std::to_string(h) + "x" + std::to_string(w) + ")");
+                  ") is larger than the input (" + std::to_string(h) + "x" + std::to_string(w) +
+                  ")");
     Layer l;
     l.name = name;
     l.kind = LayerKind::conv;
@@ -101,7 +106,8 @@ Network read_network_yaml(const std::string& path) {
   const auto root = doc.root();
   Network net;
   net.name = root.required("name").as_string("network");
-  const int batch = static_cast<int>(root.optional("batch") ? root.required("batch").as_int(1, 4096, 1) : 1);
+  const int batch =
+      static_cast<int>(root.optional("batch") ? root.required("batch").as_int(1, 4096, 1) : 1);
   int h = 1, w = 1, c = 1;
   if (auto input = root.optional("input")) {
     const auto dims = input->elements();
@@ -116,7 +122,8 @@ Network read_network_yaml(const std::string& path) {
   std::set<std::string> names;
   for (const auto& node : root.required("layers").elements()) {
     const std::string name = node.required("name").as_string();
-    if (!name.empty() && !names.insert(name).second) node.required("name").error("repeats an earlier layer name");
+    if (!name.empty() && !names.insert(name).second)
+      node.required("name").error("repeats an earlier layer name");
     const std::string type = node.required("type").as_string();
     const auto geti = [&](const char* key, int lo, int hi, int def) {
       return node.optional(key) ? static_cast<int>(node.required(key).as_int(lo, hi, def)) : def;
@@ -135,10 +142,12 @@ Network read_network_yaml(const std::string& path) {
     } else if (type == "add") {
       l = make_add(name, h, w, c, batch);
     } else if (type == "fc") {
-      l = make_fc(name, h * w * c, static_cast<int>(node.required("out").as_int(1, 1 << 24, 1)), batch);
+      l = make_fc(name, h * w * c, static_cast<int>(node.required("out").as_int(1, 1 << 24, 1)),
+                  batch);
     } else if (type == "gemm") {
       l = make_gemm(name, node.required("m").as_int(1, 1LL << 30, 1),
-                    node.required("n").as_int(1, 1LL << 30, 1), node.required("k").as_int(1, 1LL << 30, 1));
+                    node.required("n").as_int(1, 1LL << 30, 1),
+                    node.required("k").as_int(1, 1LL << 30, 1));
     } else {
       node.required("type").error("expected one of conv, depthwise, pool, add, fc, gemm, got \"" +
                                   type + "\"");

@@ -45,16 +45,15 @@ std::string layers_csv(const NetworkResult& r) {
   for (const auto& l : r.layers) {
     std::ostringstream s;
     s << text::csv_field(l.layer) << ',' << l.kind << ',' << text::csv_field(l.multiplier) << ','
-      << l.m << ',' << l.n << ',' << l.k << ',' << l.groups << ',' << l.macs << ',' << l.pods
-      << ',' << l.plan.folds << ',' << l.plan.tiles << ',' << l.compute_cycles << ','
-      << l.memory_cycles << ',' << l.cycles << ',' << l.stall_cycles << ','
-      << f2(l.utilization_pct, "%.4f") << ',' << f2(l.mapping_pct, "%.4f") << ',' << l.sram_bytes
-      << ',' << l.gbuf_bytes << ',' << l.noc_byte_hops << ',' << l.dram_bytes << ','
-      << f2(l.energy.mult, "%.3f") << ',' << f2(l.energy.add, "%.3f") << ','
-      << f2(l.energy.reg, "%.3f") << ',' << f2(l.energy.sram, "%.3f") << ','
-      << f2(l.energy.gbuf, "%.3f") << ',' << f2(l.energy.noc, "%.3f") << ','
-      << f2(l.energy.dram, "%.3f") << ',' << f2(l.energy.leak, "%.3f") << ','
-      << f2(l.energy.total(), "%.3f") << '\n';
+      << l.m << ',' << l.n << ',' << l.k << ',' << l.groups << ',' << l.macs << ',' << l.pods << ','
+      << l.plan.folds << ',' << l.plan.tiles << ',' << l.compute_cycles << ',' << l.memory_cycles
+      << ',' << l.cycles << ',' << l.stall_cycles << ',' << f2(l.utilization_pct, "%.4f") << ','
+      << f2(l.mapping_pct, "%.4f") << ',' << l.sram_bytes << ',' << l.gbuf_bytes << ','
+      << l.noc_byte_hops << ',' << l.dram_bytes << ',' << f2(l.energy.mult, "%.3f") << ','
+      << f2(l.energy.add, "%.3f") << ',' << f2(l.energy.reg, "%.3f") << ','
+      << f2(l.energy.sram, "%.3f") << ',' << f2(l.energy.gbuf, "%.3f") << ','
+      << f2(l.energy.noc, "%.3f") << ',' << f2(l.energy.dram, "%.3f") << ','
+      << f2(l.energy.leak, "%.3f") << ',' << f2(l.energy.total(), "%.3f") << '\n';
     o += s.str();
   }
   return o;
@@ -73,8 +72,9 @@ std::string summary_json(const NetworkResult& r, const std::string& accel_file,
                          const std::string& assign_file) {
   const auto& e = r.energy;
   std::ostringstream s;
-  s << "{\n  \"network\": " << json_string(r.network) << ",\n  \"accelerator\": "
-    << json_string(r.accelerator) << ",\n  \"accelerator_file\": " << json_string(accel_file)
+  s << "{\n  \"network\": " << json_string(r.network)
+    << ",\n  \"accelerator\": " << json_string(r.accelerator)
+    << ",\n  \"accelerator_file\": " << json_string(accel_file)
     << ",\n  \"assignment_file\": " << json_string(assign_file) << ",\n  \"model\": \"analytical\""
     << ",\n  \"layers\": " << r.layers.size() << ",\n  \"macs\": " << r.macs
     << ",\n  \"cycles\": " << r.cycles << ",\n  \"clock_mhz\": " << r.clock_mhz
@@ -83,10 +83,9 @@ std::string summary_json(const NetworkResult& r, const std::string& accel_file,
     << ", \"reg\": " << f2(e.reg, "%.3f") << ", \"sram\": " << f2(e.sram, "%.3f")
     << ", \"gbuf\": " << f2(e.gbuf, "%.3f") << ", \"noc\": " << f2(e.noc, "%.3f")
     << ", \"dram\": " << f2(e.dram, "%.3f") << ", \"leak\": " << f2(e.leak, "%.3f")
-    << ", \"total\": " << f2(e.total(), "%.3f") << "},\n  \"energy_uj\": "
-    << f2(e.total() / 1e6, "%.6f") << ",\n  \"tops_per_watt\": "
-    << f2(e.total() > 0 ? 2.0 * static_cast<double>(r.macs) / e.total() : 0.0, "%.4f")
-    << "\n}\n";
+    << ", \"total\": " << f2(e.total(), "%.3f")
+    << "},\n  \"energy_uj\": " << f2(e.total() / 1e6, "%.6f") << ",\n  \"tops_per_watt\": "
+    << f2(e.total() > 0 ? 2.0 * static_cast<double>(r.macs) / e.total() : 0.0, "%.4f") << "\n}\n";
   return s.str();
 }
 
@@ -94,42 +93,43 @@ void print_table(const NetworkResult& r) {
   std::printf("%-22s %-9s %-22s %12s %10s %10s %7s %7s %12s\n", "layer", "kind", "multiplier",
               "macs", "cycles", "stall", "util%", "map%", "energy_nJ");
   for (const auto& l : r.layers)
-    std::printf("%-22.22s %-9s %-22.22s %12lld %10lld %10lld %7.2f %7.2f %12.3f\n",
-                l.layer.c_str(), l.kind.c_str(), l.multiplier.c_str(),
-                static_cast<long long>(l.macs), static_cast<long long>(l.cycles),
-                static_cast<long long>(l.stall_cycles), l.utilization_pct, l.mapping_pct,
-                l.energy.total() / 1e3);
+    std::printf("%-22.22s %-9s %-22.22s %12lld %10lld %10lld %7.2f %7.2f %12.3f\n", l.layer.c_str(),
+                l.kind.c_str(), l.multiplier.c_str(), static_cast<long long>(l.macs),
+                static_cast<long long>(l.cycles), static_cast<long long>(l.stall_cycles),
+                l.utilization_pct, l.mapping_pct, l.energy.total() / 1e3);
   const auto& e = r.energy;
   std::printf("\n%s on %s: %lld cycles (%.4f ms at %.0f MHz), %lld MACs, %.3f uJ\n",
               r.network.c_str(), r.accelerator.c_str(), static_cast<long long>(r.cycles),
               r.latency_ms(), r.clock_mhz, static_cast<long long>(r.macs), e.total() / 1e6);
   if (e.total() > 0)
-    std::printf("energy: mult %.1f%%  add %.1f%%  reg %.1f%%  sram %.1f%%  gbuf %.1f%%  noc %.1f%%  "
-                "dram %.1f%%  leak %.1f%%\n",
-                100 * e.mult / e.total(), 100 * e.add / e.total(), 100 * e.reg / e.total(),
-                100 * e.sram / e.total(), 100 * e.gbuf / e.total(), 100 * e.noc / e.total(),
-                100 * e.dram / e.total(), 100 * e.leak / e.total());
+    std::printf(
+        "energy: mult %.1f%%  add %.1f%%  reg %.1f%%  sram %.1f%%  gbuf %.1f%%  noc %.1f%%  "
+        "dram %.1f%%  leak %.1f%%\n",
+        100 * e.mult / e.total(), 100 * e.add / e.total(), 100 * e.reg / e.total(),
+        100 * e.sram / e.total(), 100 * e.gbuf / e.total(), 100 * e.noc / e.total(),
+        100 * e.dram / e.total(), 100 * e.leak / e.total());
 }
 
 std::string energy_plot(const NetworkResult& r) {
   std::vector<std::string> cats;
-  std::vector<svg::Series> s = {{"multiplier", {}, {}}, {"add+reg", {}, {}}, {"pod SRAM", {}, {}},
-                                {"global buffer", {}, {}}, {"interconnect", {}, {}},
-                                {"DRAM", {}, {}}, {"leakage", {}, {}}};
+  std::vector<svg::Series> s = {{"multiplier", {}, {}},   {"add+reg", {}, {}},
+                                {"pod SRAM", {}, {}},     {"global buffer", {}, {}},
+                                {"interconnect", {}, {}}, {"DRAM", {}, {}},
+                                {"leakage", {}, {}}};
   for (const auto& l : r.layers) {
     cats.push_back(l.layer);
     const auto& e = l.energy;
     const double v[7] = {e.mult, e.add + e.reg, e.sram, e.gbuf, e.noc, e.dram, e.leak};
     for (int i = 0; i < 7; ++i) s[i].y.push_back(v[i] / 1e3);
   }
-  return svg::stacked_bars("energy per layer: " + r.network + " on " + r.accelerator,
-                           "energy (nJ)", cats, s);
+  return svg::stacked_bars("energy per layer: " + r.network + " on " + r.accelerator, "energy (nJ)",
+                           cats, s);
 }
 
 int cmd_analyze(const std::vector<std::string>& args) {
   po::options_description opts("options");
-  opts.add_options()("help,h", "show this help")(
-      "accel,a", po::value<std::string>(), "accelerator: axpod YAML or SCALE-Sim .cfg")(
+  opts.add_options()("help,h", "show this help")("accel,a", po::value<std::string>(),
+                                                 "accelerator: axpod YAML or SCALE-Sim .cfg")(
       "scalesim-cfg", po::value<std::string>(), "SCALE-Sim v2 config (same as --accel X.cfg)")(
       "network,n", po::value<std::string>(),
       "built-in network, axpod YAML network or SCALE-Sim topology .csv")(
@@ -152,16 +152,17 @@ int cmd_analyze(const std::vector<std::string>& args) {
           "  axpod analyze --scalesim-cfg configs/scalesim/scale_ws_32x32.cfg \\\n"
           "      --topology configs/scalesim/lenet_like.csv --format csv --out cycles.csv\n"))
     return 0;
-  const std::string accel_file = vm.count("accel") ? vm["accel"].as<std::string>()
+  const std::string accel_file = vm.count("accel")          ? vm["accel"].as<std::string>()
                                  : vm.count("scalesim-cfg") ? vm["scalesim-cfg"].as<std::string>()
                                                             : "";
-  const std::string net_spec = vm.count("network") ? vm["network"].as<std::string>()
+  const std::string net_spec = vm.count("network")    ? vm["network"].as<std::string>()
                                : vm.count("topology") ? vm["topology"].as<std::string>()
                                                       : "";
   if (accel_file.empty()) throw Error("give --accel (or --scalesim-cfg); see --help");
   if (net_spec.empty()) throw Error("give --network (or --topology); see --help");
   const std::string format = vm["format"].as<std::string>();
-  if (format != "table" && format != "csv") throw Error("--format: expected table or csv, got '" + format + "'");
+  if (format != "table" && format != "csv")
+    throw Error("--format: expected table or csv, got '" + format + "'");
   const auto acc = accel::load_any_accelerator(accel_file);
   const auto net = workload::load_network(net_spec, vm["batch"].as<int>());
   accel::Assignment assign;
@@ -206,16 +207,20 @@ struct SweepPoint {
 int cmd_sweep(const std::vector<std::string>& args) {
   po::options_description opts("options");
   opts.add_options()("help,h", "show this help")(
-      "accel,a", po::value<std::string>()->default_value(default_config("accelerators/tpu_v4_like.yaml")),
+      "accel,a",
+      po::value<std::string>()->default_value(default_config("accelerators/tpu_v4_like.yaml")),
       "base accelerator (clock, memories, energy table)")(
       "network,n", po::value<std::string>()->required(), "network")(
       "pods", po::value<std::string>()->default_value("1,4,16,64"), "pod counts")(
       "pod-size", po::value<std::string>()->default_value("16,32,64,128"), "square pod sizes")(
       "dataflow", po::value<std::string>()->default_value("ws,os,is"), "dataflows")(
-      "mult", po::value<std::vector<std::string>>(), "multiplier (repeat the option; default: the base's)")(
+      "mult", po::value<std::vector<std::string>>(),
+      "multiplier (repeat the option; default: the base's)")(
       "batch", po::value<int>()->default_value(1), "batch size")(
-      "jobs,j", po::value<unsigned>()->default_value(std::max(1u, std::thread::hardware_concurrency())),
-      "threads")("out,o", po::value<std::string>(), "run folder (default traces/sweep-<network>-<time>)");
+      "jobs,j",
+      po::value<unsigned>()->default_value(std::max(1u, std::thread::hardware_concurrency())),
+      "threads")("out,o", po::value<std::string>(),
+                 "run folder (default traces/sweep-<network>-<time>)");
   po::variables_map vm;
   if (!parse_options(args, opts, {}, vm, "usage: axpod sweep --network N [options]",
                      "Evaluates every combination with the analytical model; writes sweep.csv and\n"
@@ -230,10 +235,14 @@ int cmd_sweep(const std::vector<std::string>& args) {
   const auto sizes = int_list("pod-size", vm["pod-size"].as<std::string>());
   std::vector<accel::Dataflow> dfs;
   for (const auto& d : text::split(vm["dataflow"].as<std::string>(), ',')) {
-    if (d == "ws") dfs.push_back(accel::Dataflow::ws);
-    else if (d == "os") dfs.push_back(accel::Dataflow::os);
-    else if (d == "is") dfs.push_back(accel::Dataflow::is);
-    else throw Error("--dataflow: expected ws, os or is, got '" + d + "'");
+    if (d == "ws")
+      dfs.push_back(accel::Dataflow::ws);
+    else if (d == "os")
+      dfs.push_back(accel::Dataflow::os);
+    else if (d == "is")
+      dfs.push_back(accel::Dataflow::is);
+    else
+      throw Error("--dataflow: expected ws, os or is, got '" + d + "'");
   }
   std::vector<std::string> mults;
   if (vm.count("mult"))
@@ -249,8 +258,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
     for (int s : sizes)
       for (auto df : dfs)
         for (const auto& m : mults) points.push_back({p, s, df, m, {}});
-  const std::string dir = make_run_dir(vm.count("out") ? vm["out"].as<std::string>() : "",
-                                       "sweep-" + net.name);
+  const std::string dir =
+      make_run_dir(vm.count("out") ? vm["out"].as<std::string>() : "", "sweep-" + net.name);
   Progress progress("sweep", points.size());
   std::atomic<std::size_t> next{0};
   std::size_t done = 0;
@@ -284,19 +293,22 @@ int cmd_sweep(const std::vector<std::string>& args) {
   progress.finish();
   if (!error.empty()) throw Error(error);
 
-  std::string csv = "pods,pod_size,dataflow,multiplier,pes,cycles,latency_ms,utilization_pct,energy_uj,"
-                    "mult_energy_uj,dram_energy_uj\n";
+  std::string csv =
+      "pods,pod_size,dataflow,multiplier,pes,cycles,latency_ms,utilization_pct,energy_uj,"
+      "mult_energy_uj,dram_energy_uj\n";
   std::map<std::string, svg::Series> by_df;
   for (const auto& pt : points) {
     const auto& r = pt.result;
     const double util = 100.0 * static_cast<double>(r.macs) /
                         (static_cast<double>(r.cycles) * pt.pods * pt.size * pt.size);
     csv += std::to_string(pt.pods) + "," + std::to_string(pt.size) + "," + accel::to_string(pt.df) +
-           "," + text::csv_field(pt.mult) + "," + std::to_string(static_cast<long long>(pt.pods) * pt.size * pt.size) +
-           "," + std::to_string(r.cycles) + "," + f2(r.latency_ms(), "%.6f") + "," + f2(util, "%.4f") + "," +
-           f2(r.energy.total() / 1e6, "%.6f") + "," + f2(r.energy.mult / 1e6, "%.6f") + "," +
+           "," + text::csv_field(pt.mult) + "," +
+           std::to_string(static_cast<long long>(pt.pods) * pt.size * pt.size) + "," +
+           std::to_string(r.cycles) + "," + f2(r.latency_ms(), "%.6f") + "," + f2(util, "%.4f") +
+           "," + f2(r.energy.total() / 1e6, "%.6f") + "," + f2(r.energy.mult / 1e6, "%.6f") + "," +
            f2(r.energy.dram / 1e6, "%.6f") + "\n";
-    const std::string key = std::string(accel::to_string(pt.df)) + (mults.size() > 1 ? " " + pt.mult : "");
+    const std::string key =
+        std::string(accel::to_string(pt.df)) + (mults.size() > 1 ? " " + pt.mult : "");
     auto& s = by_df[key];
     s.label = key;
     s.x.push_back(r.latency_ms());
@@ -305,24 +317,30 @@ int cmd_sweep(const std::vector<std::string>& args) {
   std::vector<svg::Series> series;
   for (auto& [k, s] : by_df) series.push_back(s);
   fs::write_file_atomic(dir + "/sweep.csv", csv);
-  fs::write_file_atomic(dir + "/sweep.svg",
-                        svg::scatter("sweep: " + net.name + " (" + std::to_string(points.size()) +
-                                         " designs)",
-                                     "latency (ms)", "energy (uJ)", series, true, true));
-  const auto best = std::min_element(points.begin(), points.end(), [](const auto& a, const auto& b) {
-    return a.result.energy.total() * static_cast<double>(a.result.cycles) <
-           b.result.energy.total() * static_cast<double>(b.result.cycles);
-  });
-  std::printf("%zu designs evaluated; lowest energy x delay: %d pods of %dx%d, %s, %s: %.4f ms, %.3f uJ\n",
-              points.size(), best->pods, best->size, best->size, accel::to_string(best->df),
-              best->mult.c_str(), best->result.latency_ms(), best->result.energy.total() / 1e6);
+  fs::write_file_atomic(
+      dir + "/sweep.svg",
+      svg::scatter("sweep: " + net.name + " (" + std::to_string(points.size()) + " designs)",
+                   "latency (ms)", "energy (uJ)", series, true, true));
+  const auto best =
+      std::min_element(points.begin(), points.end(), [](const auto& a, const auto& b) {
+        return a.result.energy.total() * static_cast<double>(a.result.cycles) <
+               b.result.energy.total() * static_cast<double>(b.result.cycles);
+      });
+  std::printf(
+      "%zu designs evaluated; lowest energy x delay: %d pods of %dx%d, %s, %s: %.4f ms, %.3f uJ\n",
+      points.size(), best->pods, best->size, best->size, accel::to_string(best->df),
+      best->mult.c_str(), best->result.latency_ms(), best->result.energy.total() / 1e6);
   std::printf("run folder: %s (sweep.csv, sweep.svg)\n", dir.c_str());
   return 0;
 }
 
 }  // namespace
 
-int run_analyze(const std::vector<std::string>& args) { return cmd_analyze(args); }
-int run_sweep(const std::vector<std::string>& args) { return cmd_sweep(args); }
+int run_analyze(const std::vector<std::string>& args) {
+  return cmd_analyze(args);
+}
+int run_sweep(const std::vector<std::string>& args) {
+  return cmd_sweep(args);
+}
 
 }  // namespace axpod::cli

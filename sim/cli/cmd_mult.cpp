@@ -57,7 +57,7 @@ int cmd_list(const std::vector<std::string>& args) {
       "YAML list of catalog names")("families", po::bool_switch(), "list families and parameters");
   po::variables_map vm;
   if (!parse_options(args, opts, {}, vm, "usage: axpod mult list [options]",
-             "examples:\n  axpod mult list\n  axpod mult list --families\n"))
+                     "examples:\n  axpod mult list\n  axpod mult list --families\n"))
     return 0;
   const Registry& reg = Registry::instance();
   if (vm["families"].as<bool>()) {
@@ -94,7 +94,7 @@ int cmd_describe(const std::vector<std::string>& args) {
   pos.add("family", 1);
   po::variables_map vm;
   if (!parse_options(args, opts, pos, vm, "usage: axpod mult describe FAMILY",
-             "examples:\n  axpod mult describe drum\n", &hidden))
+                     "examples:\n  axpod mult describe drum\n", &hidden))
     return 0;
   const std::string name = vm["family"].as<std::string>();
   const auto& fams = Registry::instance().families();
@@ -122,9 +122,9 @@ int cmd_show(const std::vector<std::string>& args) {
   pos.add("name", 1);
   po::variables_map vm;
   if (!parse_options(args, opts, pos, vm, "usage: axpod mult show NAME [options]",
-             "examples:\n  axpod mult show drum:k=4\n"
-             "  axpod mult show mitchell:signed=1 --png mitchell.png\n",
-             &hidden))
+                     "examples:\n  axpod mult show drum:k=4\n"
+                     "  axpod mult show mitchell:signed=1 --png mitchell.png\n",
+                     &hidden))
     return 0;
   const auto m = Registry::instance().create(vm["name"].as<std::string>());
   const mult::Table table(*m.model);
@@ -288,11 +288,12 @@ int cmd_verify(const std::vector<std::string>& args) {
   po::positional_options_description pos;
   pos.add("names", -1);
   po::variables_map vm;
-  if (!parse_options(args, opts, pos, vm, "usage: axpod mult verify [RTL-NAMES...] [options]",
-             "Compares every RTL model (default: all) with its behavioural twin on all 65,536\n"
-             "operand pairs; exits 1 on any mismatch.\n\nexamples:\n  axpod mult verify\n"
-             "  axpod mult verify rtl:drum:k=4 --netlist\n",
-             &hidden))
+  if (!parse_options(
+          args, opts, pos, vm, "usage: axpod mult verify [RTL-NAMES...] [options]",
+          "Compares every RTL model (default: all) with its behavioural twin on all 65,536\n"
+          "operand pairs; exits 1 on any mismatch.\n\nexamples:\n  axpod mult verify\n"
+          "  axpod mult verify rtl:drum:k=4 --netlist\n",
+          &hidden))
     return 0;
   const Registry& reg = Registry::instance();
   std::vector<std::string> names;
@@ -354,12 +355,13 @@ int cmd_export(const std::vector<std::string>& args) {
   po::positional_options_description pos;
   pos.add("name", 1);
   po::variables_map vm;
-  if (!parse_options(args, opts, pos, vm, "usage: axpod mult export NAME --out FILE",
-             "Binary: 65,536 little-endian int32, row-major, index (a_byte << 8) | b_byte.\n"
-             "CSV: 256 lines (a_byte) of 256 values (b_byte).\n\nexamples:\n"
-             "  axpod mult export drum:k=4 --out drum4.bin\n"
-             "  axpod mult export mitchell:signed=1 --out mitchell_s.csv\n",
-             &hidden))
+  if (!parse_options(
+          args, opts, pos, vm, "usage: axpod mult export NAME --out FILE",
+          "Binary: 65,536 little-endian int32, row-major, index (a_byte << 8) | b_byte.\n"
+          "CSV: 256 lines (a_byte) of 256 values (b_byte).\n\nexamples:\n"
+          "  axpod mult export drum:k=4 --out drum4.bin\n"
+          "  axpod mult export mitchell:signed=1 --out mitchell_s.csv\n",
+          &hidden))
     return 0;
   const auto m = Registry::instance().create(vm["name"].as<std::string>());
   const mult::Table table(*m.model);

@@ -12,8 +12,7 @@ namespace axpod::cli {
 
 bool parse_options(const std::vector<std::string>& args, const po::options_description& visible,
                    const po::positional_options_description& pos, po::variables_map& vm,
-                   const char* usage, const char* examples,
-                   const po::options_description* hidden) {
+                   const char* usage, const char* examples, const po::options_description* hidden) {
   po::options_description all;
   all.add(visible);
   if (hidden) all.add(*hidden);
@@ -32,7 +31,9 @@ bool parse_options(const std::vector<std::string>& args, const po::options_descr
   return true;
 }
 
-std::string default_config(const std::string& rel) { return paths::shipped("configs/" + rel); }
+std::string default_config(const std::string& rel) {
+  return paths::shipped("configs/" + rel);
+}
 
 std::string make_run_dir(const std::string& requested, const std::string& stem) {
   namespace fs = std::filesystem;
@@ -42,9 +43,11 @@ std::string make_run_dir(const std::string& requested, const std::string& stem) 
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
     dir = "traces/" + stem + "-" + stamp;
-    for (int n = 1; fs::exists(dir); ++n) dir = "traces/" + stem + "-" + stamp + "-" + std::to_string(n);
+    for (int n = 1; fs::exists(dir); ++n)
+      dir = "traces/" + stem + "-" + stamp + "-" + std::to_string(n);
   } else if (fs::exists(dir)) {
-    throw Error("run folder '" + dir + "' exists; axpod never overwrites a run: choose another --out");
+    throw Error("run folder '" + dir +
+                "' exists; axpod never overwrites a run: choose another --out");
   }
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -57,7 +60,8 @@ std::vector<int> int_list(const std::string& option, const std::string& value) {
   for (const auto& f : text::split(value, ',')) {
     long long v = 0;
     if (!text::parse_int(text::trim(f), v) || v < 1 || v > 1 << 20)
-      throw Error("--" + option + ": expected positive integers separated by commas, got '" + value + "'");
+      throw Error("--" + option + ": expected positive integers separated by commas, got '" +
+                  value + "'");
     out.push_back(static_cast<int>(v));
   }
   return out;

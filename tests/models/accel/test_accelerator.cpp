@@ -1,0 +1,112 @@
+#include "accel/accelerator.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "accel/assignment.h"
+#include "common/error.h"
+#include "workload/layer.h"
+
+namespace axpod::accel {
+namespace {
+
+std::string shipped(const std::string& rel) {
+  return std::string(AXPOD_TEST_SOURCE_DIR) + "/" + rel;
+}
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(Accelerator, ShippedConfigsLoad) {
+  const auto tpu = load_accelerator(shipped("configs/accelerators/tpu_v4_like.yaml"));
+  EXPECT_EQ(tpu.pods.size(), 4u);
+  EXPECT_EQ(tpu.pods[0].rows, 128);
+  EXPECT_EQ(tpu.clock_mhz, 1050);
+  EXPECT_EQ(tpu.total_pes(), 4 * 128 * 128);
+  EXPECT_EQ(tpu.energy.catalog, shipped("configs/catalog.csv"));  // relative to the YAML file
+  const auto sosa = load_accelerator(shipped("configs/accelerators/sosa_32x32.yaml"));
+  EXPECT_EQ(sosa.noc.topology, Topology::butterfly);
+  EXPECT_EQ(sosa.total_pes(), tpu.total_pes());
+  const auto edge = load_accelerator(shipped("configs/accelerators/edge_16x16.yaml"));
+  EXPECT_EQ(edge.noc.topology, Topology::bus);
+}
+
+TEST(Accelerator, BadConfigReportsEveryProblemWithPositions) {
+  std::string text;
+  {
+    std::ifstream in(shipped("configs/accelerators/edge_16x16.yaml"));
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  auto replace = [&](const std::string& from, const std::string& to) {
+    text.replace(text.find(from), from.size(), to);
+  };
+  replace("    rows: 16\n", "    rows: -4\n");
+  replace("dataflow: ws", "dataflow: xs");
+  replace("multiplier: exact:signed=1", "multiplier: drun:k=4");
+  replace("clock_mhz: 500", "clock_mhz: 500\nclok: 3");
+  const auto p = write_temp("bad_acc.yaml", text);
+  try {
+    load_accelerator(p);
+    FAIL();
+  } catch (const ConfigError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find(p + ":9:11: pods[0].rows: expected an integer in [1, 4096], got \"-4\""),
+              std::string::npos)
+        << m;
+    EXPECT_NE(m.find("pods[0].dataflow: expected ws, os or is, got \"xs\""), std::string::npos)
+        << m;
+    EXPECT_NE(m.find("pods[0].multiplier: unknown multiplier 'drun:k=4'"), std::string::npos) << m;
+    EXPECT_NE(m.find("clok: unknown key"), std::string::npos) << m;
+    EXPECT_EQ(e.messages().size(), 4u) << m;
+  }
+}
+
+TEST(ScaleSimConfig, ReadsArrayAndDataflowAndIgnoresOtherSections) {
+  const auto a = load_scalesim_config(shipped("configs/scalesim/scale_os_32x32.cfg"));
+  ASSERT_EQ(a.pods.size(), 1u);
+  EXPECT_EQ(a.pods[0].rows, 32);
+  EXPECT_EQ(a.pods[0].cols, 32);
+  EXPECT_EQ(a.pods[0].dataflow, Dataflow::os);
+  EXPECT_EQ(a.timing, Timing::scalesim);
+}
+
+TEST(ScaleSimConfig, BadValuesNameFileLineAndKey) {
+  const auto p =
+      write_temp("bad.cfg", "[architecture_presets]\nArrayHeight: 32\nArrayWidth: wide\n");
+  try {
+    load_scalesim_config(p);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), p + ":3: ArrayWidth: expected an integer >= 1, got 'wide'");
+  }
+  const auto q = write_temp("bad2.cfg", "[architecture_presets]\nArrayHeight: 32\nDataflow: zz\n");
+  EXPECT_THROW(load_scalesim_config(q), Error);
+  const auto r = write_temp("bad3.cfg", "[architecture_presets]\nArrayHeight: 32\n");
+  EXPECT_THROW(load_scalesim_config(r), Error);
+}
+
+TEST(Assignment, LoadsAndRejectsUnknownLayersAndMultipliers) {
+  const auto net = workload::builtin_network("lenet5");
+  const auto a = load_assignment(shipped("configs/assignment_lenet5_example.yaml"), net);
+  EXPECT_EQ(a.for_layer("conv2"), "drum:k=4,signed=1");
+  EXPECT_EQ(a.for_layer("conv1"), "exact:signed=1");
+  const auto p = write_temp("as.yaml", "layers:\n  conv3: drum\n  fc1: drun\n  pool1: exact\n");
+  try {
+    load_assignment(p, net);
+    FAIL();
+  } catch (const ConfigError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find(p + ":2:10: layers.conv3: no layer 'conv3' in network 'lenet5' (did you mean"),
+              std::string::npos)
+        << m;
+    EXPECT_NE(m.find("layers.fc1: unknown multiplier 'drun'"), std::string::npos) << m;
+    EXPECT_NE(m.find("layers.pool1: layer 'pool1' has no multiplications"), std::string::npos) << m;
+  }
+}
+
+}  // namespace
+}  // namespace axpod::accel
