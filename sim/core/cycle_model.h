@@ -1,0 +1,95 @@
+// The cycle-level model of a multi-pod accelerator (plain C++; sim/sc/ wraps it in SystemC).
+// One layer at a time: the tile scheduler spreads the GEMM's tiles over the eligible pods with
+// the same plan as the analytical model (analytical::plan_tiles); each pod steps its systolic
+// array every clock with real int8 data; DRAM (bandwidth + latency) and the interconnect
+// (per-port or shared bandwidth, hop latency) deliver each tile's operands, and a pod whose next
+// tile has not arrived stalls. An energy monitor charges every action of every pod per clock
+// from the same energy table the analytical model uses.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "accel/accelerator.h"
+#include "analytical/model.h"
+#include "engine/tensors.h"
+#include "mult/table.h"
+#include "systolic_array.h"
+#include "workload/layer.h"
+
+namespace axpod::core {
+
+using cycle_t = std::int64_t;  // core clock cycles
+
+enum Component { kMult, kAdd, kReg, kSram, kGbuf, kNoc, kDram, kLeak, kComponents };
+const char* component_name(int c);
+
+/// Energy of one pod over one window of cycles, pJ per component.
+struct WindowEnergy {
+  std::int64_t window = 0;  // index (cycle / window size)
+  int pod = 0;
+  double pj[kComponents] = {};
+};
+
+struct LayerSim {
+  std::string layer, kind, multiplier;
+  std::int64_t macs = 0;
+  std::int64_t gated = 0;        // MAC slots with a zero operand
+  int pods = 0;
+  cycle_t start = 0;             // first cycle of the layer in the run
+  cycle_t cycles = 0;            // cycles the layer took
+  cycle_t stall_free = 0;        // the schedule's length without memory stalls
+  cycle_t stall_cycles = 0;      // cycles - stall_free
+  analytical::Energy energy;     // pJ
+  std::vector<std::int32_t> y;   // int32 outputs (groups x M x N); empty for non-MAC layers
+};
+
+class CycleModel {
+ public:
+  /// `window`: cycles per energy window of the traces.
+  CycleModel(accel::Accelerator acc, analytical::MultiplierEnergies energies, cycle_t window);
+  ~CycleModel();
+
+  /// Starts a layer; `tensors` may be null for non-MAC layers. `mult` "" = the pods' own.
+  void begin_layer(const workload::Layer& layer, const engine::LayerTensors* tensors,
+                   const std::string& mult, bool input_on_chip);
+  /// One clock of every pod, DRAM and the interconnect; false once the layer is finished.
+  bool tick();
+  /// Collects the finished layer.
+  LayerSim end_layer();
+
+  /// Runs a whole layer (begin, tick until done, end).
+  LayerSim run_layer(const workload::Layer& layer, const engine::LayerTensors* tensors,
+                     const std::string& mult, bool input_on_chip);
+
+  /// Closed windows so far (each pod, each window); the open window is flushed by finish().
+  const std::vector<WindowEnergy>& windows() const { return m_windows; }
+  void finish();
+  cycle_t now() const { return m_now; }
+  cycle_t window() const { return m_window; }
+  const accel::Accelerator& accelerator() const { return m_acc; }
+  /// Live callback per closed window (e.g. the SystemC energy monitor); may be empty.
+  std::function<void(const WindowEnergy&)> on_window;
+
+ private:
+  struct Impl;
+  void close_window();
+  const mult::Table& table(const std::string& name);
+
+  accel::Accelerator m_acc;                  // the machine
+  analytical::MultiplierEnergies m_energies; // fJ per multiplication
+  cycle_t m_window;                          // trace window
+  cycle_t m_now = 0;                         // global clock
+  std::vector<WindowEnergy> m_windows;       // closed windows
+  std::int64_t m_open_index = -1;            // index of the open window (-1: none)
+  std::vector<std::array<double, kComponents>> m_open_pj;  // its energy per pod
+  std::map<std::string, std::unique_ptr<mult::Table>> m_tables;  // multiplier tables by name
+  std::unique_ptr<Impl> m_impl;              // per-layer state
+};
+
+}  // namespace axpod::core

@@ -1,0 +1,160 @@
+#include "systolic_array.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace axpod::core {
+
+SystolicArray::SystolicArray(int rows, int cols, const mult::Table* table, bool stationary_first)
+    : m_rows(rows),
+      m_cols(cols),
+      m_table(table->products().data()),
+      m_stationary_first(stationary_first) {
+  const std::size_t n = static_cast<std::size_t>(rows) * cols;
+  m_stat.assign(n, 0);
+  m_stat_v.assign(n, 0);
+  m_shadow.assign(n, 0);
+  m_shadow_v.assign(n, 0);
+  for (int b = 0; b < 2; ++b) {
+    m_flow[b].assign(n, 0);
+    m_flow_v[b].assign(n, 0);
+    m_sum[b].assign(n, 0);
+    m_sum_v[b].assign(n, 0);
+    m_down[b].assign(n, 0);
+    m_down_v[b].assign(n, 0);
+  }
+}
+
+void SystolicArray::load_shadow_row(int row, const std::int8_t* values, int n) {
+  std::int8_t* dst = &m_shadow[static_cast<std::size_t>(row) * m_cols];
+  std::uint8_t* dv = &m_shadow_v[static_cast<std::size_t>(row) * m_cols];
+  std::memcpy(dst, values, static_cast<std::size_t>(n));
+  std::memset(dst + n, 0, static_cast<std::size_t>(m_cols - n));
+  std::memset(dv, 1, static_cast<std::size_t>(n));
+  std::memset(dv + n, 0, static_cast<std::size_t>(m_cols - n));
+  m_act.stationary_writes += static_cast<std::uint64_t>(n);
+}
+
+void SystolicArray::clear_shadow_rows(int rows_used) {
+  for (int r = rows_used; r < m_rows; ++r)
+    std::memset(&m_shadow_v[static_cast<std::size_t>(r) * m_cols], 0, static_cast<std::size_t>(m_cols));
+}
+
+void SystolicArray::swap() {
+  m_stat.swap(m_shadow);
+  m_stat_v.swap(m_shadow_v);
+}
+
+void SystolicArray::tick(const std::int8_t* left, const std::uint8_t* left_valid,
+                         std::int32_t* bottom, std::uint8_t* bottom_valid) {
+  const int nxt = 1 - m_cur;
+  const std::int8_t* fa = m_flow[m_cur].data();
+  const std::uint8_t* fav = m_flow_v[m_cur].data();
+  std::int8_t* na = m_flow[nxt].data();
+  std::uint8_t* nav = m_flow_v[nxt].data();
+  const std::int32_t* ps = m_sum[m_cur].data();
+  const std::uint8_t* psv = m_sum_v[m_cur].data();
+  std::int32_t* ns = m_sum[nxt].data();
+  std::uint8_t* nsv = m_sum_v[nxt].data();
+  const int C = m_cols;
+  std::uint64_t slots = 0, gated = 0, reads = 0;
+  std::int64_t in_flight = 0;
+  for (int r = 0; r < m_rows; ++r) {
+    const std::size_t base = static_cast<std::size_t>(r) * C;
+    // Moving operands shift one PE to the right; the edge value enters PE(r, 0).
+    na[base] = left[r];
+    nav[base] = left_valid[r];
+    reads += left_valid[r];
+    std::memcpy(na + base + 1, fa + base, static_cast<std::size_t>(C - 1));
+    std::memcpy(nav + base + 1, fav + base, static_cast<std::size_t>(C - 1));
+    const std::int8_t* s = &m_stat[base];
+    const std::uint8_t* sv = &m_stat_v[base];
+    const std::int32_t* above = r > 0 ? ps + base - C : nullptr;
+    const std::uint8_t* above_v = r > 0 ? psv + base - C : nullptr;
+    for (int c = 0; c < C; ++c) {
+      const std::uint8_t a = static_cast<std::uint8_t>(na[base + c]);
+      const std::uint8_t w = static_cast<std::uint8_t>(s[c]);
+      const std::uint32_t valid = nav[base + c] & sv[c];
+      const std::size_t idx = m_stationary_first ? (static_cast<std::size_t>(w) << 8) | a
+                                                 : (static_cast<std::size_t>(a) << 8) | w;
+      const std::int32_t prod = m_table[idx] & -static_cast<std::int32_t>(valid);
+      ns[base + c] = (r > 0 ? above[c] : 0) + prod;
+      nsv[base + c] = r > 0 ? above_v[c] : static_cast<std::uint8_t>(nav[base + c] & sv[c]);
+      slots += valid;
+      gated += valid & static_cast<std::uint32_t>((a == 0) | (w == 0));
+      in_flight += nav[base + c] | nsv[base + c];
+    }
+  }
+  const std::size_t last = static_cast<std::size_t>(m_rows - 1) * C;
+  std::memcpy(bottom, ns + last, sizeof(std::int32_t) * static_cast<std::size_t>(C));
+  std::memcpy(bottom_valid, nsv + last, static_cast<std::size_t>(C));
+  for (int c = 0; c < C; ++c) m_act.outputs += nsv[last + c];
+  m_act.mac_slots += slots;
+  m_act.gated += gated;
+  m_act.edge_reads += reads;
+  m_in_flight = in_flight;
+  m_cur = nxt;
+}
+
+void SystolicArray::tick_os(const std::int8_t* left, const std::uint8_t* left_valid,
+                            const std::int8_t* top, const std::uint8_t* top_valid) {
+  const int nxt = 1 - m_cur;
+  const int C = m_cols;
+  std::int32_t* acc = m_sum[0].data();  // os keeps its accumulators in buffer 0
+  std::uint64_t slots = 0, gated = 0, reads = 0;
+  std::int64_t in_flight = 0;
+  for (int r = 0; r < m_rows; ++r) {
+    const std::size_t base = static_cast<std::size_t>(r) * C;
+    m_flow[nxt][base] = left[r];
+    m_flow_v[nxt][base] = left_valid[r];
+    reads += left_valid[r];
+    std::memcpy(&m_flow[nxt][base + 1], &m_flow[m_cur][base], static_cast<std::size_t>(C - 1));
+    std::memcpy(&m_flow_v[nxt][base + 1], &m_flow_v[m_cur][base], static_cast<std::size_t>(C - 1));
+    if (r == 0) {
+      std::memcpy(&m_down[nxt][0], top, static_cast<std::size_t>(C));
+      std::memcpy(&m_down_v[nxt][0], top_valid, static_cast<std::size_t>(C));
+      for (int c = 0; c < C; ++c) reads += top_valid[c];
+    } else {
+      std::memcpy(&m_down[nxt][base], &m_down[m_cur][base - C], static_cast<std::size_t>(C));
+      std::memcpy(&m_down_v[nxt][base], &m_down_v[m_cur][base - C], static_cast<std::size_t>(C));
+    }
+    for (int c = 0; c < C; ++c) {
+      const auto a = static_cast<std::uint8_t>(m_flow[nxt][base + c]);
+      const auto w = static_cast<std::uint8_t>(m_down[nxt][base + c]);
+      const std::uint32_t valid = m_flow_v[nxt][base + c] & m_down_v[nxt][base + c];
+      acc[base + c] += m_table[(static_cast<std::size_t>(a) << 8) | w] & -static_cast<std::int32_t>(valid);
+      slots += valid;
+      gated += valid & static_cast<std::uint32_t>((a == 0) | (w == 0));
+      in_flight += m_flow_v[nxt][base + c] | m_down_v[nxt][base + c];
+    }
+  }
+  m_act.mac_slots += slots;
+  m_act.gated += gated;
+  m_act.edge_reads += reads;
+  m_in_flight = in_flight;
+  m_cur = nxt;
+}
+
+void SystolicArray::read_os(std::int32_t* out, int rows_used, int cols_used, bool clear) {
+  std::int32_t* acc = m_sum[0].data();
+  for (int r = 0; r < rows_used; ++r)
+    for (int c = 0; c < cols_used; ++c) out[r * cols_used + c] = acc[static_cast<std::size_t>(r) * m_cols + c];
+  m_act.outputs += static_cast<std::uint64_t>(rows_used) * cols_used;
+  if (clear) std::fill(m_sum[0].begin(), m_sum[0].end(), 0);
+}
+
+void SystolicArray::reset() {
+  for (int b = 0; b < 2; ++b) {
+    std::fill(m_flow[b].begin(), m_flow[b].end(), 0);
+    std::fill(m_flow_v[b].begin(), m_flow_v[b].end(), 0);
+    std::fill(m_sum[b].begin(), m_sum[b].end(), 0);
+    std::fill(m_sum_v[b].begin(), m_sum_v[b].end(), 0);
+    std::fill(m_down[b].begin(), m_down[b].end(), 0);
+    std::fill(m_down_v[b].begin(), m_down_v[b].end(), 0);
+  }
+  m_in_flight = 0;
+}
+
+bool SystolicArray::empty() const { return m_in_flight == 0; }
+
+}  // namespace axpod::core

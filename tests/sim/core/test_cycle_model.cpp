@@ -1,0 +1,197 @@
+// The cycle-level core: bit-exact outputs against the functional GEMM, cycle counts equal to the
+// analytical model's where nothing stalls, stalls where memory is slow, activity counters.
+#include "cycle_model.h"
+
+#include <gtest/gtest.h>
+
+#include "analytical/model.h"
+#include "engine/tensors.h"
+#include "mult/registry.h"
+#include "systolic_array.h"
+
+namespace axpod::core {
+namespace {
+
+accel::Accelerator machine(int pods, int rows, int cols, accel::Dataflow df, const std::string& mult) {
+  accel::Accelerator a;
+  a.name = "test";
+  accel::Pod p;
+  p.rows = rows;
+  p.cols = cols;
+  p.dataflow = df;
+  p.multiplier = mult;
+  a.pods.assign(pods, p);
+  a.global_buffer_kb = 1 << 20;
+  a.noc = {accel::Topology::crossbar, 1e12, 0};
+  a.dram = {1e12, 0};
+  a.energy.catalog = "in-memory";
+  a.energy.add32_pj = 0.1;
+  a.energy.reg_write_pj = 0.03;
+  a.energy.pod_sram_pj_per_byte = 2.5;
+  a.energy.global_buffer_pj_per_byte = 12.5;
+  a.energy.noc_pj_per_byte_hop = 0.5;
+  a.energy.dram_pj_per_byte = 162.5;
+  a.energy.leakage_pj_per_pe_cycle = 0.001;
+  return a;
+}
+
+analytical::MultiplierEnergies energies() {
+  analytical::MultiplierEnergies e;
+  e.set("exact:signed=1", 200);
+  e.set("drum:k=4,signed=1", 120);
+  return e;
+}
+
+mult::Table table(const std::string& name) { return mult::Table(*mult::Registry::instance().create(name).model); }
+
+struct Case {
+  const char* name;
+  accel::Dataflow df;
+  int pods, rows, cols;
+  workload::Layer layer;
+  const char* mult;
+};
+
+class CycleModelCase : public ::testing::TestWithParam<int> {};
+
+std::vector<Case> cases() {
+  using accel::Dataflow;
+  using workload::make_conv;
+  using workload::make_depthwise;
+  using workload::make_fc;
+  using workload::make_gemm;
+  return {
+      {"ws_conv_1pod", Dataflow::ws, 1, 8, 8, make_conv("c", 9, 9, 3, 3, 10, 1, 1), "exact:signed=1"},
+      {"ws_conv_4pods_drum", Dataflow::ws, 4, 8, 8, make_conv("c", 9, 9, 5, 3, 12, 2, 1), "drum:k=4,signed=1"},
+      {"ws_fc_chunks", Dataflow::ws, 3, 8, 4, make_fc("f", 20, 3), "exact:signed=1"},
+      {"ws_gemm_rect", Dataflow::ws, 2, 4, 8, make_gemm("g", 37, 19, 11), "drum:k=4,signed=1"},
+      {"os_conv", Dataflow::os, 2, 8, 8, make_conv("c", 7, 7, 4, 3, 9, 1, 0), "exact:signed=1"},
+      {"os_gemm_chunks", Dataflow::os, 5, 4, 4, make_gemm("g", 3, 3, 30), "drum:k=4,signed=1"},
+      {"is_conv", Dataflow::is, 2, 8, 8, make_conv("c", 6, 6, 4, 3, 11, 1, 1), "drum:k=4,signed=1"},
+      {"is_gemm", Dataflow::is, 1, 4, 4, make_gemm("g", 10, 7, 9), "exact:signed=1"},
+      {"ws_depthwise", Dataflow::ws, 2, 8, 8, make_depthwise("d", 6, 6, 5, 3, 1, 1), "exact:signed=1"},
+  };
+}
+
+TEST_P(CycleModelCase, BitExactOutputsAndAnalyticalCyclesWithoutStalls) {
+  const Case c = cases()[GetParam()];
+  SCOPED_TRACE(c.name);
+  const auto acc = machine(c.pods, c.rows, c.cols, c.df, c.mult);
+  const auto tensors = engine::random_tensors(c.layer, 42);
+  CycleModel sim(acc, energies(), 16);
+  const auto r = sim.run_layer(c.layer, &tensors, "", true);
+  EXPECT_EQ(r.y, engine::reference_output(tensors, table(c.mult)));
+  const analytical::Model model(acc, energies());
+  const auto a = model.evaluate(c.layer, "", true);
+  EXPECT_EQ(r.cycles, a.cycles) << "analytical compute " << a.compute_cycles;
+  EXPECT_EQ(r.stall_cycles, 0);
+  EXPECT_EQ(r.macs, a.macs);
+  // Energy: identical but for the multiplier energy of gated (zero-operand) slots.
+  EXPECT_NEAR(r.energy.add, a.energy.add, 1e-6 * a.energy.add);
+  EXPECT_NEAR(r.energy.mult, a.energy.mult * (1.0 - static_cast<double>(r.gated) / r.macs), 1e-6 * a.energy.mult);
+  if (c.df != accel::Dataflow::os) {
+    EXPECT_NEAR(r.energy.sram, a.energy.sram, 1e-6 * a.energy.sram);
+    EXPECT_NEAR(r.energy.reg, a.energy.reg, 1e-6 * a.energy.reg);
+  }
+  EXPECT_NEAR(r.energy.dram, a.energy.dram, 1e-6 * a.energy.dram + 1e-9);
+  EXPECT_NEAR(r.energy.leak, a.energy.leak, 1e-6 * a.energy.leak);
+}
+
+INSTANTIATE_TEST_SUITE_P(Shapes, CycleModelCase, ::testing::Range(0, static_cast<int>(cases().size())),
+                         [](const auto& info) { return std::string(cases()[info.param].name); });
+
+TEST(CycleModel, SlowDramStallsAndStillComputesExactly) {
+  auto acc = machine(2, 8, 8, accel::Dataflow::ws, "exact:signed=1");
+  acc.dram = {1.0, 50};  // 1 byte per cycle at 1000 MHz, 50 cycles latency
+  const auto layer = workload::make_conv("c", 8, 8, 4, 3, 6, 1, 1);
+  const auto tensors = engine::random_tensors(layer, 7);
+  CycleModel sim(acc, energies(), 64);
+  const auto r = sim.run_layer(layer, &tensors, "", false);
+  EXPECT_EQ(r.y, engine::reference_output(tensors, table("exact:signed=1")));
+  EXPECT_GT(r.stall_cycles, 0);
+  // DRAM bytes: input 256 + weights 216 = 472 at 1 B/cycle after 50 cycles: the layer cannot end
+  // before cycle 522.
+  EXPECT_GE(r.cycles, 522);
+  const analytical::Model model(acc, energies());
+  const auto a = model.evaluate(layer, "", false);
+  EXPECT_EQ(a.memory_cycles, 522);
+  EXPECT_GE(r.cycles, a.cycles);  // the cycle model also waits for each tile's data
+}
+
+TEST(CycleModel, SharedBusIsSlowerThanCrossbar) {
+  auto acc = machine(4, 8, 8, accel::Dataflow::ws, "exact:signed=1");
+  acc.noc = {accel::Topology::crossbar, 2.0, 0};
+  const auto layer = workload::make_gemm("g", 64, 32, 32);
+  const auto tensors = engine::random_tensors(layer, 3);
+  const auto xbar = CycleModel(acc, energies(), 100).run_layer(layer, &tensors, "", true);
+  acc.noc.topology = accel::Topology::bus;
+  const auto bus = CycleModel(acc, energies(), 100).run_layer(layer, &tensors, "", true);
+  EXPECT_GT(bus.cycles, xbar.cycles);
+  EXPECT_EQ(bus.y, xbar.y);
+}
+
+TEST(CycleModel, WindowsSumToTheLayerEnergy) {
+  const auto acc = machine(3, 8, 8, accel::Dataflow::ws, "exact:signed=1");
+  const auto layer = workload::make_conv("c", 10, 10, 4, 3, 8, 1, 1);
+  const auto tensors = engine::random_tensors(layer, 1);
+  CycleModel sim(acc, energies(), 10);
+  const auto r = sim.run_layer(layer, &tensors, "", true);
+  sim.finish();
+  double total = 0;
+  std::int64_t last_window = -1;
+  for (const auto& w : sim.windows()) {
+    for (double pj : w.pj) total += pj;
+    last_window = std::max(last_window, w.window);
+  }
+  EXPECT_NEAR(total, r.energy.total(), 1e-6 * r.energy.total());
+  EXPECT_EQ(last_window, (r.cycles - 1) / 10);
+  EXPECT_EQ(sim.windows().size(), static_cast<std::size_t>((last_window + 1) * 3));
+}
+
+// The bottom edge of a weight-stationary array, clock by clock: the sum for stream index i and
+// column c leaves at clock i + R - 1 + c.
+TEST(SystolicArray, OutputTimingFollowsTheSkew) {
+  const auto t = table("exact:signed=1");
+  SystolicArray arr(2, 3, &t);
+  const std::int8_t w0[3] = {1, 2, 3}, w1[3] = {4, 5, 6};
+  arr.load_shadow_row(0, w0, 3);
+  arr.load_shadow_row(1, w1, 3);
+  arr.swap();
+  // x = [[1, 1], [2, 3]] (2 stream rows, K = 2), edge row r gets x[t - r][r].
+  const std::int8_t x[2][2] = {{1, 1}, {2, 3}};
+  std::vector<std::vector<std::int32_t>> seen(3);
+  for (int clk = 0; clk < 2 + 2 + 3 - 2; ++clk) {
+    std::int8_t left[2];
+    std::uint8_t lv[2];
+    for (int r = 0; r < 2; ++r) {
+      const int i = clk - r;
+      lv[r] = i >= 0 && i < 2;
+      left[r] = lv[r] ? x[i][r] : 0;
+    }
+    std::int32_t bottom[3];
+    std::uint8_t bv[3];
+    arr.tick(left, lv, bottom, bv);
+    for (int c = 0; c < 3; ++c)
+      if (bv[c]) {
+        const int i = clk - 1 - c;
+        EXPECT_GE(i, 0);
+        seen[c].push_back(bottom[c]);
+      }
+  }
+  // y = x * w: row 0: [1+4, 2+5, 3+6]; row 1: [2+12, 4+15, 6+18]
+  EXPECT_EQ(seen[0], (std::vector<std::int32_t>{5, 14}));
+  EXPECT_EQ(seen[1], (std::vector<std::int32_t>{7, 19}));
+  EXPECT_EQ(seen[2], (std::vector<std::int32_t>{9, 24}));
+  EXPECT_EQ(arr.activity().mac_slots, 2u * 2 * 3);
+  // The last sums still sit in the bottom row; one idle clock flushes the array.
+  EXPECT_FALSE(arr.empty());
+  const std::int8_t none[2] = {0, 0};
+  const std::uint8_t none_v[2] = {0, 0};
+  std::int32_t bottom[3];
+  std::uint8_t bv[3];
+  arr.tick(none, none_v, bottom, bv);
+  EXPECT_TRUE(arr.empty());
+}
+
+}  // namespace
+}  // namespace axpod::core
