@@ -231,6 +231,31 @@ LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mul
         static_cast<cycle_t>(std::ceil(static_cast<double>(r.noc_byte_hops) / hops / noc_bw)) +
         hops * A.noc.hop_latency;
     r.memory_cycles = std::max(dram_c, noc_c);
+    if (layer.is_mac() && r.noc_byte_hops > 0) {
+      // Pipeline fill and drain: a pod starts once its first tile's operands are in (DRAM
+      // latency, the tile's DRAM share, its interconnect transfer; on a bus the pods' first tiles
+      // share the link), and the last tile still computes after the last transfer.
+      const GemmShape g = layer.gemm();
+      const Mapping mp = map_gemm(g, pod.dataflow, a);
+      const std::int64_t rows0 = std::min<std::int64_t>(a, mp.rows), cols0 = std::min<std::int64_t>(b, mp.cols);
+      const std::int64_t len0 = ceil_div(mp.temporal, r.plan.chunks);
+      const double tile0 = pod.dataflow == Dataflow::os
+                               ? static_cast<double>(len0 * (rows0 + cols0))
+                               : static_cast<double>(rows0 * cols0 + len0 * rows0);
+      const double noc_total = static_cast<double>(r.noc_byte_hops) / hops - static_cast<double>(out_b);
+      const double dram_share = noc_total > 0 ? static_cast<double>(dram) * tile0 / noc_total : 0.0;
+      const double sharers = A.noc.topology == accel::Topology::bus
+                                 ? static_cast<double>(std::min<std::int64_t>(r.pods, r.plan.tiles))
+                                 : 1.0;
+      // A transfer of x bytes that starts at cycle 0 completes within cycle ceil(x / bw) - 1.
+      const auto wait = [](double bytes, double bw) {
+        return bytes > 0 ? static_cast<cycle_t>(std::ceil(bytes / bw)) - 1 : cycle_t{0};
+      };
+      const cycle_t fill = (dram > 0 ? A.dram.latency_cycles : 0) + wait(dram_share, A.dram_bytes_per_cycle()) +
+                           wait(tile0 * sharers, A.noc.bytes_per_cycle) + hops * A.noc.hop_latency;
+      const cycle_t drain = a + b + ceil_div(mp.temporal, r.plan.chunks) - 2;
+      r.memory_cycles = std::max(r.memory_cycles + drain, r.compute_cycles + fill);
+    }
   }
   r.cycles = std::max(r.compute_cycles, r.memory_cycles);
   r.stall_cycles = r.cycles - r.compute_cycles;

@@ -187,12 +187,12 @@ int cmd_analyze(const std::vector<std::string>& args) {
     return 0;
   }
   print_table(result);
-  const std::string dir = make_run_dir(vm.count("out") ? vm["out"].as<std::string>() : "",
-                                       "analyze-" + net.name + "-" + acc.name);
-  fs::write_file_atomic(dir + "/layers.csv", layers_csv(result));
-  fs::write_file_atomic(dir + "/summary.json", summary_json(result, accel_file, assign_file));
-  fs::write_file_atomic(dir + "/energy.svg", energy_plot(result));
-  std::printf("run folder: %s (layers.csv, summary.json, energy.svg)\n", dir.c_str());
+  RunDir run(vm.count("out") ? vm["out"].as<std::string>() : "", "analyze-" + net.name + "-" + acc.name);
+  fs::write_file_atomic(run.work() + "/layers.csv", layers_csv(result));
+  fs::write_file_atomic(run.work() + "/summary.json", summary_json(result, accel_file, assign_file));
+  fs::write_file_atomic(run.work() + "/energy.svg", energy_plot(result));
+  run.commit();
+  std::printf("run folder: %s (layers.csv, summary.json, energy.svg)\n", run.final_path().c_str());
   return 0;
 }
 
@@ -258,8 +258,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
     for (int s : sizes)
       for (auto df : dfs)
         for (const auto& m : mults) points.push_back({p, s, df, m, {}});
-  const std::string dir =
-      make_run_dir(vm.count("out") ? vm["out"].as<std::string>() : "", "sweep-" + net.name);
+  RunDir run(vm.count("out") ? vm["out"].as<std::string>() : "", "sweep-" + net.name);
+  const std::string dir = run.work();
   Progress progress("sweep", points.size());
   std::atomic<std::size_t> next{0};
   std::size_t done = 0;
@@ -330,7 +330,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
       "%zu designs evaluated; lowest energy x delay: %d pods of %dx%d, %s, %s: %.4f ms, %.3f uJ\n",
       points.size(), best->pods, best->size, best->size, accel::to_string(best->df),
       best->mult.c_str(), best->result.latency_ms(), best->result.energy.total() / 1e6);
-  std::printf("run folder: %s (sweep.csv, sweep.svg)\n", dir.c_str());
+  run.commit();
+  std::printf("run folder: %s (sweep.csv, sweep.svg)\n", run.final_path().c_str());
   return 0;
 }
 

@@ -11,5 +11,7 @@ namespace axpod::cli {
 int run_mult(const std::vector<std::string>& args);
 int run_analyze(const std::vector<std::string>& args);
 int run_sweep(const std::vector<std::string>& args);
+int run_simulate(const std::vector<std::string>& args);
+int run_validate(const std::vector<std::string>& args);
 
 }  // namespace axpod::cli

@@ -1,5 +1,6 @@
 // axpod: cycle-level simulator of multi-pod systolic arrays with approximate multipliers.
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
 #include <vector>
@@ -18,13 +19,20 @@ constexpr const char* kUsage =
     "  mult      approximate multipliers: list, describe, show, characterize, verify, export\n"
     "  analyze   one network on one accelerator with the analytical model (SCALE-Sim compatible)\n"
     "  sweep     a grid of pod counts x pod sizes x dataflows x multipliers\n"
+    "  simulate  the cycle-level SystemC model with real int8 data, energy traces\n"
+    "  validate  analytical vs cycle-level vs functional model, per layer\n"
     "  version   print the version\n"
     "\n"
     "Run `axpod <command> --help` for the options and examples of a command.\n";
 
 }  // namespace
 
+// libsystemc refers to sc_main (its own main() would call it). axpod has its own main() and
+// starts SystemC from `simulate`, so this entry point is never used.
+extern "C" int sc_main(int /*argc*/, char** /*argv*/) { return 3; }
+
 int main(int argc, char** argv) {
+  ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::fputs(kUsage, args.empty() ? stderr : stdout);
@@ -35,6 +43,8 @@ int main(int argc, char** argv) {
     if (args[0] == "mult") return axpod::cli::run_mult(rest);
     if (args[0] == "analyze") return axpod::cli::run_analyze(rest);
     if (args[0] == "sweep") return axpod::cli::run_sweep(rest);
+    if (args[0] == "simulate") return axpod::cli::run_simulate(rest);
+    if (args[0] == "validate") return axpod::cli::run_validate(rest);
     if (args[0] == "version" || args[0] == "--version") {
       std::printf("axpod %s\n", AXPOD_VERSION);
       return 0;

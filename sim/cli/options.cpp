@@ -1,5 +1,7 @@
 #include "options.h"
 
+#include <unistd.h>
+
 #include <ctime>
 #include <filesystem>
 #include <sstream>
@@ -35,24 +37,46 @@ std::string default_config(const std::string& rel) {
   return paths::shipped("configs/" + rel);
 }
 
-std::string make_run_dir(const std::string& requested, const std::string& stem) {
+namespace {
+std::string pick_run_dir(const std::string& requested, const std::string& stem) {
   namespace fs = std::filesystem;
-  std::string dir = requested;
-  if (dir.empty()) {
-    const std::time_t now = std::time(nullptr);
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-    dir = "traces/" + stem + "-" + stamp;
-    for (int n = 1; fs::exists(dir); ++n)
-      dir = "traces/" + stem + "-" + stamp + "-" + std::to_string(n);
-  } else if (fs::exists(dir)) {
-    throw Error("run folder '" + dir +
-                "' exists; axpod never overwrites a run: choose another --out");
+  if (!requested.empty()) {
+    if (fs::exists(requested))
+      throw Error("run folder '" + requested + "' exists; axpod never overwrites a run: choose another --out");
+    return requested;
   }
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw Error("cannot create run folder '" + dir + "': " + ec.message());
+  const std::time_t now = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+  std::string dir = "traces/" + stem + "-" + stamp;
+  for (int n = 1; fs::exists(dir); ++n) dir = "traces/" + stem + "-" + stamp + "-" + std::to_string(n);
   return dir;
+}
+}  // namespace
+
+RunDir::RunDir(const std::string& requested, const std::string& stem)
+    : m_final(pick_run_dir(requested, stem)) {
+  namespace fs = std::filesystem;
+  const fs::path final_path(m_final);
+  const fs::path parent = final_path.has_parent_path() ? final_path.parent_path() : fs::path(".");
+  m_work = (parent / ("." + final_path.filename().string() + ".partial-" + std::to_string(::getpid()))).string();
+  std::error_code ec;
+  fs::create_directories(m_work, ec);
+  if (ec) throw Error("cannot create run folder '" + m_final + "': " + ec.message());
+}
+
+RunDir::~RunDir() {
+  if (!m_done) {
+    std::error_code ec;
+    std::filesystem::remove_all(m_work, ec);
+  }
+}
+
+void RunDir::commit() {
+  std::error_code ec;
+  std::filesystem::rename(m_work, m_final, ec);
+  if (ec) throw Error("cannot move the finished run into '" + m_final + "': " + ec.message());
+  m_done = true;
 }
 
 std::vector<int> int_list(const std::string& option, const std::string& value) {

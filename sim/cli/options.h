@@ -20,9 +20,26 @@ bool parse_options(const std::vector<std::string>& args, const po::options_descr
 /// `configs/<rel>` under the axpod home.
 std::string default_config(const std::string& rel);
 
-/// Creates a new run folder. `requested` empty: traces/<stem>-<YYYYmmdd-HHMMSS>[-n]. An
-/// existing folder is never reused: axpod::Error asks for another --out.
-std::string make_run_dir(const std::string& requested, const std::string& stem);
+/// A run folder written atomically: files go into a hidden temporary folder beside the final
+/// one, which `commit()` renames into place; a failed run leaves nothing that looks whole.
+class RunDir {
+ public:
+  /// Reserves the final folder (traces/<stem>-<time> when none is given; an existing one is an error).
+  RunDir(const std::string& requested, const std::string& stem);
+  ~RunDir();
+  RunDir(const RunDir&) = delete;
+  RunDir& operator=(const RunDir&) = delete;
+  /// Where to write now.
+  const std::string& work() const { return m_work; }
+  /// The final folder name.
+  const std::string& final_path() const { return m_final; }
+  void commit();
+
+ private:
+  std::string m_final;    // folder the user sees
+  std::string m_work;     // temporary folder being filled
+  bool m_done = false;    // committed
+};
 
 /// Splits "1,4,16" into integers; axpod::Error naming the option on bad input.
 std::vector<int> int_list(const std::string& option, const std::string& value);

@@ -71,6 +71,7 @@ struct CycleModel::Impl {
   std::vector<std::int32_t> y;
   // Non-MAC layers.
   cycle_t simple_len = 0;
+  double simple_noc_left = 0;        // bytes the interconnect still has to move
   double simple_pj_per_cycle[kComponents] = {};
   // Scratch.
   std::vector<std::int8_t> left, top;
@@ -139,6 +140,7 @@ void CycleModel::begin_layer(const workload::Layer& layer, const engine::LayerTe
     s.simple_pj_per_cycle[kSram] = static_cast<double>(in_b + out_b) * E.pod_sram_pj_per_byte * per;
     s.simple_pj_per_cycle[kGbuf] = gbuf_pj * per;
     s.simple_pj_per_cycle[kNoc] = static_cast<double>((in_b + out_b) * s.hops) * E.noc_pj_per_byte_hop * per;
+    s.simple_noc_left = static_cast<double>(in_b + out_b);
     s.dram_prefix = {s.dram_total};
     return;
   }
@@ -252,8 +254,12 @@ bool CycleModel::tick() {
           if (s.simple_pj_per_cycle[c] > 0) charge(id, c, s.simple_pj_per_cycle[c]);
       charge(id, kLeak, static_cast<double>(m_acc.pods[id].rows) * m_acc.pods[id].cols * E.leakage_pj_per_pe_cycle);
     }
+    const double agg_bw = m_acc.noc.bytes_per_cycle * (s.bus ? 1.0 : static_cast<double>(m_acc.pods.size()));
+    s.simple_noc_left = std::max(0.0, s.simple_noc_left - agg_bw);
     ++m_now;
-    if (elapsed + 1 >= s.simple_len && s.dram_done >= s.dram_total) s.finished = true;
+    if (elapsed + 1 >= s.simple_len && s.dram_done >= s.dram_total && s.simple_noc_left <= 0 &&
+        elapsed + 1 >= static_cast<cycle_t>(s.hops) * m_acc.noc.hop_latency)
+      s.finished = true;
     return !s.finished;
   }
   if (dram_now > 0) {
