@@ -237,12 +237,14 @@ LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mul
       // share the link), and the last tile still computes after the last transfer.
       const GemmShape g = layer.gemm();
       const Mapping mp = map_gemm(g, pod.dataflow, a);
-      const std::int64_t rows0 = std::min<std::int64_t>(a, mp.rows), cols0 = std::min<std::int64_t>(b, mp.cols);
+      const std::int64_t rows0 = std::min<std::int64_t>(a, mp.rows),
+                         cols0 = std::min<std::int64_t>(b, mp.cols);
       const std::int64_t len0 = ceil_div(mp.temporal, r.plan.chunks);
       const double tile0 = pod.dataflow == Dataflow::os
                                ? static_cast<double>(len0 * (rows0 + cols0))
                                : static_cast<double>(rows0 * cols0 + len0 * rows0);
-      const double noc_total = static_cast<double>(r.noc_byte_hops) / hops - static_cast<double>(out_b);
+      const double noc_total =
+          static_cast<double>(r.noc_byte_hops) / hops - static_cast<double>(out_b);
       const double dram_share = noc_total > 0 ? static_cast<double>(dram) * tile0 / noc_total : 0.0;
       const double sharers = A.noc.topology == accel::Topology::bus
                                  ? static_cast<double>(std::min<std::int64_t>(r.pods, r.plan.tiles))
@@ -251,10 +253,12 @@ LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mul
       const auto wait = [](double bytes, double bw) {
         return bytes > 0 ? static_cast<cycle_t>(std::ceil(bytes / bw)) - 1 : cycle_t{0};
       };
-      const cycle_t fill = (dram > 0 ? A.dram.latency_cycles : 0) + wait(dram_share, A.dram_bytes_per_cycle()) +
+      const cycle_t fill = (dram > 0 ? A.dram.latency_cycles : 0) +
+                           wait(dram_share, A.dram_bytes_per_cycle()) +
                            wait(tile0 * sharers, A.noc.bytes_per_cycle) + hops * A.noc.hop_latency;
       const cycle_t drain = a + b + ceil_div(mp.temporal, r.plan.chunks) - 2;
-      r.memory_cycles = std::max(r.memory_cycles + drain, r.compute_cycles + fill);
+      // Operands that complete in a cycle are used in that cycle: the drain starts one earlier.
+      r.memory_cycles = std::max(r.memory_cycles - 1 + drain, r.compute_cycles + fill);
     }
   }
   r.cycles = std::max(r.compute_cycles, r.memory_cycles);

@@ -52,7 +52,8 @@ std::string encode(const std::int32_t* data, const std::vector<std::int64_t>& sh
 
 Array decode(const std::string& b) {
   if (b.size() < 10 || b.compare(0, 6, "\x93NUMPY") != 0) throw Error("not a .npy file");
-  const std::size_t len = static_cast<unsigned char>(b[8]) | (static_cast<std::size_t>(static_cast<unsigned char>(b[9])) << 8);
+  const std::size_t len = static_cast<unsigned char>(b[8]) |
+                          (static_cast<std::size_t>(static_cast<unsigned char>(b[9])) << 8);
   if (b.size() < 10 + len) throw Error("truncated .npy header");
   const std::string h = b.substr(10, len);
   Array a;
@@ -65,7 +66,8 @@ Array decode(const std::string& b) {
   std::size_t pos = 0;
   while (pos < dims.size()) {
     const auto comma = dims.find(',', pos);
-    const std::string tok = dims.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    const std::string tok =
+        dims.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
     if (tok.find_first_of("0123456789") != std::string::npos) a.shape.push_back(std::stoll(tok));
     if (comma == std::string::npos) break;
     pos = comma + 1;

@@ -12,7 +12,8 @@ void gemm_table(const std::int8_t* x, const std::int8_t* w, std::int32_t* y, std
   for (std::int64_t kk = 0; kk < k; ++kk) {
     for (std::int64_t j = 0; j < n; ++j) wrow[j] = static_cast<std::uint8_t>(w[kk * n + j]);
     for (std::int64_t i = 0; i < m; ++i) {
-      const std::int32_t* row = t + (static_cast<std::size_t>(static_cast<std::uint8_t>(x[i * k + kk])) << 8);
+      const std::int32_t* row =
+          t + (static_cast<std::size_t>(static_cast<std::uint8_t>(x[i * k + kk])) << 8);
       std::int32_t* out = y + i * n;
       for (std::int64_t j = 0; j < n; ++j) out[j] += row[wrow[j]];
     }

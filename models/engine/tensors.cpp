@@ -22,11 +22,15 @@ std::vector<std::int8_t> im2col(const workload::Layer& l, const std::vector<std:
             const bool inside = iy >= 0 && iy < l.in_h && ix >= 0 && ix < l.in_w;
             for (int c = 0; c < l.in_c; ++c) {
               const std::int8_t v =
-                  inside ? input[((static_cast<std::size_t>(b) * l.in_h + iy) * l.in_w + ix) * l.in_c + c] : 0;
+                  inside
+                      ? input[((static_cast<std::size_t>(b) * l.in_h + iy) * l.in_w + ix) * l.in_c +
+                              c]
+                      : 0;
               if (dw) {
                 x[(static_cast<std::size_t>(c) * g.m + m) * g.k + ky * l.k_w + kx] = v;
               } else {
-                x[static_cast<std::size_t>(m) * g.k + (static_cast<std::size_t>(ky) * l.k_w + kx) * l.in_c + c] = v;
+                x[static_cast<std::size_t>(m) * g.k +
+                  (static_cast<std::size_t>(ky) * l.k_w + kx) * l.in_c + c] = v;
               }
             }
           }
@@ -39,12 +43,15 @@ LayerTensors random_tensors(const workload::Layer& layer, std::uint64_t seed) {
   LayerTensors t;
   t.g = layer.gemm();
   std::mt19937_64 rng(seed);
-  const auto byte = [&] { return static_cast<std::int8_t>(static_cast<std::uint8_t>(rng() & 0xFF)); };
+  const auto byte = [&] {
+    return static_cast<std::int8_t>(static_cast<std::uint8_t>(rng() & 0xFF));
+  };
   if (layer.kind == workload::LayerKind::gemm) {
     t.x.resize(static_cast<std::size_t>(t.g.m * t.g.k));
     for (auto& v : t.x) v = byte();
   } else {
-    std::vector<std::int8_t> input(static_cast<std::size_t>(layer.batch) * layer.in_h * layer.in_w * layer.in_c);
+    std::vector<std::int8_t> input(static_cast<std::size_t>(layer.batch) * layer.in_h * layer.in_w *
+                                   layer.in_c);
     for (auto& v : input) v = byte();
     t.x = im2col(layer, input);
   }

@@ -18,7 +18,8 @@ struct LayerTensors {
 
 /// Lowers an NHWC int8 tensor (batch x in_h x in_w x in_c) to the GEMM input of `layer`
 /// (groups x M x K; for depthwise each group is one channel).
-std::vector<std::int8_t> im2col(const workload::Layer& layer, const std::vector<std::int8_t>& input);
+std::vector<std::int8_t> im2col(const workload::Layer& layer,
+                                const std::vector<std::int8_t>& input);
 
 /// Seeded random tensors for a MAC layer; values uniform in [-127, 127] (weights) and
 /// [-128, 127] (inputs), the same for the same seed and layer.

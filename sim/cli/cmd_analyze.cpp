@@ -187,9 +187,11 @@ int cmd_analyze(const std::vector<std::string>& args) {
     return 0;
   }
   print_table(result);
-  RunDir run(vm.count("out") ? vm["out"].as<std::string>() : "", "analyze-" + net.name + "-" + acc.name);
+  RunDir run(vm.count("out") ? vm["out"].as<std::string>() : "",
+             "analyze-" + net.name + "-" + acc.name);
   fs::write_file_atomic(run.work() + "/layers.csv", layers_csv(result));
-  fs::write_file_atomic(run.work() + "/summary.json", summary_json(result, accel_file, assign_file));
+  fs::write_file_atomic(run.work() + "/summary.json",
+                        summary_json(result, accel_file, assign_file));
   fs::write_file_atomic(run.work() + "/energy.svg", energy_plot(result));
   run.commit();
   std::printf("run folder: %s (layers.csv, summary.json, energy.svg)\n", run.final_path().c_str());

@@ -29,7 +29,9 @@ constexpr const char* kUsage =
 
 // libsystemc refers to sc_main (its own main() would call it). axpod has its own main() and
 // starts SystemC from `simulate`, so this entry point is never used.
-extern "C" int sc_main(int /*argc*/, char** /*argv*/) { return 3; }
+extern "C" int sc_main(int /*argc*/, char** /*argv*/) {
+  return 3;
+}
 
 int main(int argc, char** argv) {
   ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);

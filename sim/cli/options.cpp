@@ -42,14 +42,16 @@ std::string pick_run_dir(const std::string& requested, const std::string& stem) 
   namespace fs = std::filesystem;
   if (!requested.empty()) {
     if (fs::exists(requested))
-      throw Error("run folder '" + requested + "' exists; axpod never overwrites a run: choose another --out");
+      throw Error("run folder '" + requested +
+                  "' exists; axpod never overwrites a run: choose another --out");
     return requested;
   }
   const std::time_t now = std::time(nullptr);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
   std::string dir = "traces/" + stem + "-" + stamp;
-  for (int n = 1; fs::exists(dir); ++n) dir = "traces/" + stem + "-" + stamp + "-" + std::to_string(n);
+  for (int n = 1; fs::exists(dir); ++n)
+    dir = "traces/" + stem + "-" + stamp + "-" + std::to_string(n);
   return dir;
 }
 }  // namespace
@@ -59,7 +61,9 @@ RunDir::RunDir(const std::string& requested, const std::string& stem)
   namespace fs = std::filesystem;
   const fs::path final_path(m_final);
   const fs::path parent = final_path.has_parent_path() ? final_path.parent_path() : fs::path(".");
-  m_work = (parent / ("." + final_path.filename().string() + ".partial-" + std::to_string(::getpid()))).string();
+  m_work =
+      (parent / ("." + final_path.filename().string() + ".partial-" + std::to_string(::getpid())))
+          .string();
   std::error_code ec;
   fs::create_directories(m_work, ec);
   if (ec) throw Error("cannot create run folder '" + m_final + "': " + ec.message());

@@ -24,7 +24,8 @@ std::string default_config(const std::string& rel);
 /// one, which `commit()` renames into place; a failed run leaves nothing that looks whole.
 class RunDir {
  public:
-  /// Reserves the final folder (traces/<stem>-<time> when none is given; an existing one is an error).
+  /// Reserves the final folder (traces/<stem>-<time> when none is given; an existing one is an
+  /// error).
   RunDir(const std::string& requested, const std::string& stem);
   ~RunDir();
   RunDir(const RunDir&) = delete;
@@ -36,9 +37,9 @@ class RunDir {
   void commit();
 
  private:
-  std::string m_final;    // folder the user sees
-  std::string m_work;     // temporary folder being filled
-  bool m_done = false;    // committed
+  std::string m_final;  // folder the user sees
+  std::string m_work;   // temporary folder being filled
+  bool m_done = false;  // committed
 };
 
 /// Splits "1,4,16" into integers; axpod::Error naming the option on bad input.

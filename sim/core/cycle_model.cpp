@@ -9,13 +9,16 @@
 namespace axpod::core {
 
 const char* component_name(int c) {
-  static const char* kNames[kComponents] = {"mult", "add", "reg", "sram", "gbuf", "noc", "dram", "leak"};
+  static const char* kNames[kComponents] = {"mult", "add", "reg",  "sram",
+                                            "gbuf", "noc", "dram", "leak"};
   return c >= 0 && c < kComponents ? kNames[c] : "?";
 }
 
 namespace {
 
-std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
+  return (a + b - 1) / b;
+}
 
 struct Tile {
   std::int64_t group = 0;
@@ -23,8 +26,8 @@ struct Tile {
   std::int64_t col0 = 0, cols = 0;  // spatial columns (ws: n; is: m; os: n)
   std::int64_t t0 = 0, len = 0;     // temporal range (ws: m; is: n; os: k)
   int pod = 0;
-  double noc_bytes = 0;             // operands delivered to the pod
-  double dram_bytes = 0;            // share of the layer's DRAM traffic
+  double noc_bytes = 0;   // operands delivered to the pod
+  double dram_bytes = 0;  // share of the layer's DRAM traffic
 };
 
 enum class Phase { wait_first, preload, stream, load_next, done };
@@ -37,41 +40,41 @@ struct CycleModel::Impl {
   const engine::LayerTensors* tensors = nullptr;
   std::string mult;
   accel::Dataflow df = accel::Dataflow::ws;
-  int a = 0, b = 0;                  // array rows, cols
+  int a = 0, b = 0;  // array rows, cols
   std::vector<Tile> tiles;
-  std::vector<int> pod_ids;          // accelerator pod index of each eligible pod
+  std::vector<int> pod_ids;  // accelerator pod index of each eligible pod
   analytical::TilePlan plan;
   std::int64_t macs = 0;
-  double mult_pj = 0;                // per non-gated multiplication
+  double mult_pj = 0;  // per non-gated multiplication
   int hops = 1;
-  double noc_port_bw = 0;            // bytes per cycle per pod port (bus: shared)
+  double noc_port_bw = 0;  // bytes per cycle per pod port (bus: shared)
   bool bus = false;
-  double gbuf_per_noc_byte = 0;      // global-buffer energy per delivered byte, pJ
-  double extra_noc_pj = 0;           // output return traffic, charged at the end
+  double gbuf_per_noc_byte = 0;  // global-buffer energy per delivered byte, pJ
+  double extra_noc_pj = 0;       // output return traffic, charged at the end
   // Memory state.
   double dram_total = 0, dram_done = 0;
   cycle_t dram_latency_left = 0;
-  std::vector<double> dram_prefix;   // cumulative DRAM bytes up to and including tile t
+  std::vector<double> dram_prefix;  // cumulative DRAM bytes up to and including tile t
   // Per pod.
   struct Pod {
     int id = 0;
     std::unique_ptr<SystolicArray> array;
-    std::vector<int> tiles;          // tile indices in order
-    std::size_t cur = 0;             // position of the tile streaming (or next to start)
+    std::vector<int> tiles;  // tile indices in order
+    std::size_t cur = 0;     // position of the tile streaming (or next to start)
     Phase phase = Phase::wait_first;
-    std::int64_t tick = 0;           // clock within the phase
-    int shadow_loaded = 0;           // load cycles done for the next tile's stationary operand
-    std::size_t fetch = 0;           // position of the tile being delivered
-    double fetch_left = -1;          // its bytes still to deliver (-1: not started)
-    std::vector<cycle_t> ready_at;   // per position: cycle its operands are in the pod
-    ArrayActivity last;              // activity at the previous clock
-    cycle_t finished = -1;           // last busy cycle
+    std::int64_t tick = 0;          // clock within the phase
+    int shadow_loaded = 0;          // load cycles done for the next tile's stationary operand
+    std::size_t fetch = 0;          // position of the tile being delivered
+    double fetch_left = -1;         // its bytes still to deliver (-1: not started)
+    std::vector<cycle_t> ready_at;  // per position: cycle its operands are in the pod
+    ArrayActivity last;             // activity at the previous clock
+    cycle_t finished = -1;          // last busy cycle
   };
   std::vector<Pod> pods;
   std::vector<std::int32_t> y;
   // Non-MAC layers.
   cycle_t simple_len = 0;
-  double simple_noc_left = 0;        // bytes the interconnect still has to move
+  double simple_noc_left = 0;  // bytes the interconnect still has to move
   double simple_pj_per_cycle[kComponents] = {};
   // Scratch.
   std::vector<std::int8_t> left, top;
@@ -82,8 +85,11 @@ struct CycleModel::Impl {
   bool finished = false;
 };
 
-CycleModel::CycleModel(accel::Accelerator acc, analytical::MultiplierEnergies energies, cycle_t window)
-    : m_acc(std::move(acc)), m_energies(std::move(energies)), m_window(std::max<cycle_t>(1, window)) {
+CycleModel::CycleModel(accel::Accelerator acc, analytical::MultiplierEnergies energies,
+                       cycle_t window)
+    : m_acc(std::move(acc)),
+      m_energies(std::move(energies)),
+      m_window(std::max<cycle_t>(1, window)) {
   m_open_pj.assign(m_acc.pods.size(), {});
 }
 
@@ -98,9 +104,11 @@ void CycleModel::begin_layer(const workload::Layer& layer, const engine::LayerTe
   s.start = m_now;
   const auto& A = m_acc;
   const auto& E = A.energy;
-  s.hops = A.noc.topology == accel::Topology::butterfly
-               ? std::max(1, static_cast<int>(std::ceil(std::log2(std::max<std::size_t>(2, A.pods.size())))))
-               : 1;
+  s.hops =
+      A.noc.topology == accel::Topology::butterfly
+          ? std::max(
+                1, static_cast<int>(std::ceil(std::log2(std::max<std::size_t>(2, A.pods.size())))))
+          : 1;
   s.bus = A.noc.topology == accel::Topology::bus;
   s.noc_port_bw = A.noc.bytes_per_cycle;
 
@@ -108,22 +116,25 @@ void CycleModel::begin_layer(const workload::Layer& layer, const engine::LayerTe
   if (layer.is_mac()) {
     s.mult = mult.empty() ? A.pods.front().multiplier : mult;
     for (std::size_t i = 0; i < A.pods.size(); ++i)
-      if (A.reconfigurable ? true : A.pods[i].multiplier == s.mult) s.pod_ids.push_back(static_cast<int>(i));
+      if (A.reconfigurable ? true : A.pods[i].multiplier == s.mult)
+        s.pod_ids.push_back(static_cast<int>(i));
     if (s.pod_ids.empty())
-      throw Error("layer '" + layer.name + "' is assigned '" + s.mult + "' but no pod of '" + A.name +
-                  "' carries it");
+      throw Error("layer '" + layer.name + "' is assigned '" + s.mult + "' but no pod of '" +
+                  A.name + "' carries it");
   } else {
     for (std::size_t i = 0; i < A.pods.size(); ++i) s.pod_ids.push_back(static_cast<int>(i));
   }
   const accel::Pod& pod0 = A.pods[s.pod_ids.front()];
   for (int id : s.pod_ids)
-    if (A.pods[id].rows != pod0.rows || A.pods[id].cols != pod0.cols || A.pods[id].dataflow != pod0.dataflow)
+    if (A.pods[id].rows != pod0.rows || A.pods[id].cols != pod0.cols ||
+        A.pods[id].dataflow != pod0.dataflow)
       throw Error("layer '" + layer.name + "': its pods differ in shape or dataflow");
   s.a = pod0.rows;
   s.b = pod0.cols;
   s.df = pod0.dataflow;
 
-  const std::int64_t in_b = layer.input_bytes(), w_b = layer.weight_bytes(), out_b = layer.output_bytes();
+  const std::int64_t in_b = layer.input_bytes(), w_b = layer.weight_bytes(),
+                     out_b = layer.output_bytes();
   s.dram_total = static_cast<double>((input_on_chip ? 0 : in_b) +
                                      (out_b <= A.global_buffer_kb * 1024.0 / 2 ? 0 : out_b) +
                                      (layer.is_mac() ? w_b : 0));
@@ -131,15 +142,18 @@ void CycleModel::begin_layer(const workload::Layer& layer, const engine::LayerTe
   const double gbuf_pj = static_cast<double>(in_b + w_b + out_b) * E.global_buffer_pj_per_byte;
 
   if (!layer.is_mac()) {
-    const std::int64_t ops = layer.kind == workload::LayerKind::add ? out_b : out_b * layer.k_h * layer.k_w;
+    const std::int64_t ops =
+        layer.kind == workload::LayerKind::add ? out_b : out_b * layer.k_h * layer.k_w;
     std::int64_t lanes = 0;
     for (int id : s.pod_ids) lanes += A.pods[id].cols;
     s.simple_len = std::max<cycle_t>(1, ceil_div(ops, lanes));
-    const double per = 1.0 / static_cast<double>(s.simple_len) / static_cast<double>(s.pod_ids.size());
+    const double per =
+        1.0 / static_cast<double>(s.simple_len) / static_cast<double>(s.pod_ids.size());
     s.simple_pj_per_cycle[kAdd] = static_cast<double>(ops) * E.add8_pj * per;
     s.simple_pj_per_cycle[kSram] = static_cast<double>(in_b + out_b) * E.pod_sram_pj_per_byte * per;
     s.simple_pj_per_cycle[kGbuf] = gbuf_pj * per;
-    s.simple_pj_per_cycle[kNoc] = static_cast<double>((in_b + out_b) * s.hops) * E.noc_pj_per_byte_hop * per;
+    s.simple_pj_per_cycle[kNoc] =
+        static_cast<double>((in_b + out_b) * s.hops) * E.noc_pj_per_byte_hop * per;
     s.simple_noc_left = static_cast<double>(in_b + out_b);
     s.dram_prefix = {s.dram_total};
     return;
@@ -168,9 +182,11 @@ void CycleModel::begin_layer(const workload::Layer& layer, const engine::LayerTe
           t.len = base + (c < extra ? 1 : 0);
           t.t0 = t0;
           t0 += t.len;
-          const double stationary = s.df == accel::Dataflow::os ? 0.0 : static_cast<double>(t.rows * t.cols);
-          const double streamed = static_cast<double>(t.len * t.rows) +
-                                  (s.df == accel::Dataflow::os ? static_cast<double>(t.len * t.cols) : 0.0);
+          const double stationary =
+              s.df == accel::Dataflow::os ? 0.0 : static_cast<double>(t.rows * t.cols);
+          const double streamed =
+              static_cast<double>(t.len * t.rows) +
+              (s.df == accel::Dataflow::os ? static_cast<double>(t.len * t.cols) : 0.0);
           t.noc_bytes = stationary + streamed;
           s.tiles.push_back(t);
         }
@@ -224,14 +240,30 @@ bool CycleModel::tick() {
   auto charge = [&](int pod_id, int comp, double pj) {
     m_open_pj[pod_id][comp] += pj;
     switch (comp) {
-      case kMult: s.energy.mult += pj; break;
-      case kAdd: s.energy.add += pj; break;
-      case kReg: s.energy.reg += pj; break;
-      case kSram: s.energy.sram += pj; break;
-      case kGbuf: s.energy.gbuf += pj; break;
-      case kNoc: s.energy.noc += pj; break;
-      case kDram: s.energy.dram += pj; break;
-      default: s.energy.leak += pj; break;
+      case kMult:
+        s.energy.mult += pj;
+        break;
+      case kAdd:
+        s.energy.add += pj;
+        break;
+      case kReg:
+        s.energy.reg += pj;
+        break;
+      case kSram:
+        s.energy.sram += pj;
+        break;
+      case kGbuf:
+        s.energy.gbuf += pj;
+        break;
+      case kNoc:
+        s.energy.noc += pj;
+        break;
+      case kDram:
+        s.energy.dram += pj;
+        break;
+      default:
+        s.energy.leak += pj;
+        break;
     }
   };
 
@@ -252,9 +284,12 @@ bool CycleModel::tick() {
       if (!compute_done)
         for (int c = 0; c < kComponents; ++c)
           if (s.simple_pj_per_cycle[c] > 0) charge(id, c, s.simple_pj_per_cycle[c]);
-      charge(id, kLeak, static_cast<double>(m_acc.pods[id].rows) * m_acc.pods[id].cols * E.leakage_pj_per_pe_cycle);
+      charge(id, kLeak,
+             static_cast<double>(m_acc.pods[id].rows) * m_acc.pods[id].cols *
+                 E.leakage_pj_per_pe_cycle);
     }
-    const double agg_bw = m_acc.noc.bytes_per_cycle * (s.bus ? 1.0 : static_cast<double>(m_acc.pods.size()));
+    const double agg_bw =
+        m_acc.noc.bytes_per_cycle * (s.bus ? 1.0 : static_cast<double>(m_acc.pods.size()));
     s.simple_noc_left = std::max(0.0, s.simple_noc_left - agg_bw);
     ++m_now;
     if (elapsed + 1 >= s.simple_len && s.dram_done >= s.dram_total && s.simple_noc_left <= 0 &&
@@ -264,8 +299,10 @@ bool CycleModel::tick() {
   }
   if (dram_now > 0) {
     // Attribute DRAM energy to the pod of the first tile not yet fully fetched from DRAM.
-    const auto it = std::lower_bound(s.dram_prefix.begin(), s.dram_prefix.end(), s.dram_done - 1e-9);
-    const std::size_t t = std::min<std::size_t>(static_cast<std::size_t>(it - s.dram_prefix.begin()), s.tiles.size() - 1);
+    const auto it =
+        std::lower_bound(s.dram_prefix.begin(), s.dram_prefix.end(), s.dram_done - 1e-9);
+    const std::size_t t = std::min<std::size_t>(
+        static_cast<std::size_t>(it - s.dram_prefix.begin()), s.tiles.size() - 1);
     charge(s.pods[s.tiles[t].pod].id, kDram, dram_now * E.dram_pj_per_byte);
   }
 
@@ -297,7 +334,9 @@ bool CycleModel::tick() {
   const auto& g = T.g;
   bool all_done = true;
   for (auto& p : s.pods) {
-    const auto ready = [&](std::size_t pos) { return p.ready_at[pos] >= 0 && p.ready_at[pos] <= m_now; };
+    const auto ready = [&](std::size_t pos) {
+      return p.ready_at[pos] >= 0 && p.ready_at[pos] <= m_now;
+    };
     const auto load_row = [&](const Tile& t, int r) {
       SystolicArray& arr = *p.array;
       if (r >= t.rows) return;
@@ -347,20 +386,26 @@ bool CycleModel::tick() {
           const std::int64_t idx = k - r;
           const bool v = r < t.rows && idx >= 0 && idx < t.len;
           s.left_v[r] = v;
-          s.left[r] = v ? T.x[static_cast<std::size_t>((t.group * g.m + t.row0 + r) * g.k + t.t0 + idx)] : 0;
+          s.left[r] =
+              v ? T.x[static_cast<std::size_t>((t.group * g.m + t.row0 + r) * g.k + t.t0 + idx)]
+                : 0;
         }
         for (int c = 0; c < s.b; ++c) {
           const std::int64_t idx = k - c;
           const bool v = c < t.cols && idx >= 0 && idx < t.len;
           s.top_v[c] = v;
-          s.top[c] = v ? T.w[static_cast<std::size_t>((t.group * g.k + t.t0 + idx) * g.n + t.col0 + c)] : 0;
+          s.top[c] =
+              v ? T.w[static_cast<std::size_t>((t.group * g.k + t.t0 + idx) * g.n + t.col0 + c)]
+                : 0;
         }
         p.array->tick_os(s.left.data(), s.left_v.data(), s.top.data(), s.top_v.data());
         if (k == L - 1) {
-          p.array->read_os(s.os_out.data(), static_cast<int>(t.rows), static_cast<int>(t.cols), true);
+          p.array->read_os(s.os_out.data(), static_cast<int>(t.rows), static_cast<int>(t.cols),
+                           true);
           for (std::int64_t r = 0; r < t.rows; ++r)
             for (std::int64_t c = 0; c < t.cols; ++c)
-              s.y[static_cast<std::size_t>((t.group * g.m + t.row0 + r) * g.n + t.col0 + c)] += s.os_out[r * t.cols + c];
+              s.y[static_cast<std::size_t>((t.group * g.m + t.row0 + r) * g.n + t.col0 + c)] +=
+                  s.os_out[r * t.cols + c];
         }
       } else {
         for (int r = 0; r < s.a; ++r) {
@@ -370,9 +415,11 @@ bool CycleModel::tick() {
           if (!v) {
             s.left[r] = 0;
           } else if (s.df == accel::Dataflow::ws) {
-            s.left[r] = T.x[static_cast<std::size_t>((t.group * g.m + t.t0 + idx) * g.k + t.row0 + r)];
+            s.left[r] =
+                T.x[static_cast<std::size_t>((t.group * g.m + t.t0 + idx) * g.k + t.row0 + r)];
           } else {
-            s.left[r] = T.w[static_cast<std::size_t>((t.group * g.k + t.row0 + r) * g.n + t.t0 + idx)];
+            s.left[r] =
+                T.w[static_cast<std::size_t>((t.group * g.k + t.row0 + r) * g.n + t.t0 + idx)];
           }
         }
         p.array->tick(s.left.data(), s.left_v.data(), s.bottom.data(), s.bottom_v.data());
@@ -419,12 +466,14 @@ bool CycleModel::tick() {
       charge(p.id, kAdd, slots * E.add32_pj);
     }
     if (slots + stat > 0) charge(p.id, kReg, (slots + stat) * E.reg_write_pj);
-    if (reads + stat + outs > 0) charge(p.id, kSram, (reads + stat + 8.0 * outs) * E.pod_sram_pj_per_byte);
+    if (reads + stat + outs > 0)
+      charge(p.id, kSram, (reads + stat + 8.0 * outs) * E.pod_sram_pj_per_byte);
     p.last = a;
   }
   for (std::size_t id = 0; id < m_acc.pods.size(); ++id)
-    charge(static_cast<int>(id), kLeak,
-           static_cast<double>(m_acc.pods[id].rows) * m_acc.pods[id].cols * E.leakage_pj_per_pe_cycle);
+    charge(
+        static_cast<int>(id), kLeak,
+        static_cast<double>(m_acc.pods[id].rows) * m_acc.pods[id].cols * E.leakage_pj_per_pe_cycle);
   ++m_now;
   if (all_done && s.dram_done >= s.dram_total - 1e-6) {
     s.finished = true;
@@ -478,12 +527,17 @@ void CycleModel::close_window() {
   m_open_index = -1;
 }
 
-void CycleModel::finish() { close_window(); }
+void CycleModel::finish() {
+  close_window();
+}
 
 const mult::Table& CycleModel::table(const std::string& name) {
   auto it = m_tables.find(name);
   if (it == m_tables.end())
-    it = m_tables.emplace(name, std::make_unique<mult::Table>(*mult::Registry::instance().create(name).model)).first;
+    it = m_tables
+             .emplace(name,
+                      std::make_unique<mult::Table>(*mult::Registry::instance().create(name).model))
+             .first;
   return *it->second;
 }
 

@@ -39,14 +39,14 @@ struct WindowEnergy {
 struct LayerSim {
   std::string layer, kind, multiplier;
   std::int64_t macs = 0;
-  std::int64_t gated = 0;        // MAC slots with a zero operand
+  std::int64_t gated = 0;  // MAC slots with a zero operand
   int pods = 0;
-  cycle_t start = 0;             // first cycle of the layer in the run
-  cycle_t cycles = 0;            // cycles the layer took
-  cycle_t stall_free = 0;        // the schedule's length without memory stalls
-  cycle_t stall_cycles = 0;      // cycles - stall_free
-  analytical::Energy energy;     // pJ
-  std::vector<std::int32_t> y;   // int32 outputs (groups x M x N); empty for non-MAC layers
+  cycle_t start = 0;            // first cycle of the layer in the run
+  cycle_t cycles = 0;           // cycles the layer took
+  cycle_t stall_free = 0;       // the schedule's length without memory stalls
+  cycle_t stall_cycles = 0;     // cycles - stall_free
+  analytical::Energy energy;    // pJ
+  std::vector<std::int32_t> y;  // int32 outputs (groups x M x N); empty for non-MAC layers
 };
 
 class CycleModel {
@@ -81,15 +81,15 @@ class CycleModel {
   void close_window();
   const mult::Table& table(const std::string& name);
 
-  accel::Accelerator m_acc;                  // the machine
-  analytical::MultiplierEnergies m_energies; // fJ per multiplication
-  cycle_t m_window;                          // trace window
-  cycle_t m_now = 0;                         // global clock
-  std::vector<WindowEnergy> m_windows;       // closed windows
-  std::int64_t m_open_index = -1;            // index of the open window (-1: none)
+  accel::Accelerator m_acc;                                // the machine
+  analytical::MultiplierEnergies m_energies;               // fJ per multiplication
+  cycle_t m_window;                                        // trace window
+  cycle_t m_now = 0;                                       // global clock
+  std::vector<WindowEnergy> m_windows;                     // closed windows
+  std::int64_t m_open_index = -1;                          // index of the open window (-1: none)
   std::vector<std::array<double, kComponents>> m_open_pj;  // its energy per pod
   std::map<std::string, std::unique_ptr<mult::Table>> m_tables;  // multiplier tables by name
-  std::unique_ptr<Impl> m_impl;              // per-layer state
+  std::unique_ptr<Impl> m_impl;                                  // per-layer state
 };
 
 }  // namespace axpod::core

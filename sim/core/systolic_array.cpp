@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 namespace axpod::core {
 
@@ -11,6 +12,7 @@ SystolicArray::SystolicArray(int rows, int cols, const mult::Table* table, bool 
       m_table(table->products().data()),
       m_stationary_first(stationary_first) {
   const std::size_t n = static_cast<std::size_t>(rows) * cols;
+  m_zero_sums.assign(static_cast<std::size_t>(cols), 0);
   m_stat.assign(n, 0);
   m_stat_v.assign(n, 0);
   m_shadow.assign(n, 0);
@@ -37,7 +39,8 @@ void SystolicArray::load_shadow_row(int row, const std::int8_t* values, int n) {
 
 void SystolicArray::clear_shadow_rows(int rows_used) {
   for (int r = rows_used; r < m_rows; ++r)
-    std::memset(&m_shadow_v[static_cast<std::size_t>(r) * m_cols], 0, static_cast<std::size_t>(m_cols));
+    std::memset(&m_shadow_v[static_cast<std::size_t>(r) * m_cols], 0,
+                static_cast<std::size_t>(m_cols));
 }
 
 void SystolicArray::swap() {
@@ -69,21 +72,40 @@ void SystolicArray::tick(const std::int8_t* left, const std::uint8_t* left_valid
     std::memcpy(nav + base + 1, fav + base, static_cast<std::size_t>(C - 1));
     const std::int8_t* s = &m_stat[base];
     const std::uint8_t* sv = &m_stat_v[base];
-    const std::int32_t* above = r > 0 ? ps + base - C : nullptr;
+    // Row 0 adds to zero and takes its validity from its own operands.
+    const std::int32_t* above = r > 0 ? ps + base - C : m_zero_sums.data();
     const std::uint8_t* above_v = r > 0 ? psv + base - C : nullptr;
-    for (int c = 0; c < C; ++c) {
-      const std::uint8_t a = static_cast<std::uint8_t>(na[base + c]);
-      const std::uint8_t w = static_cast<std::uint8_t>(s[c]);
-      const std::uint32_t valid = nav[base + c] & sv[c];
-      const std::size_t idx = m_stationary_first ? (static_cast<std::size_t>(w) << 8) | a
-                                                 : (static_cast<std::size_t>(a) << 8) | w;
-      const std::int32_t prod = m_table[idx] & -static_cast<std::int32_t>(valid);
-      ns[base + c] = (r > 0 ? above[c] : 0) + prod;
-      nsv[base + c] = r > 0 ? above_v[c] : static_cast<std::uint8_t>(nav[base + c] & sv[c]);
-      slots += valid;
-      gated += valid & static_cast<std::uint32_t>((a == 0) | (w == 0));
-      in_flight += nav[base + c] | nsv[base + c];
+    const std::int8_t* a_row = na + base;
+    const std::uint8_t* av_row = nav + base;
+    std::int32_t* out = ns + base;
+    std::uint8_t* out_v = nsv + base;
+    std::uint32_t row_slots = 0, row_gated = 0, row_flight = 0;
+    const auto body = [&](auto stationary_first) {
+      for (int c = 0; c < C; ++c) {
+        const auto a = static_cast<std::uint8_t>(a_row[c]);
+        const auto w = static_cast<std::uint8_t>(s[c]);
+        const std::uint32_t valid = av_row[c] & sv[c];
+        const std::size_t idx = decltype(stationary_first)::value
+                                    ? (static_cast<std::size_t>(w) << 8) | a
+                                    : (static_cast<std::size_t>(a) << 8) | w;
+        out[c] = above[c] + (m_table[idx] & -static_cast<std::int32_t>(valid));
+        row_slots += valid;
+        row_gated += valid & static_cast<std::uint32_t>((a == 0) | (w == 0));
+      }
+    };
+    if (m_stationary_first)
+      body(std::true_type{});
+    else
+      body(std::false_type{});
+    if (r > 0) {
+      std::memcpy(out_v, above_v, static_cast<std::size_t>(C));
+    } else {
+      for (int c = 0; c < C; ++c) out_v[c] = static_cast<std::uint8_t>(av_row[c] & sv[c]);
     }
+    for (int c = 0; c < C; ++c) row_flight += av_row[c] | out_v[c];
+    slots += row_slots;
+    gated += row_gated;
+    in_flight += row_flight;
   }
   const std::size_t last = static_cast<std::size_t>(m_rows - 1) * C;
   std::memcpy(bottom, ns + last, sizeof(std::int32_t) * static_cast<std::size_t>(C));
@@ -122,7 +144,8 @@ void SystolicArray::tick_os(const std::int8_t* left, const std::uint8_t* left_va
       const auto a = static_cast<std::uint8_t>(m_flow[nxt][base + c]);
       const auto w = static_cast<std::uint8_t>(m_down[nxt][base + c]);
       const std::uint32_t valid = m_flow_v[nxt][base + c] & m_down_v[nxt][base + c];
-      acc[base + c] += m_table[(static_cast<std::size_t>(a) << 8) | w] & -static_cast<std::int32_t>(valid);
+      acc[base + c] +=
+          m_table[(static_cast<std::size_t>(a) << 8) | w] & -static_cast<std::int32_t>(valid);
       slots += valid;
       gated += valid & static_cast<std::uint32_t>((a == 0) | (w == 0));
       in_flight += m_flow_v[nxt][base + c] | m_down_v[nxt][base + c];
@@ -138,7 +161,8 @@ void SystolicArray::tick_os(const std::int8_t* left, const std::uint8_t* left_va
 void SystolicArray::read_os(std::int32_t* out, int rows_used, int cols_used, bool clear) {
   std::int32_t* acc = m_sum[0].data();
   for (int r = 0; r < rows_used; ++r)
-    for (int c = 0; c < cols_used; ++c) out[r * cols_used + c] = acc[static_cast<std::size_t>(r) * m_cols + c];
+    for (int c = 0; c < cols_used; ++c)
+      out[r * cols_used + c] = acc[static_cast<std::size_t>(r) * m_cols + c];
   m_act.outputs += static_cast<std::uint64_t>(rows_used) * cols_used;
   if (clear) std::fill(m_sum[0].begin(), m_sum[0].end(), 0);
 }
@@ -155,6 +179,8 @@ void SystolicArray::reset() {
   m_in_flight = 0;
 }
 
-bool SystolicArray::empty() const { return m_in_flight == 0; }
+bool SystolicArray::empty() const {
+  return m_in_flight == 0;
+}
 
 }  // namespace axpod::core

@@ -25,11 +25,11 @@ namespace axpod::core {
 
 /// Activity since construction (or the last reset_activity()).
 struct ArrayActivity {
-  std::uint64_t mac_slots = 0;      // PE-cycles that multiplied two valid operands
-  std::uint64_t gated = 0;          // of which an operand was zero (multiplier gated)
-  std::uint64_t edge_reads = 0;     // valid operands read into the edges from pod SRAM
+  std::uint64_t mac_slots = 0;          // PE-cycles that multiplied two valid operands
+  std::uint64_t gated = 0;              // of which an operand was zero (multiplier gated)
+  std::uint64_t edge_reads = 0;         // valid operands read into the edges from pod SRAM
   std::uint64_t stationary_writes = 0;  // stationary operands written into PE registers
-  std::uint64_t outputs = 0;        // valid sums delivered (stationary) or read out (os)
+  std::uint64_t outputs = 0;            // valid sums delivered (stationary) or read out (os)
 };
 
 class SystolicArray {
@@ -69,22 +69,23 @@ class SystolicArray {
   void reset_activity() { m_act = {}; }
 
  private:
-  int m_rows, m_cols;                 // array size
-  const std::int32_t* m_table;        // 65,536 products
-  bool m_stationary_first;            // table operand order for stationary dataflows
-  std::vector<std::int8_t> m_stat;    // active stationary operands (rows x cols)
-  std::vector<std::uint8_t> m_stat_v;  // their validity
-  std::vector<std::int8_t> m_shadow;  // shadow stationary operands
+  int m_rows, m_cols;                     // array size
+  const std::int32_t* m_table;            // 65,536 products
+  bool m_stationary_first;                // table operand order for stationary dataflows
+  std::vector<std::int32_t> m_zero_sums;  // the sums above row 0 (all zero)
+  std::vector<std::int8_t> m_stat;        // active stationary operands (rows x cols)
+  std::vector<std::uint8_t> m_stat_v;     // their validity
+  std::vector<std::int8_t> m_shadow;      // shadow stationary operands
   std::vector<std::uint8_t> m_shadow_v;
-  std::vector<std::int8_t> m_flow[2];     // moving operand registers (double buffer)
+  std::vector<std::int8_t> m_flow[2];  // moving operand registers (double buffer)
   std::vector<std::uint8_t> m_flow_v[2];
-  std::vector<std::int32_t> m_sum[2];     // partial sums (double buffer); os: accumulators
+  std::vector<std::int32_t> m_sum[2];  // partial sums (double buffer); os: accumulators
   std::vector<std::uint8_t> m_sum_v[2];
-  std::vector<std::int8_t> m_down[2];     // os: operands moving down
+  std::vector<std::int8_t> m_down[2];  // os: operands moving down
   std::vector<std::uint8_t> m_down_v[2];
-  int m_cur = 0;                          // index of the current buffers
-  std::int64_t m_in_flight = 0;           // valid entries in the moving registers
-  ArrayActivity m_act;                    // counters
+  int m_cur = 0;                 // index of the current buffers
+  std::int64_t m_in_flight = 0;  // valid entries in the moving registers
+  ArrayActivity m_act;           // counters
 };
 
 }  // namespace axpod::core

@@ -26,9 +26,9 @@ std::string power_csv(const std::vector<WindowEnergy>& windows, cycle_t window, 
   char line[160];
   for (const auto& w : windows)
     for (int c = 0; c < kComponents; ++c) {
-      std::snprintf(line, sizeof line, "%lld,%lld,%d,%s,%.4f,%.6f\n", static_cast<long long>(w.window),
-                    static_cast<long long>(w.window * window), w.pod, component_name(c), w.pj[c],
-                    power_mw(w.pj[c], window, clock_mhz));
+      std::snprintf(line, sizeof line, "%lld,%lld,%d,%s,%.4f,%.6f\n",
+                    static_cast<long long>(w.window), static_cast<long long>(w.window * window),
+                    w.pod, component_name(c), w.pj[c], power_mw(w.pj[c], window, clock_mhz));
       out += line;
     }
   return out;
@@ -43,7 +43,8 @@ std::string power_vcd(const std::vector<WindowEnergy>& windows, cycle_t window, 
   for (int p = 0; p < pods; ++p) {
     const int base = p * (kComponents + 1);
     char decl[128];
-    std::snprintf(decl, sizeof decl, "$var real 64 %s pod%d_power_mw $end\n$scope module pod%d $end\n",
+    std::snprintf(decl, sizeof decl,
+                  "$var real 64 %s pod%d_power_mw $end\n$scope module pod%d $end\n",
                   vcd_id(base).c_str(), p, p);
     out += decl;
     for (int c = 0; c < kComponents; ++c) {
@@ -58,17 +59,21 @@ std::string power_vcd(const std::vector<WindowEnergy>& windows, cycle_t window, 
   for (const auto& w : windows) by_window[w.window].push_back(&w);
   char buf[96];
   for (const auto& [idx, ws] : by_window) {
-    std::snprintf(buf, sizeof buf, "#%lld\n", static_cast<long long>(std::llround(static_cast<double>(idx * window) * period_ps)));
+    std::snprintf(
+        buf, sizeof buf, "#%lld\n",
+        static_cast<long long>(std::llround(static_cast<double>(idx * window) * period_ps)));
     out += buf;
     for (const auto* w : ws) {
       const int base = w->pod * (kComponents + 1);
       double total = 0;
       for (int c = 0; c < kComponents; ++c) {
         total += w->pj[c];
-        std::snprintf(buf, sizeof buf, "r%.6g %s\n", power_mw(w->pj[c], window, clock_mhz), vcd_id(base + 1 + c).c_str());
+        std::snprintf(buf, sizeof buf, "r%.6g %s\n", power_mw(w->pj[c], window, clock_mhz),
+                      vcd_id(base + 1 + c).c_str());
         out += buf;
       }
-      std::snprintf(buf, sizeof buf, "r%.6g %s\n", power_mw(total, window, clock_mhz), vcd_id(base).c_str());
+      std::snprintf(buf, sizeof buf, "r%.6g %s\n", power_mw(total, window, clock_mhz),
+                    vcd_id(base).c_str());
       out += buf;
     }
   }

@@ -22,6 +22,17 @@ AcceleratorModule::AcceleratorModule(sc_core::sc_module_name name, core::CycleMo
 }
 
 void AcceleratorModule::on_clock() {
+  try {
+    step();
+  } catch (...) {
+    // Errors leave the SystemC kernel as they are (run_systemc rethrows them).
+    error = std::current_exception();
+    m_done = true;
+    sc_core::sc_stop();
+  }
+}
+
+void AcceleratorModule::step() {
   if (m_done) return;
   if (!m_running) {
     if (m_next >= m_jobs.size()) {
@@ -40,10 +51,12 @@ void AcceleratorModule::on_clock() {
   }
 }
 
-std::vector<core::LayerSim> run_systemc(core::CycleModel& model, std::vector<LayerJob> jobs,
-                                        const std::function<void(const core::LayerSim&)>& progress) {
+std::vector<core::LayerSim> run_systemc(
+    core::CycleModel& model, std::vector<LayerJob> jobs,
+    const std::function<void(const core::LayerSim&)>& progress) {
   std::vector<core::LayerSim> out;
-  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
+                                          sc_core::SC_DO_NOTHING);
   const double period_ns = 1000.0 / model.accelerator().clock_mhz;
   sc_core::sc_clock clock("clock", sc_core::sc_time(period_ns, sc_core::SC_NS));
   AcceleratorModule top("accelerator", model, std::move(jobs));
@@ -53,6 +66,7 @@ std::vector<core::LayerSim> run_systemc(core::CycleModel& model, std::vector<Lay
     if (progress) progress(out.back());
   };
   sc_core::sc_start();
+  if (top.error) std::rethrow_exception(top.error);
   return out;
 }
 

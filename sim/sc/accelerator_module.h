@@ -6,6 +6,7 @@
 
 #include <systemc>
 
+#include <exception>
 #include <functional>
 #include <memory>
 #include <string>
@@ -17,32 +18,37 @@ namespace axpod::sc {
 
 /// One queued layer: what CycleModel::begin_layer needs.
 struct LayerJob {
-  const workload::Layer* layer;            // the layer
-  const engine::LayerTensors* tensors;     // its data (null for non-MAC layers)
-  std::string multiplier;                  // "" = the pods' own
-  bool input_on_chip;                      // previous output kept in the global buffer
+  const workload::Layer* layer;         // the layer
+  const engine::LayerTensors* tensors;  // its data (null for non-MAC layers)
+  std::string multiplier;               // "" = the pods' own
+  bool input_on_chip;                   // previous output kept in the global buffer
 };
 
 SC_MODULE(AcceleratorModule) {
  public:
-  sc_core::sc_in<bool> clk;                    // core clock
+  sc_core::sc_in<bool> clk;                                               // core clock
   std::vector<std::unique_ptr<sc_core::sc_signal<double>>> pod_power_mw;  // per pod, per window
 
   SC_HAS_PROCESS(AcceleratorModule);
-  AcceleratorModule(sc_core::sc_module_name name, core::CycleModel& model, std::vector<LayerJob> jobs);
+  AcceleratorModule(sc_core::sc_module_name name, core::CycleModel & model,
+                    std::vector<LayerJob> jobs);
 
   /// Called after each finished layer (in simulation order).
-  std::function<void(core::LayerSim&&)> on_layer;
-  bool done() const { return m_done; }
+  std::function<void(core::LayerSim &&)> on_layer;
+  bool done() const {
+    return m_done;
+  }
+  std::exception_ptr error;  // set when a layer failed inside the clock process
 
  private:
   void on_clock();
+  void step();
 
-  core::CycleModel& m_model;       // the plain-C++ core
-  std::vector<LayerJob> m_jobs;    // layers in order
-  std::size_t m_next = 0;          // next layer to start
-  bool m_running = false;          // a layer is in progress
-  bool m_done = false;             // every layer finished
+  core::CycleModel& m_model;     // the plain-C++ core
+  std::vector<LayerJob> m_jobs;  // layers in order
+  std::size_t m_next = 0;        // next layer to start
+  bool m_running = false;        // a layer is in progress
+  bool m_done = false;           // every layer finished
 };
 
 /// Elaborates a clock and the module, runs until every layer is done, and returns the layers.

@@ -24,7 +24,8 @@ void put_byte(Port& port, int i, std::uint8_t v) {
   if constexpr (std::is_integral_v<Port>) {
     port = (port & ~(static_cast<Port>(0xFF) << (8 * i))) | (static_cast<Port>(v) << (8 * i));
   } else {
-    port[i / 4] = (port[i / 4] & ~(0xFFu << (8 * (i % 4)))) | (static_cast<std::uint32_t>(v) << (8 * (i % 4)));
+    port[i / 4] = (port[i / 4] & ~(0xFFu << (8 * (i % 4)))) |
+                  (static_cast<std::uint32_t>(v) << (8 * (i % 4)));
   }
 }
 
@@ -35,8 +36,9 @@ void run(const std::string& mult, int R, int C, std::uint64_t seed, int tiles) {
   V rtl;
   std::mt19937_64 rng(seed);
   auto byte = [&] { return static_cast<std::int8_t>(rng() & 0xFF); };
-  auto clock = [&](const std::vector<std::int8_t>& left, const std::vector<std::uint8_t>& lv, int load_row,
-                   const std::vector<std::int8_t>& wrow, int ncols, int nrows, bool swap, long cycle) {
+  auto clock = [&](const std::vector<std::int8_t>& left, const std::vector<std::uint8_t>& lv,
+                   int load_row, const std::vector<std::int8_t>& wrow, int ncols, int nrows,
+                   bool swap, long cycle) {
     rtl.a_valid = 0;
     for (int r = 0; r < R; ++r) {
       put_byte(rtl.a_in, r, static_cast<std::uint8_t>(left[r]));
@@ -62,9 +64,11 @@ void run(const std::string& mult, int R, int C, std::uint64_t seed, int tiles) {
     }
     if (swap) ref.swap();
     for (int c = 0; c < C; ++c) {
-      ASSERT_EQ(static_cast<int>((rtl.p_valid >> c) & 1), bv[c]) << "cycle " << cycle << " col " << c;
+      ASSERT_EQ(static_cast<int>((rtl.p_valid >> c) & 1), bv[c])
+          << "cycle " << cycle << " col " << c;
       if (bv[c]) {
-        ASSERT_EQ(static_cast<std::int32_t>(rtl.p_out[c]), bottom[c]) << "cycle " << cycle << " col " << c;
+        ASSERT_EQ(static_cast<std::int32_t>(rtl.p_out[c]), bottom[c])
+            << "cycle " << cycle << " col " << c;
       }
     }
   };
@@ -81,7 +85,8 @@ void run(const std::string& mult, int R, int C, std::uint64_t seed, int tiles) {
   clock(left, lv, -1, wrow, cols, rows, true, cycle++);  // swap
   for (int t = 0; t < tiles; ++t) {
     const int len = 1 + static_cast<int>(rng() % 20);
-    const int next_rows = 1 + static_cast<int>(rng() % R), next_cols = 1 + static_cast<int>(rng() % C);
+    const int next_rows = 1 + static_cast<int>(rng() % R),
+              next_cols = 1 + static_cast<int>(rng() % C);
     const int L = R + C + len - 2;
     for (int k = 0; k < L; ++k) {
       for (int r = 0; r < R; ++r) {
@@ -99,8 +104,12 @@ void run(const std::string& mult, int R, int C, std::uint64_t seed, int tiles) {
   }
 }
 
-TEST(RtlPod, Exact8x8MatchesTheCppArrayEveryCycle) { run<Vaxpod_pod8_exact>("exact:signed=1", 8, 8, 1, 30); }
-TEST(RtlPod, Drum8x8MatchesTheCppArrayEveryCycle) { run<Vaxpod_pod8_drum4>("drum:k=4,signed=1", 8, 8, 2, 30); }
+TEST(RtlPod, Exact8x8MatchesTheCppArrayEveryCycle) {
+  run<Vaxpod_pod8_exact>("exact:signed=1", 8, 8, 1, 30);
+}
+TEST(RtlPod, Drum8x8MatchesTheCppArrayEveryCycle) {
+  run<Vaxpod_pod8_drum4>("drum:k=4,signed=1", 8, 8, 2, 30);
+}
 TEST(RtlPod, Exact16x16MatchesTheCppArrayEveryCycle) {
   run<Vaxpod_pod16_exact>("exact:signed=1", 16, 16, 3, 15);
 }

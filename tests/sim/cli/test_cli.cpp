@@ -2,11 +2,16 @@
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
+
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include "common/npy.h"
 
 namespace {
 
@@ -226,6 +231,151 @@ TEST(Cli, SweepWritesCsvAndPlot) {
   EXPECT_EQ(axpod("sweep --network lenet5 --pods 0 --out " + dir + "x").code, 1);
   EXPECT_EQ(axpod("sweep --network lenet5 --mult trunc_col --out " + dir + "y").code,
             1);  // no cost
+}
+
+// ---------------------------------------------------------------- simulate / validate
+double sum_power_csv_energy(const std::string& csv) {
+  double total = 0;
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    const auto f1 = line.rfind(',');
+    const auto f0 = line.rfind(',', f1 - 1);
+    total += std::stod(line.substr(f0 + 1, f1 - f0 - 1));
+  }
+  return total;
+}
+
+double json_number(const std::string& json, const std::string& key) {
+  const auto p = json.find("\"" + key + "\": ");
+  return std::stod(json.substr(p + key.size() + 4));
+}
+
+TEST(Cli, SimulateWritesTracesThatParseBack) {
+  const std::string dir = temp("sim_lenet");
+  std::filesystem::remove_all(dir);
+  const auto r = axpod("simulate --accel " + src("configs/accelerators/edge_16x16.yaml") +
+                       " --network lenet5 --window 100 --dump-tensors --out " + dir);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string summary = slurp(dir + "/summary.json");
+  const double total_pj = json_number(summary, "total");
+  const double cycles = json_number(summary, "cycles");
+  EXPECT_EQ(json_number(summary, "macs"), 416520);
+  // power.csv: every window of every pod and component; energies add up to the summary.
+  const std::string power = slurp(dir + "/power.csv");
+  EXPECT_EQ(power.substr(0, power.find('\n')),
+            "window,start_cycle,pod,component,energy_pj,power_mw");
+  EXPECT_NEAR(sum_power_csv_energy(power), total_pj, 1e-3 * total_pj);
+  const auto windows = static_cast<long>(std::ceil(cycles / 100));
+  EXPECT_EQ(std::count(power.begin(), power.end(), '\n'), 1 + windows * 4 * 8);
+  // power.vcd: a header declaring real signals per pod, then time-ordered value changes.
+  const std::string vcd = slurp(dir + "/power.vcd");
+  EXPECT_NE(vcd.find("$timescale 1ps $end"), std::string::npos);
+  EXPECT_NE(vcd.find("$var real 64 "), std::string::npos);
+  EXPECT_NE(vcd.find("pod3_power_mw"), std::string::npos);
+  EXPECT_NE(vcd.find("$enddefinitions $end"), std::string::npos);
+  long last_time = -1;
+  std::istringstream in(vcd.substr(vcd.find("$enddefinitions")));
+  std::string line;
+  int changes = 0;
+  while (std::getline(in, line)) {
+    if (line[0] == '#') {
+      const long t = std::stol(line.substr(1));
+      EXPECT_GT(t, last_time);
+      last_time = t;
+    } else if (line[0] == 'r') {
+      ++changes;
+      EXPECT_GE(std::stod(line.substr(1, line.find(' ') - 1)), 0.0);
+    }
+  }
+  EXPECT_EQ(changes, windows * 4 * 9);
+  // 100 cycles at 500 MHz = 200 ns per window.
+  EXPECT_EQ(last_time, windows * 200000);
+  // Tensors: y = x * w with the exact multiplier.
+  const auto x = axpod::npy::decode(slurp(dir + "/tensors/fc3_x.npy"));
+  const auto w = axpod::npy::decode(slurp(dir + "/tensors/fc3_w.npy"));
+  const auto y = axpod::npy::decode(slurp(dir + "/tensors/fc3_y.npy"));
+  ASSERT_EQ(x.shape, (std::vector<std::int64_t>{1, 1, 84}));
+  ASSERT_EQ(w.shape, (std::vector<std::int64_t>{1, 84, 10}));
+  ASSERT_EQ(y.dtype, "<i4");
+  for (int n = 0; n < 10; ++n) {
+    std::int32_t acc = 0;
+    for (int k = 0; k < 84; ++k)
+      acc += static_cast<std::int8_t>(x.data[k]) * static_cast<std::int8_t>(w.data[k * 10 + n]);
+    std::int32_t got;
+    std::memcpy(&got, y.data.data() + 4 * n, 4);
+    EXPECT_EQ(got, acc);
+  }
+}
+
+TEST(Cli, SimulateIsDeterministicAndLayersSelectable) {
+  const std::string a = temp("sim_a"), b = temp("sim_b");
+  std::filesystem::remove_all(a);
+  std::filesystem::remove_all(b);
+  const std::string cmd = "simulate --accel " + src("configs/accelerators/tpu_v4_like.yaml") +
+                          " --network lenet5 --layers conv2,fc1 --seed 5 --out ";
+  ASSERT_EQ(axpod(cmd + a).code, 0);
+  ASSERT_EQ(axpod(cmd + b).code, 0);
+  EXPECT_EQ(slurp(a + "/layers.csv"), slurp(b + "/layers.csv"));
+  EXPECT_EQ(slurp(a + "/power.csv"), slurp(b + "/power.csv"));
+  const std::string layers = slurp(a + "/layers.csv");
+  EXPECT_EQ(std::count(layers.begin(), layers.end(), '\n'), 3);
+}
+
+TEST(Cli, SimulateBadInputLeavesEarlierRunsUntouched) {
+  const std::string dir = temp("sim_keep");
+  std::filesystem::remove_all(dir);
+  const std::string acc = src("configs/accelerators/edge_16x16.yaml");
+  ASSERT_EQ(axpod("simulate --accel " + acc + " --network lenet5 --layers fc3 --out " + dir).code,
+            0);
+  const std::string before = slurp(dir + "/summary.json");
+  auto r = axpod("simulate --accel " + acc + " --network lenet5 --layers fc9 --out " + dir + "_x");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.output.find("no layer 'fc9'"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("did you mean"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir + "_x"));
+  r = axpod("simulate --accel " + acc + " --network lenet5 --layers fc3 --out " + dir);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.output.find("never overwrites"), std::string::npos);
+  EXPECT_EQ(slurp(dir + "/summary.json"), before);
+  r = axpod("simulate --accel " + acc + " --network lenet5 --out /proc/axpod_no/run");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.output.find("cannot create run folder"), std::string::npos) << r.output;
+  // An inconsistent config: a layer assigned a multiplier no pod carries.
+  const std::string yaml = temp("bad_pods.yaml");
+  std::string text = slurp(acc);
+  text.replace(text.find("reconfigurable: true"), 20, "reconfigurable: false");
+  text.replace(text.find("../catalog.csv"), 14, src("configs/catalog.csv"));
+  std::ofstream(yaml) << text;
+  r = axpod("simulate --accel " + yaml + " --network lenet5 --assign " +
+            src("configs/assignment_lenet5_example.yaml") + " --out " + temp("sim_bad"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.output.find("no pod of 'edge_16x16' carries it"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(temp("sim_bad")));
+}
+
+TEST(Cli, SimulateAcceptsAScaleSimConfig) {
+  const std::string dir = temp("sim_scalesim");
+  std::filesystem::remove_all(dir);
+  const auto r = axpod("simulate --accel " + src("configs/scalesim/scale_ws_32x32.cfg") +
+                       " --network " + src("configs/scalesim/lenet_like.csv") + " --out " + dir);
+  ASSERT_EQ(r.code, 0) << r.output;
+  // SCALE-Sim timing: Conv1 takes 877 cycles in the cycle-level model too.
+  EXPECT_NE(slurp(dir + "/layers.csv").find("\nConv1,conv,exact:signed=1,117600,"),
+            std::string::npos);
+}
+
+TEST(Cli, ValidatePassesOnShippedConfigsAndFailsOnATightTolerance) {
+  auto r = axpod("validate --accel " + src("configs/accelerators/tpu_v4_like.yaml") +
+                 " --network lenet5 --assign " + src("configs/assignment_lenet5_example.yaml"));
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("7 passed, 0 failed"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("NO"), std::string::npos);
+  r = axpod("validate --accel " + src("configs/accelerators/edge_16x16.yaml") +
+            " --network lenet5 --cycle-tol-pct 0.1 --cycle-tol-abs 0 --energy-tol-pct 0.01");
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("FAIL"), std::string::npos);
 }
 
 }  // namespace
