@@ -6,6 +6,7 @@
 #include "common/fs.h"
 #include "common/text.h"
 #include "config/yaml_node.h"
+#include "engine/qnet.h"
 
 namespace axpod::workload {
 
@@ -172,6 +173,7 @@ Network read_network_yaml(const std::string& path) {
 
 Network load_network(const std::string& spec, int batch) {
   if (ends_with(spec, ".csv")) return read_scalesim_topology(spec);
+  if (ends_with(spec, ".axq")) return engine::load_qnet(spec).workload(batch);
   if (ends_with(spec, ".yaml") || ends_with(spec, ".yml")) return read_network_yaml(spec);
   return builtin_network(spec, batch);
 }

@@ -27,7 +27,8 @@ Network read_scalesim_topology(const std::string& path);
 /// axpod YAML network; errors are ConfigError with file:line:col.
 Network read_network_yaml(const std::string& path);
 
-/// A built-in name, a `.yaml`/`.yml` file or a `.csv` SCALE-Sim topology.
+/// A built-in name, a `.yaml`/`.yml` file, a `.csv` SCALE-Sim topology or a `.axq` quantized
+/// network (its layer shapes).
 Network load_network(const std::string& spec, int batch = 1);
 
 }  // namespace axpod::workload

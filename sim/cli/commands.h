@@ -13,5 +13,7 @@ int run_analyze(const std::vector<std::string>& args);
 int run_sweep(const std::vector<std::string>& args);
 int run_simulate(const std::vector<std::string>& args);
 int run_validate(const std::vector<std::string>& args);
+int run_train(const std::vector<std::string>& args);
+int run_eval(const std::vector<std::string>& args);
 
 }  // namespace axpod::cli

@@ -21,6 +21,8 @@ constexpr const char* kUsage =
     "  sweep     a grid of pod counts x pod sizes x dataflows x multipliers\n"
     "  simulate  the cycle-level SystemC model with real int8 data, energy traces\n"
     "  validate  analytical vs cycle-level vs functional model, per layer\n"
+    "  train     train a zoo model on Fashion-MNIST (libtorch) and quantize it to int8\n"
+    "  eval      accuracy of a quantized network with exact or approximate multipliers\n"
     "  version   print the version\n"
     "\n"
     "Run `axpod <command> --help` for the options and examples of a command.\n";
@@ -47,6 +49,8 @@ int main(int argc, char** argv) {
     if (args[0] == "sweep") return axpod::cli::run_sweep(rest);
     if (args[0] == "simulate") return axpod::cli::run_simulate(rest);
     if (args[0] == "validate") return axpod::cli::run_validate(rest);
+    if (args[0] == "train") return axpod::cli::run_train(rest);
+    if (args[0] == "eval") return axpod::cli::run_eval(rest);
     if (args[0] == "version" || args[0] == "--version") {
       std::printf("axpod %s\n", AXPOD_VERSION);
       return 0;

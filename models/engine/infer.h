@@ -1,0 +1,71 @@
+// The functional int8 inference engine: conv (im2col + GEMM), fully connected, max/avg pooling,
+// residual add and requantization, with a multiplier table per MAC layer (or the exact int8
+// path), multithreaded over images. Bit-exact by construction: the same int32 accumulators as
+// the cycle-level model and the RTL for the same layer, inputs and multiplier.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "data/idx.h"
+#include "engine/qnet.h"
+#include "mult/table.h"
+
+namespace axpod::engine {
+
+/// The table used on int8 operands: a signed multiplier's own, or an unsigned multiplier's
+/// sign-magnitude use sign(a) sign(w) M(|a|, |w|) (DESIGN.md, numeric contract).
+mult::Table int8_table(const std::string& multiplier);
+
+/// What one MAC layer saw and produced, for cross-checks with the accelerator models.
+struct MacTrace {
+  std::string op;
+  std::int64_t m = 0, n = 0, k = 0;
+  std::vector<std::int8_t> x;     // M x K (im2col of the input)
+  std::vector<std::int8_t> w;     // K x N
+  std::vector<std::int32_t> acc;  // M x N accumulators (before bias and requantization)
+};
+
+class Engine {
+ public:
+  explicit Engine(QNet net);
+
+  /// Per-layer multipliers by MAC op name ("" or "exact" keeps the exact int8 path for ops not
+  /// listed unless `fallback` names one). Unknown op names throw axpod::Error.
+  void assign(const std::map<std::string, std::string>& per_layer, const std::string& fallback = "");
+
+  /// Runs one image of int8 input (HWC); returns the final tensor (the logits).
+  std::vector<std::int8_t> run(const std::int8_t* input, std::vector<MacTrace>* trace = nullptr) const;
+  /// Quantizes 8-bit pixels (value / 255) with the input scale.
+  std::vector<std::int8_t> quantize_image(const std::uint8_t* pixels) const;
+  /// Predicted class of an image of 8-bit pixels.
+  int classify(const std::uint8_t* pixels) const;
+
+  /// Share of images [begin, end) classified correctly, with `threads` threads; `progress`
+  /// (images done) is called now and then from the calling thread.
+  double accuracy(const data::Split& split, int begin, int end, int threads,
+                  const std::function<void(int)>& progress = {}) const;
+
+  const QNet& net() const { return m_net; }
+  /// MAC operations per image.
+  std::int64_t macs_per_image() const;
+
+ private:
+  struct Prepared {
+    std::vector<std::int8_t> w;         // K x N (signed)
+    std::vector<std::uint8_t> wu;       // K x N raw bytes (table index)
+    std::vector<FixedMultiplier> requant;  // per output channel
+    const mult::Table* table = nullptr;    // null: exact int8 path
+    FixedMultiplier add_a, add_b;          // add: input rescales
+    FixedMultiplier pool;                  // avgpool: 1 / (k*k) and scale change
+  };
+  QNet m_net;                                        // the network
+  std::vector<Prepared> m_prep;                      // per op
+  std::map<std::string, std::unique_ptr<mult::Table>> m_tables;  // loaded tables by name
+};
+
+}  // namespace axpod::engine

@@ -1,0 +1,310 @@
+// libtorch lives here only (2-core machines: one heavy translation unit).
+#include "zoo.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+#include "common/error.h"
+#include "common/text.h"
+
+namespace axpod::host {
+
+namespace {
+
+// A network as a list of ops over numbered tensors (tensor 0 = the image), the same list the
+// quantized export walks, so the float and int8 models cannot drift apart.
+struct OpSpec {
+  std::string name;
+  engine::OpKind kind;
+  int in, in2, out;
+  int k, stride, pad;
+  int out_c;
+  bool relu;
+};
+
+struct Spec {
+  std::vector<OpSpec> ops;
+  std::vector<std::array<int, 3>> shapes;  // h, w, c per tensor
+};
+
+class SpecBuilder {
+ public:
+  SpecBuilder() { m_spec.shapes.push_back({28, 28, 1}); }
+  int conv(const std::string& n, int in, int k, int out_c, int stride, int pad, bool relu = true) {
+    const auto s = m_spec.shapes[in];
+    const int h = (s[0] + 2 * pad - k) / stride + 1, w = (s[1] + 2 * pad - k) / stride + 1;
+    return add({n, engine::OpKind::conv, in, -1, 0, k, stride, pad, out_c, relu}, {h, w, out_c});
+  }
+  int pool(const std::string& n, int in, int k, int stride, bool avg = false) {
+    const auto s = m_spec.shapes[in];
+    return add({n, avg ? engine::OpKind::avgpool : engine::OpKind::maxpool, in, -1, 0, k, stride, 0, s[2], false},
+               {(s[0] - k) / stride + 1, (s[1] - k) / stride + 1, s[2]});
+  }
+  int fc(const std::string& n, int in, int out, bool relu = true) {
+    return add({n, engine::OpKind::fc, in, -1, 0, 1, 1, 0, out, relu}, {1, 1, out});
+  }
+  int residual(const std::string& n, int a, int b) {
+    return add({n, engine::OpKind::add, a, b, 0, 1, 1, 0, m_spec.shapes[a][2], true}, m_spec.shapes[a]);
+  }
+  Spec take() { return std::move(m_spec); }
+
+ private:
+  int add(OpSpec op, std::array<int, 3> shape) {
+    op.out = static_cast<int>(m_spec.shapes.size());
+    m_spec.shapes.push_back(shape);
+    m_spec.ops.push_back(op);
+    return op.out;
+  }
+  Spec m_spec;
+};
+
+Spec make_spec(const std::string& model) {
+  SpecBuilder b;
+  if (model == "lenet5") {
+    int t = b.conv("conv1", 0, 5, 6, 1, 2);
+    t = b.pool("pool1", t, 2, 2);
+    t = b.conv("conv2", t, 5, 16, 1, 0);
+    t = b.pool("pool2", t, 2, 2);
+    t = b.fc("fc1", t, 120);
+    t = b.fc("fc2", t, 84);
+    b.fc("fc3", t, 10, false);
+  } else if (model == "vgg6") {
+    int t = b.conv("conv1", 0, 3, 16, 1, 1);
+    t = b.conv("conv2", t, 3, 16, 1, 1);
+    t = b.pool("pool1", t, 2, 2);
+    t = b.conv("conv3", t, 3, 32, 1, 1);
+    t = b.conv("conv4", t, 3, 32, 1, 1);
+    t = b.pool("pool2", t, 2, 2);
+    t = b.conv("conv5", t, 3, 64, 1, 1);
+    t = b.conv("conv6", t, 3, 64, 1, 1);
+    t = b.pool("pool3", t, 2, 2);
+    t = b.fc("fc1", t, 128);
+    b.fc("fc2", t, 10, false);
+  } else if (model == "resnet8") {
+    int t = b.conv("conv1", 0, 3, 16, 1, 1);
+    const int widths[3] = {16, 32, 64};
+    for (int s = 0; s < 3; ++s) {
+      const std::string p = "block" + std::to_string(s + 1) + ".";
+      const int stride = s == 0 ? 1 : 2;
+      const int a = b.conv(p + "conv1", t, 3, widths[s], stride, 1);
+      const int c = b.conv(p + "conv2", a, 3, widths[s], 1, 1, false);
+      const int skip = s == 0 ? t : b.conv(p + "downsample", t, 1, widths[s], stride, 0, false);
+      t = b.residual(p + "add", c, skip);
+    }
+    t = b.pool("avgpool", t, 7, 7, true);
+    b.fc("fc", t, 10, false);
+  } else {
+    std::string msg = "unknown zoo model '" + model + "'";
+    const std::string g = text::closest(model, zoo_models());
+    if (!g.empty()) msg += " (did you mean '" + g + "'?)";
+    throw Error(msg + "; the zoo has lenet5, vgg6, resnet8");
+  }
+  return b.take();
+}
+
+struct NetImpl : torch::nn::Module {
+  explicit NetImpl(const Spec& s) : spec(s) {
+    const auto module_name = [](std::string n) {  // torch forbids dots in module names
+      for (char& c : n)
+        if (c == '.') c = '_';
+      return n;
+    };
+    for (const auto& op : spec.ops) {
+      const auto in = spec.shapes[op.in];
+      if (op.kind == engine::OpKind::conv) {
+        convs.push_back(register_module(
+            module_name(op.name), torch::nn::Conv2d(torch::nn::Conv2dOptions(in[2], op.out_c, op.k).stride(op.stride).padding(op.pad))));
+        fcs.push_back(nullptr);
+      } else if (op.kind == engine::OpKind::fc) {
+        fcs.push_back(register_module(module_name(op.name), torch::nn::Linear(in[0] * in[1] * in[2], op.out_c)));
+        convs.push_back(nullptr);
+      } else {
+        convs.push_back(nullptr);
+        fcs.push_back(nullptr);
+      }
+    }
+  }
+  /// All tensors of the forward pass (index = tensor id).
+  std::vector<torch::Tensor> forward_all(torch::Tensor x) {
+    std::vector<torch::Tensor> t(spec.shapes.size());
+    t[0] = x;
+    for (std::size_t i = 0; i < spec.ops.size(); ++i) {
+      const auto& op = spec.ops[i];
+      torch::Tensor y;
+      switch (op.kind) {
+        case engine::OpKind::conv:
+          y = convs[i]->forward(t[op.in]);
+          break;
+        case engine::OpKind::fc:
+          // Flatten in HWC order, as the int8 engine does.
+          y = fcs[i]->forward(t[op.in].permute({0, 2, 3, 1}).contiguous().view({t[op.in].size(0), -1}));
+          y = y.view({y.size(0), -1, 1, 1});
+          break;
+        case engine::OpKind::maxpool:
+          y = torch::max_pool2d(t[op.in], op.k, op.stride);
+          break;
+        case engine::OpKind::avgpool:
+          y = torch::avg_pool2d(t[op.in], op.k, op.stride);
+          break;
+        case engine::OpKind::add:
+          y = t[op.in] + t[op.in2];
+          break;
+      }
+      if (op.relu) y = torch::relu(y);
+      t[op.out] = y;
+    }
+    return t;
+  }
+  torch::Tensor forward(torch::Tensor x) { return forward_all(x).back().view({x.size(0), -1}); }
+
+  Spec spec;
+  std::vector<torch::nn::Conv2d> convs;
+  std::vector<torch::nn::Linear> fcs;
+};
+TORCH_MODULE(Net);
+
+torch::Tensor images_tensor(const data::Split& s, const std::vector<int>& idx, std::size_t from, std::size_t count) {
+  const int hw = s.images.rows * s.images.cols;
+  auto t = torch::empty({static_cast<long>(count), 1, s.images.rows, s.images.cols});
+  float* p = t.data_ptr<float>();
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::uint8_t* src = s.images.pixels.data() + static_cast<std::size_t>(idx[from + i]) * hw;
+    for (int j = 0; j < hw; ++j) p[i * hw + j] = static_cast<float>(src[j]) / 255.0f;
+  }
+  return t;
+}
+
+torch::Tensor labels_tensor(const data::Split& s, const std::vector<int>& idx, std::size_t from, std::size_t count) {
+  auto t = torch::empty({static_cast<long>(count)}, torch::kLong);
+  auto* p = t.data_ptr<std::int64_t>();
+  for (std::size_t i = 0; i < count; ++i) p[i] = s.labels[idx[from + i]];
+  return t;
+}
+
+engine::QNet quantize(Net& net, const Spec& spec, const data::Split& train_set, int calib, const std::string& name) {
+  torch::NoGradGuard no_grad;
+  net->eval();
+  // Activation ranges: max |x| per tensor over the calibration images.
+  std::vector<float> amax(spec.shapes.size(), 0.0f);
+  std::vector<int> idx(std::min(calib, train_set.images.count));
+  std::iota(idx.begin(), idx.end(), 0);
+  for (std::size_t s = 0; s < idx.size(); s += 500) {
+    const auto n = std::min<std::size_t>(500, idx.size() - s);
+    const auto ts = net->forward_all(images_tensor(train_set, idx, s, n));
+    for (std::size_t t = 0; t < ts.size(); ++t) amax[t] = std::max(amax[t], ts[t].abs().max().item<float>());
+  }
+  engine::QNet q;
+  q.name = name;
+  q.classes = 10;
+  for (std::size_t t = 0; t < spec.shapes.size(); ++t) {
+    const float scale = t == 0 ? 1.0f / 127.0f : std::max(amax[t], 1e-6f) / 127.0f;
+    q.tensors.push_back({spec.shapes[t][0], spec.shapes[t][1], spec.shapes[t][2], scale});
+  }
+  for (std::size_t i = 0; i < spec.ops.size(); ++i) {
+    const auto& os = spec.ops[i];
+    engine::QOp op;
+    op.name = os.name;
+    op.kind = os.kind;
+    op.in = os.in;
+    op.in2 = os.in2;
+    op.out = os.out;
+    op.k = os.k;
+    op.stride = os.stride;
+    op.pad = os.pad;
+    op.relu = os.relu;
+    if (op.is_mac()) {
+      torch::Tensor w, b;
+      if (os.kind == engine::OpKind::conv) {
+        w = net->convs[i]->weight.permute({0, 2, 3, 1}).contiguous();  // [oc][ky][kx][ic]
+        b = net->convs[i]->bias;
+      } else {
+        // forward_all flattens in HWC order, so the weights already are [out][h][w][c].
+        w = net->fcs[i]->weight.contiguous();
+        b = net->fcs[i]->bias;
+      }
+      w = w.view({os.out_c, -1});
+      const float in_scale = q.tensors[os.in].scale;
+      const auto* wp = w.data_ptr<float>();
+      const auto* bp = b.data_ptr<float>();
+      const long k = w.size(1);
+      for (int oc = 0; oc < os.out_c; ++oc) {
+        float m = 0;
+        for (long j = 0; j < k; ++j) m = std::max(m, std::fabs(wp[oc * k + j]));
+        const float s = std::max(m, 1e-8f) / 127.0f;
+        op.wscale.push_back(s);
+        for (long j = 0; j < k; ++j) {
+          const double v = std::round(static_cast<double>(wp[oc * k + j]) / s);
+          op.weights.push_back(static_cast<std::int8_t>(std::clamp(v, -127.0, 127.0)));
+        }
+        op.bias.push_back(static_cast<std::int32_t>(std::llround(static_cast<double>(bp[oc]) / (in_scale * s))));
+      }
+    }
+    q.ops.push_back(std::move(op));
+  }
+  return q;
+}
+
+}  // namespace
+
+std::vector<std::string> zoo_models() { return {"lenet5", "resnet8", "vgg6"}; }
+
+TrainResult train(const TrainOptions& opt, const data::Split& train_set, const data::Split& test_set,
+                  const std::function<void(const TrainProgress&)>& progress) {
+  const Spec spec = make_spec(opt.model);
+  if (opt.epochs < 1) throw Error("--epochs must be at least 1");
+  torch::manual_seed(opt.seed);
+  torch::set_num_threads(std::max(1, opt.threads));
+  Net net(spec);
+  torch::optim::Adam optim(net->parameters(), torch::optim::AdamOptions(opt.lr));
+  const int n = opt.train_limit > 0 ? std::min(opt.train_limit, train_set.images.count) : train_set.images.count;
+  std::vector<int> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 rng(opt.seed);
+  const auto t0 = std::chrono::steady_clock::now();
+  TrainProgress pr;
+  pr.epochs = opt.epochs;
+  pr.steps = (n + opt.batch - 1) / opt.batch;
+  for (int e = 1; e <= opt.epochs; ++e) {
+    net->train();
+    std::shuffle(order.begin(), order.end(), rng);
+    pr.epoch = e;
+    double loss_sum = 0;
+    for (int s = 0; s < pr.steps; ++s) {
+      const std::size_t from = static_cast<std::size_t>(s) * opt.batch;
+      const std::size_t count = std::min<std::size_t>(opt.batch, n - from);
+      optim.zero_grad();
+      const auto out = net->forward(images_tensor(train_set, order, from, count));
+      const auto loss = torch::nn::functional::cross_entropy(out, labels_tensor(train_set, order, from, count));
+      loss.backward();
+      optim.step();
+      loss_sum += loss.item<double>();
+      pr.step = s + 1;
+      pr.loss = loss_sum / (s + 1);
+      if (progress && (s % 20 == 0 || s + 1 == pr.steps)) progress(pr);
+    }
+  }
+  TrainResult r;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  {
+    torch::NoGradGuard no_grad;
+    net->eval();
+    std::vector<int> idx(test_set.images.count);
+    std::iota(idx.begin(), idx.end(), 0);
+    long correct = 0;
+    for (std::size_t s = 0; s < idx.size(); s += 1000) {
+      const auto cnt = std::min<std::size_t>(1000, idx.size() - s);
+      const auto pred = net->forward(images_tensor(test_set, idx, s, cnt)).argmax(1);
+      correct += pred.eq(labels_tensor(test_set, idx, s, cnt)).sum().item<long>();
+    }
+    r.float_test_accuracy = static_cast<double>(correct) / test_set.images.count;
+  }
+  if (!opt.weights_out.empty()) torch::save(net, opt.weights_out);
+  r.qnet = quantize(net, spec, train_set, opt.calib_images, opt.model);
+  return r;
+}
+
+}  // namespace axpod::host

@@ -1,0 +1,47 @@
+// The model zoo of the host controller: float models trained with libtorch on Fashion-MNIST,
+// then post-training int8 quantization (calibration on training images) into an engine::QNet.
+// No torch type appears here: only zoo.cpp includes libtorch.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "data/idx.h"
+#include "engine/qnet.h"
+
+namespace axpod::host {
+
+/// lenet5, vgg6 (six 3x3 conv layers), resnet8 (three residual blocks with adds).
+std::vector<std::string> zoo_models();
+
+struct TrainOptions {
+  std::string model = "lenet5";
+  int epochs = 3;
+  std::uint64_t seed = 1;
+  int threads = 1;
+  int batch = 64;
+  double lr = 1e-3;           // Adam
+  int train_limit = 0;        // use only the first N training images (0: all 60,000)
+  int calib_images = 2000;    // training images for activation ranges
+  std::string weights_out;    // float weights (torch::save) written here when not empty
+};
+
+struct TrainProgress {
+  int epoch = 0, epochs = 0;  // 1-based epoch
+  int step = 0, steps = 0;    // batches in this epoch
+  double loss = 0;            // running mean loss of the epoch
+};
+
+struct TrainResult {
+  double float_test_accuracy = 0;  // on the 10,000 test images
+  double seconds = 0;              // training wall time
+  engine::QNet qnet;               // the quantized network
+};
+
+/// Trains (deterministic for a seed and thread count), evaluates the float model and quantizes.
+TrainResult train(const TrainOptions& opt, const data::Split& train_set, const data::Split& test_set,
+                  const std::function<void(const TrainProgress&)>& progress = {});
+
+}  // namespace axpod::host
