@@ -10,6 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   verilator yosys
   libsystemc-dev
+  libtorch-dev dataset-fashion-mnist
 )
 
 missing=()

@@ -102,6 +102,7 @@ Accelerator load_accelerator(const std::string& path) {
   }
   if (a.pods.empty()) root.required("pods").error("at least one pod is needed");
   a.global_buffer_kb = static_cast<int>(root.required("global_buffer_kb").as_int(0, 1 << 24, 0));
+  if (auto w = root.optional("weights_resident")) a.weights_resident = w->as_bool(false);
   const auto noc = root.required("interconnect");
   const auto topo = noc.required("topology");
   const std::string ts = topo.as_string("crossbar");

@@ -65,6 +65,8 @@ struct Accelerator {
   bool reconfigurable = true;  // any pod can use any multiplier (per layer)
   std::vector<Pod> pods;       // expanded (one entry per pod)
   int global_buffer_kb = 0;
+  bool weights_resident = false;  // a network whose weights fit in half the global buffer
+                                  // keeps them on chip: no weight DRAM traffic per inference
   Interconnect noc;
   Dram dram;
   EnergyTable energy;

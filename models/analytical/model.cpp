@@ -111,8 +111,15 @@ double MultiplierEnergies::fj(const std::string& canonical) const {
 Model::Model(accel::Accelerator acc, MultiplierEnergies energies)
     : m_acc(std::move(acc)), m_energies(std::move(energies)) {}
 
+bool Model::weights_fit(const workload::Network& net) const {
+  if (!m_acc.weights_resident) return false;
+  std::int64_t w = 0;
+  for (const auto& l : net.layers) w += l.weight_bytes();
+  return static_cast<double>(w) <= m_acc.global_buffer_kb * 1024.0 / 2;
+}
+
 LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mult,
-                            bool input_on_chip) const {
+                            bool input_on_chip, bool weights_on_chip) const {
   const auto& A = m_acc;
   const auto& E = A.energy;
   LayerResult r;
@@ -170,7 +177,7 @@ LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mul
     r.macs = g.macs();
     r.plan = plan_tiles(g, pod.dataflow, a, b, r.pods, A.timing);
     r.compute_cycles = r.plan.makespan;
-    dram += w_b;
+    if (!weights_on_chip) dram += w_b;
     // Traffic: per fold the stationary tile is loaded once into the array and the streaming
     // operand flows through it; outputs leave as int32 partial sums into the accumulators.
     const Mapping mp = map_gemm(g, pod.dataflow, a);
@@ -285,9 +292,10 @@ NetworkResult Model::run(const workload::Network& net, const accel::Assignment& 
   out.clock_mhz = m_acc.clock_mhz;
   const double cap = m_acc.global_buffer_kb * 1024.0 / 2;
   bool on_chip = false;  // the first layer's input comes from DRAM
+  const bool resident = weights_fit(net);
   for (const auto& layer : net.layers) {
     const std::string mult = layer.is_mac() ? assign.for_layer(layer.name) : "";
-    out.layers.push_back(evaluate(layer, mult, on_chip));
+    out.layers.push_back(evaluate(layer, mult, on_chip, resident));
     const auto& r = out.layers.back();
     out.cycles += r.cycles;
     out.macs += r.macs;

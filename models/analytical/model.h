@@ -108,8 +108,10 @@ class Model {
 
   /// One layer; `mult` = "" uses the pods' own multiplier; `input_on_chip` when the previous
   /// layer's output stayed in the global buffer.
-  LayerResult evaluate(const workload::Layer& layer, const std::string& mult,
-                       bool input_on_chip) const;
+  LayerResult evaluate(const workload::Layer& layer, const std::string& mult, bool input_on_chip,
+                       bool weights_on_chip = false) const;
+  /// Whether a network's weights stay on chip (Accelerator::weights_resident and they fit).
+  bool weights_fit(const workload::Network& net) const;
   NetworkResult run(const workload::Network& net, const accel::Assignment& assign = {}) const;
   const accel::Accelerator& accelerator() const { return m_acc; }
 

@@ -18,9 +18,10 @@ mult::Table int8_table(const std::string& multiplier) {
   std::vector<mult::product_t> p(mult::kTableSize);
   for (int a = -128; a < 128; ++a)
     for (int b = -128; b < 128; ++b) {
-      const auto m = t(static_cast<std::uint8_t>(std::abs(a)), static_cast<std::uint8_t>(std::abs(b)));
-      p[mult::table_index(static_cast<std::uint8_t>(a & 0xFF), static_cast<std::uint8_t>(b & 0xFF))] =
-          ((a < 0) != (b < 0)) ? -m : m;
+      const auto m =
+          t(static_cast<std::uint8_t>(std::abs(a)), static_cast<std::uint8_t>(std::abs(b)));
+      p[mult::table_index(static_cast<std::uint8_t>(a & 0xFF),
+                          static_cast<std::uint8_t>(b & 0xFF))] = ((a < 0) != (b < 0)) ? -m : m;
     }
   return mult::Table(std::move(p));
 }
@@ -43,7 +44,8 @@ Engine::Engine(QNet net) : m_net(std::move(net)), m_prep(m_net.ops.size()) {
           p.wu[kk * n + oc] = static_cast<std::uint8_t>(v);
         }
       for (int oc = 0; oc < n; ++oc)
-        p.requant.push_back(quantize_multiplier(static_cast<double>(in.scale) * op.wscale[oc] / out.scale));
+        p.requant.push_back(
+            quantize_multiplier(static_cast<double>(in.scale) * op.wscale[oc] / out.scale));
     } else if (op.kind == OpKind::add) {
       const QTensor& in2 = m_net.tensors[op.in2];
       p.add_a = quantize_multiplier(static_cast<double>(in.scale) / out.scale);
@@ -54,7 +56,8 @@ Engine::Engine(QNet net) : m_net(std::move(net)), m_prep(m_net.ops.size()) {
   }
 }
 
-void Engine::assign(const std::map<std::string, std::string>& per_layer, const std::string& fallback) {
+void Engine::assign(const std::map<std::string, std::string>& per_layer,
+                    const std::string& fallback) {
   std::vector<std::string> names;
   for (const auto& op : m_net.ops)
     if (op.is_mac()) names.push_back(op.name);
@@ -70,7 +73,8 @@ void Engine::assign(const std::map<std::string, std::string>& per_layer, const s
   const auto table_for = [&](const std::string& m) -> const mult::Table* {
     if (m.empty() || m == "exact" || m == "exact:signed=1") return nullptr;
     auto it = m_tables.find(m);
-    if (it == m_tables.end()) it = m_tables.emplace(m, std::make_unique<mult::Table>(int8_table(m))).first;
+    if (it == m_tables.end())
+      it = m_tables.emplace(m, std::make_unique<mult::Table>(int8_table(m))).first;
     return it->second.get();
   };
   for (std::size_t i = 0; i < m_net.ops.size(); ++i) {
@@ -93,8 +97,8 @@ std::int64_t Engine::macs_per_image() const {
 namespace {
 
 // acc (m x n) = x (m x k) * w (k x n): exact int8 products.
-void gemm_exact_acc(const std::int8_t* x, const std::int8_t* w, std::int32_t* acc, std::int64_t m, std::int64_t n,
-                    std::int64_t k) {
+void gemm_exact_acc(const std::int8_t* x, const std::int8_t* w, std::int32_t* acc, std::int64_t m,
+                    std::int64_t n, std::int64_t k) {
   for (std::int64_t i = 0; i < m; ++i) {
     std::int32_t* out = acc + i * n;
     std::fill(out, out + n, 0);
@@ -117,7 +121,8 @@ void gemm_table_acc(const std::int8_t* x, const std::uint8_t* wu, std::int32_t* 
     std::fill(out, out + n, 0);
     const std::int8_t* xr = x + i * k;
     for (std::int64_t kk = 0; kk < k; ++kk) {
-      const std::int32_t* row = table + (static_cast<std::size_t>(static_cast<std::uint8_t>(xr[kk])) << 8);
+      const std::int32_t* row =
+          table + (static_cast<std::size_t>(static_cast<std::uint8_t>(xr[kk])) << 8);
       const std::uint8_t* wr = wu + kk * n;
       for (std::int64_t j = 0; j < n; ++j) out[j] += row[wr[j]];
     }
@@ -170,12 +175,18 @@ std::vector<std::int8_t> Engine::run(const std::int8_t* input, std::vector<MacTr
           x = cols.data();
         }
         acc.resize(static_cast<std::size_t>(m * n));
-        if (p.table) gemm_table_acc(x, p.wu.data(), acc.data(), m, n, k, p.table->products().data());
-        else gemm_exact_acc(x, p.w.data(), acc.data(), m, n, k);
-        if (trace) trace->push_back({op.name, m, n, k, std::vector<std::int8_t>(x, x + m * k), p.w, acc});
+        if (p.table)
+          gemm_table_acc(x, p.wu.data(), acc.data(), m, n, k, p.table->products().data());
+        else
+          gemm_exact_acc(x, p.w.data(), acc.data(), m, n, k);
+        if (trace)
+          trace->push_back({op.name, m, n, k, std::vector<std::int8_t>(x, x + m * k), p.w, acc});
         for (std::int64_t r = 0; r < m; ++r)
           for (std::int64_t c = 0; c < n; ++c)
-            dst[r * n + c] = clamp8(apply_multiplier(static_cast<std::int64_t>(acc[r * n + c]) + op.bias[c], p.requant[c]), op.relu);
+            dst[r * n + c] =
+                clamp8(apply_multiplier(static_cast<std::int64_t>(acc[r * n + c]) + op.bias[c],
+                                        p.requant[c]),
+                       op.relu);
         break;
       }
       case OpKind::maxpool:
@@ -193,13 +204,15 @@ std::vector<std::int8_t> Engine::run(const std::int8_t* input, std::vector<MacTr
                   sum += v;
                 }
               dst[(static_cast<std::size_t>(oy) * out.w + ox) * out.c + c] =
-                  op.kind == OpKind::maxpool ? static_cast<std::int8_t>(best) : clamp8(apply_multiplier(sum, p.pool), false);
+                  op.kind == OpKind::maxpool ? static_cast<std::int8_t>(best)
+                                             : clamp8(apply_multiplier(sum, p.pool), false);
             }
         break;
       case OpKind::add: {
         const std::vector<std::int8_t>& src2 = t[op.in2];
         for (std::size_t e = 0; e < dst.size(); ++e)
-          dst[e] = clamp8(apply_multiplier(src[e], p.add_a) + apply_multiplier(src2[e], p.add_b), op.relu);
+          dst[e] = clamp8(apply_multiplier(src[e], p.add_a) + apply_multiplier(src2[e], p.add_b),
+                          op.relu);
         break;
       }
     }
@@ -210,7 +223,8 @@ std::vector<std::int8_t> Engine::run(const std::int8_t* input, std::vector<MacTr
 std::vector<std::int8_t> Engine::quantize_image(const std::uint8_t* pixels) const {
   const QTensor& in = m_net.tensors[0];
   std::vector<std::int8_t> q(static_cast<std::size_t>(in.h) * in.w * in.c);
-  for (std::size_t i = 0; i < q.size(); ++i) q[i] = quantize(static_cast<float>(pixels[i]) / 255.0f, in.scale);
+  for (std::size_t i = 0; i < q.size(); ++i)
+    q[i] = quantize(static_cast<float>(pixels[i]) / 255.0f, in.scale);
   return q;
 }
 
@@ -223,9 +237,10 @@ double Engine::accuracy(const data::Split& split, int begin, int end, int thread
                         const std::function<void(int)>& progress) const {
   const QTensor& in = m_net.tensors[0];
   if (split.images.rows != in.h || split.images.cols != in.w || in.c != 1)
-    throw Error("network '" + m_net.name + "' takes " + std::to_string(in.h) + "x" + std::to_string(in.w) + "x" +
-                std::to_string(in.c) + " inputs, the data set has " + std::to_string(split.images.rows) + "x" +
-                std::to_string(split.images.cols) + " images");
+    throw Error("network '" + m_net.name + "' takes " + std::to_string(in.h) + "x" +
+                std::to_string(in.w) + "x" + std::to_string(in.c) + " inputs, the data set has " +
+                std::to_string(split.images.rows) + "x" + std::to_string(split.images.cols) +
+                " images");
   begin = std::max(0, begin);
   end = std::min(end, split.images.count);
   if (end <= begin) return 0;
@@ -237,7 +252,8 @@ double Engine::accuracy(const data::Split& split, int begin, int end, int thread
       int ok = 0;
       const int e = std::min(end, s + kChunk);
       for (int i = s; i < e; ++i)
-        ok += classify(split.images.pixels.data() + static_cast<std::size_t>(i) * pixels) == split.labels[i];
+        ok += classify(split.images.pixels.data() + static_cast<std::size_t>(i) * pixels) ==
+              split.labels[i];
       correct += ok;
       done += e - s;
     }

@@ -36,10 +36,12 @@ class Engine {
 
   /// Per-layer multipliers by MAC op name ("" or "exact" keeps the exact int8 path for ops not
   /// listed unless `fallback` names one). Unknown op names throw axpod::Error.
-  void assign(const std::map<std::string, std::string>& per_layer, const std::string& fallback = "");
+  void assign(const std::map<std::string, std::string>& per_layer,
+              const std::string& fallback = "");
 
   /// Runs one image of int8 input (HWC); returns the final tensor (the logits).
-  std::vector<std::int8_t> run(const std::int8_t* input, std::vector<MacTrace>* trace = nullptr) const;
+  std::vector<std::int8_t> run(const std::int8_t* input,
+                               std::vector<MacTrace>* trace = nullptr) const;
   /// Quantizes 8-bit pixels (value / 255) with the input scale.
   std::vector<std::int8_t> quantize_image(const std::uint8_t* pixels) const;
   /// Predicted class of an image of 8-bit pixels.
@@ -56,15 +58,15 @@ class Engine {
 
  private:
   struct Prepared {
-    std::vector<std::int8_t> w;         // K x N (signed)
-    std::vector<std::uint8_t> wu;       // K x N raw bytes (table index)
+    std::vector<std::int8_t> w;            // K x N (signed)
+    std::vector<std::uint8_t> wu;          // K x N raw bytes (table index)
     std::vector<FixedMultiplier> requant;  // per output channel
     const mult::Table* table = nullptr;    // null: exact int8 path
     FixedMultiplier add_a, add_b;          // add: input rescales
     FixedMultiplier pool;                  // avgpool: 1 / (k*k) and scale change
   };
-  QNet m_net;                                        // the network
-  std::vector<Prepared> m_prep;                      // per op
+  QNet m_net;                                                    // the network
+  std::vector<Prepared> m_prep;                                  // per op
   std::map<std::string, std::unique_ptr<mult::Table>> m_tables;  // loaded tables by name
 };
 

@@ -42,14 +42,16 @@ workload::Network QNet::workload(int batch) const {
     const QTensor& out = tensors[op.out];
     switch (op.kind) {
       case OpKind::conv:
-        n.layers.push_back(workload::make_conv(op.name, in.h, in.w, in.c, op.k, out.c, op.stride, op.pad, batch));
+        n.layers.push_back(
+            workload::make_conv(op.name, in.h, in.w, in.c, op.k, out.c, op.stride, op.pad, batch));
         break;
       case OpKind::fc:
         n.layers.push_back(workload::make_fc(op.name, in.h * in.w * in.c, out.c, batch));
         break;
       case OpKind::maxpool:
       case OpKind::avgpool:
-        n.layers.push_back(workload::make_pool(op.name, in.h, in.w, in.c, op.k, op.stride, 0, batch));
+        n.layers.push_back(
+            workload::make_pool(op.name, in.h, in.w, in.c, op.k, op.stride, 0, batch));
         break;
       case OpKind::add:
         n.layers.push_back(workload::make_add(op.name, out.h, out.w, out.c, batch));
@@ -60,7 +62,8 @@ workload::Network QNet::workload(int batch) const {
 }
 
 FixedMultiplier quantize_multiplier(double m) {
-  if (!(m > 0) || !std::isfinite(m)) throw Error("requantization multiplier must be positive and finite");
+  if (!(m > 0) || !std::isfinite(m))
+    throw Error("requantization multiplier must be positive and finite");
   int e = 0;
   const double q = std::frexp(m, &e);  // m = q * 2^e, q in [0.5, 1)
   auto m0 = static_cast<std::int64_t>(std::llround(q * 2147483648.0));
@@ -99,30 +102,33 @@ void put_blob(std::string& out, const char* name, const std::vector<T>& v) {
 }  // namespace
 
 void save_qnet(const QNet& net, const std::string& path) {
-  std::string out = "axpod-qnet 1\nname " + net.name + "\nclasses " + std::to_string(net.classes) + "\n";
+  std::string out =
+      "axpod-qnet 1\nname " + net.name + "\nclasses " + std::to_string(net.classes) + "\n";
   char line[256];
   for (std::size_t i = 0; i < net.tensors.size(); ++i) {
     const auto& t = net.tensors[i];
-    std::snprintf(line, sizeof line, "tensor %zu %d %d %d %.9g\n", i, t.h, t.w, t.c, static_cast<double>(t.scale));
+    std::snprintf(line, sizeof line, "tensor %zu %d %d %d %.9g\n", i, t.h, t.w, t.c,
+                  static_cast<double>(t.scale));
     out += line;
   }
   for (const auto& op : net.ops) {
     switch (op.kind) {
       case OpKind::conv:
-        std::snprintf(line, sizeof line, "op %s conv %d %d %d %d %d %d\n", op.name.c_str(), op.in, op.out, op.k,
-                      op.stride, op.pad, op.relu ? 1 : 0);
+        std::snprintf(line, sizeof line, "op %s conv %d %d %d %d %d %d\n", op.name.c_str(), op.in,
+                      op.out, op.k, op.stride, op.pad, op.relu ? 1 : 0);
         break;
       case OpKind::fc:
-        std::snprintf(line, sizeof line, "op %s fc %d %d %d\n", op.name.c_str(), op.in, op.out, op.relu ? 1 : 0);
+        std::snprintf(line, sizeof line, "op %s fc %d %d %d\n", op.name.c_str(), op.in, op.out,
+                      op.relu ? 1 : 0);
         break;
       case OpKind::maxpool:
       case OpKind::avgpool:
-        std::snprintf(line, sizeof line, "op %s %s %d %d %d %d\n", op.name.c_str(), to_string(op.kind), op.in, op.out,
-                      op.k, op.stride);
+        std::snprintf(line, sizeof line, "op %s %s %d %d %d %d\n", op.name.c_str(),
+                      to_string(op.kind), op.in, op.out, op.k, op.stride);
         break;
       case OpKind::add:
-        std::snprintf(line, sizeof line, "op %s add %d %d %d %d\n", op.name.c_str(), op.in, op.in2, op.out,
-                      op.relu ? 1 : 0);
+        std::snprintf(line, sizeof line, "op %s add %d %d %d %d\n", op.name.c_str(), op.in, op.in2,
+                      op.out, op.relu ? 1 : 0);
         break;
     }
     out += line;
@@ -176,9 +182,11 @@ QNet load_qnet(const std::string& path) {
 
   const auto blob = [&](const char* name, std::size_t elem, std::size_t count, void* dst) {
     const auto w = words(next_line());
-    if (w.size() != 3 || w[0] != "blob" || w[1] != name) fail(std::string("expected 'blob ") + name + "'");
+    if (w.size() != 3 || w[0] != "blob" || w[1] != name)
+      fail(std::string("expected 'blob ") + name + "'");
     if (static_cast<std::size_t>(num(w[2])) != count)
-      fail(std::string("blob ") + name + " has " + w[2] + " entries, expected " + std::to_string(count));
+      fail(std::string("blob ") + name + " has " + w[2] + " entries, expected " +
+           std::to_string(count));
     if (pos + elem * count + 1 > b.size()) fail(std::string("blob ") + name + " is truncated");
     std::memcpy(dst, b.data() + pos, elem * count);
     pos += elem * count + 1;
@@ -193,7 +201,8 @@ QNet load_qnet(const std::string& path) {
     } else if (w[0] == "classes" && w.size() == 2) {
       net.classes = num(w[1]);
     } else if (w[0] == "tensor" && w.size() == 6) {
-      if (num(w[1]) != static_cast<int>(net.tensors.size())) fail("tensor ids must be 0, 1, 2, ...");
+      if (num(w[1]) != static_cast<int>(net.tensors.size()))
+        fail("tensor ids must be 0, 1, 2, ...");
       QTensor t{num(w[2]), num(w[3]), num(w[4]), 0};
       double sc = 0;
       if (!text::parse_double(w[5], sc) || !(sc > 0)) fail("bad tensor scale '" + w[5] + "'");
@@ -235,8 +244,9 @@ QNet load_qnet(const std::string& path) {
       if (op.is_mac()) {
         const QTensor& in = net.tensors[op.in];
         const int oc = net.tensors[op.out].c;
-        const std::size_t kk = op.kind == OpKind::conv ? static_cast<std::size_t>(op.k) * op.k * in.c
-                                                       : static_cast<std::size_t>(in.h) * in.w * in.c;
+        const std::size_t kk = op.kind == OpKind::conv
+                                   ? static_cast<std::size_t>(op.k) * op.k * in.c
+                                   : static_cast<std::size_t>(in.h) * in.w * in.c;
         op.weights.resize(kk * oc);
         op.wscale.resize(oc);
         op.bias.resize(oc);

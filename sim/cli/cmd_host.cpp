@@ -19,25 +19,30 @@ namespace {
 
 int cmd_train(const std::vector<std::string>& args) {
   po::options_description opts("options");
-  opts.add_options()("help,h", "show this help")("model,m", po::value<std::string>()->default_value("lenet5"),
+  opts.add_options()("help,h", "show this help")("model,m",
+                                                 po::value<std::string>()->default_value("lenet5"),
                                                  "zoo model: lenet5, vgg6, resnet8")(
       "epochs,e", po::value<int>()->default_value(3), "training epochs")(
-      "seed,s", po::value<std::uint64_t>()->default_value(1), "seed (initialisation and shuffling)")(
-      "threads,t", po::value<int>()->default_value(2), "CPU threads for libtorch and the int8 evaluation")(
-      "data", po::value<std::string>()->default_value(data::kFashionMnistDir), "Fashion-MNIST folder")(
-      "limit", po::value<int>()->default_value(0), "train on the first N images only (0: all)")(
+      "seed,s", po::value<std::uint64_t>()->default_value(1),
+      "seed (initialisation and shuffling)")("threads,t", po::value<int>()->default_value(2),
+                                             "CPU threads for libtorch and the int8 evaluation")(
+      "data", po::value<std::string>()->default_value(data::kFashionMnistDir),
+      "Fashion-MNIST folder")("limit", po::value<int>()->default_value(0),
+                              "train on the first N images only (0: all)")(
       "batch", po::value<int>()->default_value(64), "batch size")(
       "lr", po::value<double>()->default_value(1e-3), "Adam learning rate")(
-      "out,o", po::value<std::string>(), "output prefix (default models/<model>): writes PREFIX.pt and PREFIX.axq")(
+      "out,o", po::value<std::string>(),
+      "output prefix (default trained/<model>): writes PREFIX.pt and PREFIX.axq")(
       "force", po::bool_switch(), "replace existing output files");
   po::variables_map vm;
-  if (!parse_options(args, opts, {}, vm, "usage: axpod train [options]",
-                     "Trains a zoo model on Fashion-MNIST with libtorch (deterministic for a seed and a\n"
-                     "thread count), prints the float test accuracy, quantizes to int8 (per-channel\n"
-                     "weights, per-tensor activations calibrated on training images) and prints the\n"
-                     "exact-int8 test accuracy of the functional engine.\n\nexamples:\n"
-                     "  axpod train --model lenet5 --epochs 3 --seed 1 --threads 2\n"
-                     "  axpod train --model resnet8 --epochs 2 --out models/resnet8_s7 --seed 7\n"))
+  if (!parse_options(
+          args, opts, {}, vm, "usage: axpod train [options]",
+          "Trains a zoo model on Fashion-MNIST with libtorch (deterministic for a seed and a\n"
+          "thread count), prints the float test accuracy, quantizes to int8 (per-channel\n"
+          "weights, per-tensor activations calibrated on training images) and prints the\n"
+          "exact-int8 test accuracy of the functional engine.\n\nexamples:\n"
+          "  axpod train --model lenet5 --epochs 3 --seed 1 --threads 2\n"
+          "  axpod train --model resnet8 --epochs 2 --out trained/resnet8_s7 --seed 7\n"))
     return 0;
   host::TrainOptions o;
   o.model = vm["model"].as<std::string>();
@@ -48,10 +53,11 @@ int cmd_train(const std::vector<std::string>& args) {
   o.batch = vm["batch"].as<int>();
   o.lr = vm["lr"].as<double>();
   if (o.batch < 1) throw Error("--batch must be at least 1");
-  const std::string prefix = vm.count("out") ? vm["out"].as<std::string>() : "models/" + o.model;
+  const std::string prefix = vm.count("out") ? vm["out"].as<std::string>() : "trained/" + o.model;
   for (const char* ext : {".pt", ".axq"})
     if (std::filesystem::exists(prefix + ext) && !vm["force"].as<bool>())
-      throw Error("'" + prefix + ext + "' exists: pass --force to replace it, or choose another --out");
+      throw Error("'" + prefix + ext +
+                  "' exists: pass --force to replace it, or choose another --out");
   const auto parent = std::filesystem::path(prefix).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
   const std::string dir = vm["data"].as<std::string>();
@@ -63,8 +69,9 @@ int cmd_train(const std::vector<std::string>& args) {
   const auto r = host::train(o, train_set, test_set, [&](const host::TrainProgress& p) {
     if (p.epoch != last_epoch) {
       if (bar) bar->finish();
-      bar = std::make_unique<Progress>("epoch " + std::to_string(p.epoch) + "/" + std::to_string(p.epochs),
-                                       static_cast<std::size_t>(p.steps));
+      bar = std::make_unique<Progress>(
+          "epoch " + std::to_string(p.epoch) + "/" + std::to_string(p.epochs),
+          static_cast<std::size_t>(p.steps));
       last_epoch = p.epoch;
     }
     char label[64];
@@ -77,13 +84,18 @@ int cmd_train(const std::vector<std::string>& args) {
   const engine::Engine eng(r.qnet);
   const auto t0 = std::chrono::steady_clock::now();
   const double int8_acc = eng.accuracy(test_set, 0, test_set.images.count, o.threads);
-  const double eval_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("%s: trained %d epoch(s) on %d images in %.1f s (%d threads, seed %llu)\n", o.model.c_str(), o.epochs,
-              o.train_limit > 0 ? std::min(o.train_limit, train_set.images.count) : train_set.images.count, r.seconds,
-              o.threads, static_cast<unsigned long long>(o.seed));
+  const double eval_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("%s: trained %d epoch(s) on %d images in %.1f s (%d threads, seed %llu)\n",
+              o.model.c_str(), o.epochs,
+              o.train_limit > 0 ? std::min(o.train_limit, train_set.images.count - o.validation)
+                                : train_set.images.count - o.validation,
+              r.seconds, o.threads, static_cast<unsigned long long>(o.seed));
   std::printf("float test accuracy      %.2f %%\n", 100.0 * r.float_test_accuracy);
-  std::printf("int8 (exact) accuracy    %.2f %%  (%.2f s for 10,000 images)\n", 100.0 * int8_acc, eval_s);
-  std::printf("wrote %s.pt (float weights) and %s.axq (quantized network)\n", prefix.c_str(), prefix.c_str());
+  std::printf("int8 (exact) accuracy    %.2f %%  (%.2f s for 10,000 images)\n", 100.0 * int8_acc,
+              eval_s);
+  std::printf("wrote %s.pt (float weights) and %s.axq (quantized network)\n", prefix.c_str(),
+              prefix.c_str());
   return 0;
 }
 
@@ -92,17 +104,21 @@ int cmd_eval(const std::vector<std::string>& args) {
   opts.add_options()("help,h", "show this help")("model,m", po::value<std::string>()->required(),
                                                  "quantized network (.axq)")(
       "assign", po::value<std::string>(), "per-layer multiplier assignment YAML")(
-      "mult", po::value<std::string>(), "one multiplier for every MAC layer (e.g. drum:k=4,signed=1)")(
+      "mult", po::value<std::string>(),
+      "one multiplier for every MAC layer (e.g. drum:k=4,signed=1)")(
       "threads,t", po::value<int>()->default_value(2), "threads")(
-      "data", po::value<std::string>()->default_value(data::kFashionMnistDir), "Fashion-MNIST folder")(
-      "limit", po::value<int>()->default_value(10000), "evaluate the first N test images");
+      "data", po::value<std::string>()->default_value(data::kFashionMnistDir),
+      "Fashion-MNIST folder")("limit", po::value<int>()->default_value(10000),
+                              "evaluate the first N test images");
   po::variables_map vm;
-  if (!parse_options(args, opts, {}, vm, "usage: axpod eval --model F.axq [options]",
-                     "Accuracy of the bit-exact int8 engine on the Fashion-MNIST test split, with the\n"
-                     "exact multiplier or approximate ones per layer.\n\nexamples:\n"
-                     "  axpod eval --model models/lenet5.axq\n"
-                     "  axpod eval --model models/lenet5.axq --mult drum:k=4,signed=1\n"
-                     "  axpod eval --model models/lenet5.axq --assign configs/assignment_lenet5_example.yaml\n"))
+  if (!parse_options(
+          args, opts, {}, vm, "usage: axpod eval --model F.axq [options]",
+          "Accuracy of the bit-exact int8 engine on the Fashion-MNIST test split, with the\n"
+          "exact multiplier or approximate ones per layer.\n\nexamples:\n"
+          "  axpod eval --model trained/lenet5.axq\n"
+          "  axpod eval --model trained/lenet5.axq --mult drum:k=4,signed=1\n"
+          "  axpod eval --model trained/lenet5.axq --assign "
+          "configs/assignment_lenet5_example.yaml\n"))
     return 0;
   const auto net = engine::load_qnet(vm["model"].as<std::string>());
   engine::Engine eng(net);
@@ -120,19 +136,22 @@ int cmd_eval(const std::vector<std::string>& args) {
   if (n < 1) throw Error("--limit must be at least 1");
   Progress bar("eval", static_cast<std::size_t>(n));
   const auto t0 = std::chrono::steady_clock::now();
-  const double acc = eng.accuracy(test, 0, n, vm["threads"].as<int>(), [&](int done) {
-    bar.step(static_cast<std::size_t>(done), "");
-  });
+  const double acc = eng.accuracy(test, 0, n, vm["threads"].as<int>(),
+                                  [&](int done) { bar.step(static_cast<std::size_t>(done), ""); });
   bar.finish();
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("%s: accuracy %.2f %% on %d test images (%.2f s, %.2f GMAC/s)\n", net.name.c_str(), 100.0 * acc, n, s,
-              static_cast<double>(eng.macs_per_image()) * n / s / 1e9);
+  std::printf("%s: accuracy %.2f %% on %d test images (%.2f s, %.2f GMAC/s)\n", net.name.c_str(),
+              100.0 * acc, n, s, static_cast<double>(eng.macs_per_image()) * n / s / 1e9);
   return 0;
 }
 
 }  // namespace
 
-int run_train(const std::vector<std::string>& args) { return cmd_train(args); }
-int run_eval(const std::vector<std::string>& args) { return cmd_eval(args); }
+int run_train(const std::vector<std::string>& args) {
+  return cmd_train(args);
+}
+int run_eval(const std::vector<std::string>& args) {
+  return cmd_eval(args);
+}
 
 }  // namespace axpod::cli

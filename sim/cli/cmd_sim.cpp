@@ -127,16 +127,19 @@ int cmd_simulate(const std::vector<std::string>& args) {
   // Tensors for every selected MAC layer (seed + layer index: the same data in every run).
   std::vector<engine::LayerTensors> tensors(s.selected.size());
   std::vector<sc::LayerJob> jobs;
+  const analytical::Model check(s.acc, energies_of(s.acc));
+  const bool resident = check.weights_fit(s.net);
   for (std::size_t i = 0; i < s.selected.size(); ++i) {
     const auto& layer = s.net.layers[s.selected[i]];
     if (layer.is_mac())
       tensors[i] = engine::random_tensors(layer, vm["seed"].as<std::uint64_t>() + s.selected[i]);
     jobs.push_back({&layer, layer.is_mac() ? &tensors[i] : nullptr,
-                    layer.is_mac() ? s.assign.for_layer(layer.name) : "", input_on_chip(s, i)});
+                    layer.is_mac() ? s.assign.for_layer(layer.name) : "", input_on_chip(s, i),
+                    resident});
   }
   // Check every layer against the configuration (pods, multipliers, energies) before the run.
-  const analytical::Model check(s.acc, energies_of(s.acc));
-  for (const auto& j : jobs) check.evaluate(*j.layer, j.multiplier, j.input_on_chip);
+  for (const auto& j : jobs)
+    check.evaluate(*j.layer, j.multiplier, j.input_on_chip, j.weights_on_chip);
   core::CycleModel model(s.acc, energies_of(s.acc), window);
   Progress progress("simulate", jobs.size());
   const auto t0 = std::chrono::steady_clock::now();
@@ -229,6 +232,7 @@ int cmd_validate(const std::vector<std::string>& args) {
   const Setup s = load_setup(vm);
   const auto energies = energies_of(s.acc);
   const analytical::Model model(s.acc, energies);
+  const bool resident = model.weights_fit(s.net);
   core::CycleModel sim(s.acc, energies, 1 << 30);
   const double ctol = vm["cycle-tol-pct"].as<double>(), etol = vm["energy-tol-pct"].as<double>();
   const std::int64_t cabs = vm["cycle-tol-abs"].as<std::int64_t>();
@@ -246,12 +250,12 @@ int cmd_validate(const std::vector<std::string>& args) {
     const auto& layer = s.net.layers[s.selected[i]];
     const std::string mult = layer.is_mac() ? s.assign.for_layer(layer.name) : "";
     const bool on_chip = input_on_chip(s, i);
-    const auto a = model.evaluate(layer, mult, on_chip);
+    const auto a = model.evaluate(layer, mult, on_chip, resident);
     engine::LayerTensors t;
     std::string exact = "n/a";
     if (layer.is_mac())
       t = engine::random_tensors(layer, vm["seed"].as<std::uint64_t>() + s.selected[i]);
-    const auto c = sim.run_layer(layer, layer.is_mac() ? &t : nullptr, mult, on_chip);
+    const auto c = sim.run_layer(layer, layer.is_mac() ? &t : nullptr, mult, on_chip, resident);
     bool ok = true;
     if (layer.is_mac()) {
       const mult::Table table(*mult::Registry::instance().create(c.multiplier).model);

@@ -23,6 +23,8 @@ constexpr const char* kUsage =
     "  validate  analytical vs cycle-level vs functional model, per layer\n"
     "  train     train a zoo model on Fashion-MNIST (libtorch) and quantize it to int8\n"
     "  eval      accuracy of a quantized network with exact or approximate multipliers\n"
+    "  rank      XAI layer importance (layer conductance, gradient x activation, sensitivity)\n"
+    "  gen       XAI-Gen: per-layer multipliers under an accuracy budget, with baselines\n"
     "  version   print the version\n"
     "\n"
     "Run `axpod <command> --help` for the options and examples of a command.\n";
@@ -51,6 +53,8 @@ int main(int argc, char** argv) {
     if (args[0] == "validate") return axpod::cli::run_validate(rest);
     if (args[0] == "train") return axpod::cli::run_train(rest);
     if (args[0] == "eval") return axpod::cli::run_eval(rest);
+    if (args[0] == "rank") return axpod::cli::run_rank(rest);
+    if (args[0] == "gen") return axpod::cli::run_gen(rest);
     if (args[0] == "version" || args[0] == "--version") {
       std::printf("axpod %s\n", AXPOD_VERSION);
       return 0;

@@ -96,7 +96,7 @@ CycleModel::CycleModel(accel::Accelerator acc, analytical::MultiplierEnergies en
 CycleModel::~CycleModel() = default;
 
 void CycleModel::begin_layer(const workload::Layer& layer, const engine::LayerTensors* tensors,
-                             const std::string& mult, bool input_on_chip) {
+                             const std::string& mult, bool input_on_chip, bool weights_on_chip) {
   m_impl = std::make_unique<Impl>();
   Impl& s = *m_impl;
   s.layer = &layer;
@@ -137,7 +137,7 @@ void CycleModel::begin_layer(const workload::Layer& layer, const engine::LayerTe
                      out_b = layer.output_bytes();
   s.dram_total = static_cast<double>((input_on_chip ? 0 : in_b) +
                                      (out_b <= A.global_buffer_kb * 1024.0 / 2 ? 0 : out_b) +
-                                     (layer.is_mac() ? w_b : 0));
+                                     (layer.is_mac() && !weights_on_chip ? w_b : 0));
   s.dram_latency_left = s.dram_total > 0 ? A.dram.latency_cycles : 0;
   const double gbuf_pj = static_cast<double>(in_b + w_b + out_b) * E.global_buffer_pj_per_byte;
 
@@ -505,8 +505,8 @@ LayerSim CycleModel::end_layer() {
 }
 
 LayerSim CycleModel::run_layer(const workload::Layer& layer, const engine::LayerTensors* tensors,
-                               const std::string& mult, bool input_on_chip) {
-  begin_layer(layer, tensors, mult, input_on_chip);
+                               const std::string& mult, bool input_on_chip, bool weights_on_chip) {
+  begin_layer(layer, tensors, mult, input_on_chip, weights_on_chip);
   while (tick()) {
   }
   return end_layer();

@@ -57,7 +57,7 @@ class CycleModel {
 
   /// Starts a layer; `tensors` may be null for non-MAC layers. `mult` "" = the pods' own.
   void begin_layer(const workload::Layer& layer, const engine::LayerTensors* tensors,
-                   const std::string& mult, bool input_on_chip);
+                   const std::string& mult, bool input_on_chip, bool weights_on_chip = false);
   /// One clock of every pod, DRAM and the interconnect; false once the layer is finished.
   bool tick();
   /// Collects the finished layer.
@@ -65,7 +65,7 @@ class CycleModel {
 
   /// Runs a whole layer (begin, tick until done, end).
   LayerSim run_layer(const workload::Layer& layer, const engine::LayerTensors* tensors,
-                     const std::string& mult, bool input_on_chip);
+                     const std::string& mult, bool input_on_chip, bool weights_on_chip = false);
 
   /// Closed windows so far (each pod, each window); the open window is flushed by finish().
   const std::vector<WindowEnergy>& windows() const { return m_windows; }

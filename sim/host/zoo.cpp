@@ -41,14 +41,16 @@ class SpecBuilder {
   }
   int pool(const std::string& n, int in, int k, int stride, bool avg = false) {
     const auto s = m_spec.shapes[in];
-    return add({n, avg ? engine::OpKind::avgpool : engine::OpKind::maxpool, in, -1, 0, k, stride, 0, s[2], false},
+    return add({n, avg ? engine::OpKind::avgpool : engine::OpKind::maxpool, in, -1, 0, k, stride, 0,
+                s[2], false},
                {(s[0] - k) / stride + 1, (s[1] - k) / stride + 1, s[2]});
   }
   int fc(const std::string& n, int in, int out, bool relu = true) {
     return add({n, engine::OpKind::fc, in, -1, 0, 1, 1, 0, out, relu}, {1, 1, out});
   }
   int residual(const std::string& n, int a, int b) {
-    return add({n, engine::OpKind::add, a, b, 0, 1, 1, 0, m_spec.shapes[a][2], true}, m_spec.shapes[a]);
+    return add({n, engine::OpKind::add, a, b, 0, 1, 1, 0, m_spec.shapes[a][2], true},
+               m_spec.shapes[a]);
   }
   Spec take() { return std::move(m_spec); }
 
@@ -117,10 +119,13 @@ struct NetImpl : torch::nn::Module {
       const auto in = spec.shapes[op.in];
       if (op.kind == engine::OpKind::conv) {
         convs.push_back(register_module(
-            module_name(op.name), torch::nn::Conv2d(torch::nn::Conv2dOptions(in[2], op.out_c, op.k).stride(op.stride).padding(op.pad))));
+            module_name(op.name), torch::nn::Conv2d(torch::nn::Conv2dOptions(in[2], op.out_c, op.k)
+                                                        .stride(op.stride)
+                                                        .padding(op.pad))));
         fcs.push_back(nullptr);
       } else if (op.kind == engine::OpKind::fc) {
-        fcs.push_back(register_module(module_name(op.name), torch::nn::Linear(in[0] * in[1] * in[2], op.out_c)));
+        fcs.push_back(register_module(module_name(op.name),
+                                      torch::nn::Linear(in[0] * in[1] * in[2], op.out_c)));
         convs.push_back(nullptr);
       } else {
         convs.push_back(nullptr);
@@ -141,7 +146,8 @@ struct NetImpl : torch::nn::Module {
           break;
         case engine::OpKind::fc:
           // Flatten in HWC order, as the int8 engine does.
-          y = fcs[i]->forward(t[op.in].permute({0, 2, 3, 1}).contiguous().view({t[op.in].size(0), -1}));
+          y = fcs[i]->forward(
+              t[op.in].permute({0, 2, 3, 1}).contiguous().view({t[op.in].size(0), -1}));
           y = y.view({y.size(0), -1, 1, 1});
           break;
         case engine::OpKind::maxpool:
@@ -167,7 +173,8 @@ struct NetImpl : torch::nn::Module {
 };
 TORCH_MODULE(Net);
 
-torch::Tensor images_tensor(const data::Split& s, const std::vector<int>& idx, std::size_t from, std::size_t count) {
+torch::Tensor images_tensor(const data::Split& s, const std::vector<int>& idx, std::size_t from,
+                            std::size_t count) {
   const int hw = s.images.rows * s.images.cols;
   auto t = torch::empty({static_cast<long>(count), 1, s.images.rows, s.images.cols});
   float* p = t.data_ptr<float>();
@@ -178,14 +185,16 @@ torch::Tensor images_tensor(const data::Split& s, const std::vector<int>& idx, s
   return t;
 }
 
-torch::Tensor labels_tensor(const data::Split& s, const std::vector<int>& idx, std::size_t from, std::size_t count) {
+torch::Tensor labels_tensor(const data::Split& s, const std::vector<int>& idx, std::size_t from,
+                            std::size_t count) {
   auto t = torch::empty({static_cast<long>(count)}, torch::kLong);
   auto* p = t.data_ptr<std::int64_t>();
   for (std::size_t i = 0; i < count; ++i) p[i] = s.labels[idx[from + i]];
   return t;
 }
 
-engine::QNet quantize(Net& net, const Spec& spec, const data::Split& train_set, int calib, const std::string& name) {
+engine::QNet quantize(Net& net, const Spec& spec, const data::Split& train_set, int calib,
+                      const std::string& name) {
   torch::NoGradGuard no_grad;
   net->eval();
   // Activation ranges: max |x| per tensor over the calibration images.
@@ -195,7 +204,8 @@ engine::QNet quantize(Net& net, const Spec& spec, const data::Split& train_set, 
   for (std::size_t s = 0; s < idx.size(); s += 500) {
     const auto n = std::min<std::size_t>(500, idx.size() - s);
     const auto ts = net->forward_all(images_tensor(train_set, idx, s, n));
-    for (std::size_t t = 0; t < ts.size(); ++t) amax[t] = std::max(amax[t], ts[t].abs().max().item<float>());
+    for (std::size_t t = 0; t < ts.size(); ++t)
+      amax[t] = std::max(amax[t], ts[t].abs().max().item<float>());
   }
   engine::QNet q;
   q.name = name;
@@ -240,7 +250,8 @@ engine::QNet quantize(Net& net, const Spec& spec, const data::Split& train_set, 
           const double v = std::round(static_cast<double>(wp[oc * k + j]) / s);
           op.weights.push_back(static_cast<std::int8_t>(std::clamp(v, -127.0, 127.0)));
         }
-        op.bias.push_back(static_cast<std::int32_t>(std::llround(static_cast<double>(bp[oc]) / (in_scale * s))));
+        op.bias.push_back(
+            static_cast<std::int32_t>(std::llround(static_cast<double>(bp[oc]) / (in_scale * s))));
       }
     }
     q.ops.push_back(std::move(op));
@@ -250,9 +261,12 @@ engine::QNet quantize(Net& net, const Spec& spec, const data::Split& train_set, 
 
 }  // namespace
 
-std::vector<std::string> zoo_models() { return {"lenet5", "resnet8", "vgg6"}; }
+std::vector<std::string> zoo_models() {
+  return {"lenet5", "resnet8", "vgg6"};
+}
 
-TrainResult train(const TrainOptions& opt, const data::Split& train_set, const data::Split& test_set,
+TrainResult train(const TrainOptions& opt, const data::Split& train_set,
+                  const data::Split& test_set,
                   const std::function<void(const TrainProgress&)>& progress) {
   const Spec spec = make_spec(opt.model);
   if (opt.epochs < 1) throw Error("--epochs must be at least 1");
@@ -260,7 +274,9 @@ TrainResult train(const TrainOptions& opt, const data::Split& train_set, const d
   torch::set_num_threads(std::max(1, opt.threads));
   Net net(spec);
   torch::optim::Adam optim(net->parameters(), torch::optim::AdamOptions(opt.lr));
-  const int n = opt.train_limit > 0 ? std::min(opt.train_limit, train_set.images.count) : train_set.images.count;
+  const int available = train_set.images.count - std::max(0, opt.validation);
+  if (available < 1) throw Error("no training images left after the validation split");
+  const int n = opt.train_limit > 0 ? std::min(opt.train_limit, available) : available;
   std::vector<int> order(n);
   std::iota(order.begin(), order.end(), 0);
   std::mt19937_64 rng(opt.seed);
@@ -278,7 +294,8 @@ TrainResult train(const TrainOptions& opt, const data::Split& train_set, const d
       const std::size_t count = std::min<std::size_t>(opt.batch, n - from);
       optim.zero_grad();
       const auto out = net->forward(images_tensor(train_set, order, from, count));
-      const auto loss = torch::nn::functional::cross_entropy(out, labels_tensor(train_set, order, from, count));
+      const auto loss =
+          torch::nn::functional::cross_entropy(out, labels_tensor(train_set, order, from, count));
       loss.backward();
       optim.step();
       loss_sum += loss.item<double>();
@@ -305,6 +322,72 @@ TrainResult train(const TrainOptions& opt, const data::Split& train_set, const d
   if (!opt.weights_out.empty()) torch::save(net, opt.weights_out);
   r.qnet = quantize(net, spec, train_set, opt.calib_images, opt.model);
   return r;
+}
+
+std::vector<LayerScore> rank_layers(const std::string& model, const std::string& weights_pt,
+                                    RankMethod method, const data::Split& split, int begin,
+                                    int count, int steps, int threads) {
+  const Spec spec = make_spec(model);
+  torch::set_num_threads(std::max(1, threads));
+  Net net(spec);
+  try {
+    torch::load(net, weights_pt);
+  } catch (const std::exception& e) {
+    throw Error("cannot load float weights '" + weights_pt + "' for model '" + model +
+                "': " + e.what());
+  }
+  net->eval();
+  if (begin < 0 || count < 1 || begin + count > split.images.count)
+    throw Error("rank: sample range out of the split");
+  if (steps < 1) throw Error("rank: --steps must be at least 1");
+  std::vector<int> idx(count);
+  std::iota(idx.begin(), idx.end(), begin);
+  const auto x = images_tensor(split, idx, 0, static_cast<std::size_t>(count));
+  const auto target = labels_tensor(split, idx, 0, static_cast<std::size_t>(count)).view({-1, 1});
+  std::vector<std::size_t> mac_ops;
+  for (std::size_t i = 0; i < spec.ops.size(); ++i)
+    if (spec.ops[i].kind == engine::OpKind::conv || spec.ops[i].kind == engine::OpKind::fc)
+      mac_ops.push_back(i);
+  std::vector<torch::Tensor> cond(spec.ops.size());
+  // Forward at a path point, returning each MAC layer's output and its gradient of F (the
+  // target logit, summed over samples: every sample's F depends on its own input only).
+  const auto point = [&](double alpha, std::vector<torch::Tensor>& ys,
+                         std::vector<torch::Tensor>& gs) {
+    auto ts = net->forward_all(x * alpha);
+    for (auto i : mac_ops) ts[spec.ops[i].out].retain_grad();
+    const auto f = ts.back().view({count, -1}).gather(1, target).sum();
+    f.backward();
+    ys.assign(spec.ops.size(), {});
+    gs.assign(spec.ops.size(), {});
+    for (auto i : mac_ops) {
+      ys[i] = ts[spec.ops[i].out].detach();
+      gs[i] = ts[spec.ops[i].out].grad().detach();
+    }
+  };
+  std::vector<torch::Tensor> y_prev, g;
+  if (method == RankMethod::conductance) {
+    std::vector<torch::Tensor> dummy;
+    point(0.0, y_prev, dummy);  // the baseline's layer outputs
+    for (int k = 1; k <= steps; ++k) {
+      std::vector<torch::Tensor> y;
+      point(static_cast<double>(k) / steps, y, g);
+      for (auto i : mac_ops) {
+        const auto term = g[i] * (y[i] - y_prev[i]);
+        cond[i] = cond[i].defined() ? cond[i] + term : term;
+      }
+      y_prev = y;
+    }
+  } else {
+    point(1.0, y_prev, g);
+    for (auto i : mac_ops) cond[i] = g[i] * y_prev[i];
+  }
+  std::vector<LayerScore> out;
+  for (auto i : mac_ops) {
+    const auto per_sample = cond[i].abs().view({count, -1}).sum(1);  // sum_j |Cond_j|
+    const double units = static_cast<double>(cond[i].numel()) / count;
+    out.push_back({spec.ops[i].name, per_sample.mean().item<double>() / units});
+  }
+  return out;
 }
 
 }  // namespace axpod::host

@@ -22,10 +22,11 @@ struct TrainOptions {
   std::uint64_t seed = 1;
   int threads = 1;
   int batch = 64;
-  double lr = 1e-3;           // Adam
-  int train_limit = 0;        // use only the first N training images (0: all 60,000)
-  int calib_images = 2000;    // training images for activation ranges
-  std::string weights_out;    // float weights (torch::save) written here when not empty
+  double lr = 1e-3;         // Adam
+  int train_limit = 0;      // use only the first N training images (0: all but the validation)
+  int validation = 5000;    // the last N training images are held out as the validation split
+  int calib_images = 2000;  // training images for activation ranges
+  std::string weights_out;  // float weights (torch::save) written here when not empty
 };
 
 struct TrainProgress {
@@ -40,8 +41,31 @@ struct TrainResult {
   engine::QNet qnet;               // the quantized network
 };
 
+/// First image of the validation split (the held-out end of the training images).
+inline int validation_begin(const data::Split& train_set, int validation = 5000) {
+  return train_set.images.count - validation;
+}
+
 /// Trains (deterministic for a seed and thread count), evaluates the float model and quantizes.
-TrainResult train(const TrainOptions& opt, const data::Split& train_set, const data::Split& test_set,
+TrainResult train(const TrainOptions& opt, const data::Split& train_set,
+                  const data::Split& test_set,
                   const std::function<void(const TrainProgress&)>& progress = {});
+
+/// Layer-importance methods of `axpod rank`.
+enum class RankMethod { conductance, grad_x_act };
+
+struct LayerScore {
+  std::string layer;  // MAC layer name
+  double score = 0;   // importance (larger: more important)
+};
+
+/// Importance of every MAC layer of a trained zoo model (float weights from `weights_pt`,
+/// architecture from `model`): layer conductance with `steps` path steps from a black image
+/// (REFERENCE.md section 7), aggregated as the mean over samples of sum_j |Cond_j| divided by
+/// the layer's unit count; or gradient x activation. Samples: images [begin, begin + count) of
+/// `split`, explained for their true label.
+std::vector<LayerScore> rank_layers(const std::string& model, const std::string& weights_pt,
+                                    RankMethod method, const data::Split& split, int begin,
+                                    int count, int steps, int threads);
 
 }  // namespace axpod::host

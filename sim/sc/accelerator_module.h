@@ -22,6 +22,7 @@ struct LayerJob {
   const engine::LayerTensors* tensors;  // its data (null for non-MAC layers)
   std::string multiplier;               // "" = the pods' own
   bool input_on_chip;                   // previous output kept in the global buffer
+  bool weights_on_chip;                 // the network's weights are resident in the global buffer
 };
 
 SC_MODULE(AcceleratorModule) {

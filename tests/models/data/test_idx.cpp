@@ -12,7 +12,8 @@ namespace axpod::data {
 namespace {
 
 std::string be32(std::uint32_t v) {
-  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+          static_cast<char>(v)};
 }
 
 std::string write_gz(const std::string& name, const std::string& bytes) {
@@ -40,22 +41,29 @@ TEST(Idx, ReadsImagesAndLabels) {
   EXPECT_EQ(im.rows, 2);
   EXPECT_EQ(im.cols, 3);
   EXPECT_EQ(im.pixels[11], 110);
-  const auto lab = read_idx_labels(write_gz("ok-labels.gz", be32(0x801) + be32(3) + std::string("\x01\x02\x09", 3)));
+  const auto lab = read_idx_labels(
+      write_gz("ok-labels.gz", be32(0x801) + be32(3) + std::string("\x01\x02\x09", 3)));
   EXPECT_EQ(lab, (std::vector<std::uint8_t>{1, 2, 9}));
 }
 
 TEST(Idx, RejectsBadMagicTruncationAndCorruption) {
-  EXPECT_NE(error_of([] { read_idx_images(write_gz("m.gz", be32(0x801) + be32(1) + be32(1) + be32(1) + "x")); })
-                .find("not an idx3-ubyte image file"),
+  EXPECT_NE(error_of([] {
+              read_idx_images(write_gz("m.gz", be32(0x801) + be32(1) + be32(1) + be32(1) + "x"));
+            }).find("not an idx3-ubyte image file"),
             std::string::npos);
-  EXPECT_NE(error_of([] { read_idx_images(write_gz("t.gz", be32(0x803) + be32(5) + be32(2) + be32(2) + "abc")); })
-                .find("(truncated)"),
+  EXPECT_NE(error_of([] {
+              read_idx_images(write_gz("t.gz", be32(0x803) + be32(5) + be32(2) + be32(2) + "abc"));
+            }).find("(truncated)"),
             std::string::npos);
-  EXPECT_NE(error_of([] { read_idx_labels(write_gz("l.gz", be32(0x801) + be32(9) + "ab")); }).find("truncated"),
+  EXPECT_NE(error_of([] {
+              read_idx_labels(write_gz("l.gz", be32(0x801) + be32(9) + "ab"));
+            }).find("truncated"),
             std::string::npos);
-  EXPECT_NE(error_of([] { read_idx_images(write_gz("s.gz", "ab")); }).find("too short"), std::string::npos);
+  EXPECT_NE(error_of([] { read_idx_images(write_gz("s.gz", "ab")); }).find("too short"),
+            std::string::npos);
   // A gzip stream cut in the middle.
-  const std::string good = write_gz("c.gz", be32(0x803) + be32(100) + be32(28) + be32(28) + std::string(78400, 'x'));
+  const std::string good =
+      write_gz("c.gz", be32(0x803) + be32(100) + be32(28) + be32(28) + std::string(78400, 'x'));
   std::string bytes;
   {
     std::ifstream in(good, std::ios::binary);
@@ -64,7 +72,8 @@ TEST(Idx, RejectsBadMagicTruncationAndCorruption) {
   const std::string cut = ::testing::TempDir() + "/cut.gz";
   std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
   EXPECT_NE(error_of([&] { read_idx_images(cut); }), "");
-  EXPECT_NE(error_of([] { read_idx_images("/nonexistent/x.gz"); }).find("cannot open"), std::string::npos);
+  EXPECT_NE(error_of([] { read_idx_images("/nonexistent/x.gz"); }).find("cannot open"),
+            std::string::npos);
 }
 
 TEST(Idx, SplitChecksCountsAndLabels) {
@@ -74,9 +83,11 @@ TEST(Idx, SplitChecksCountsAndLabels) {
                           dir + "/t10k-images-idx3-ubyte.gz");
   std::filesystem::rename(write_gz("j.gz", be32(0x801) + be32(2) + std::string("\x01\x0c", 2)),
                           dir + "/t10k-labels-idx1-ubyte.gz");
-  EXPECT_NE(error_of([&] { load_fashion_mnist(dir, "test"); }).find("label 12 of image 1 is not in 0..9"),
+  EXPECT_NE(
+      error_of([&] { load_fashion_mnist(dir, "test"); }).find("label 12 of image 1 is not in 0..9"),
+      std::string::npos);
+  EXPECT_NE(error_of([&] { load_fashion_mnist(dir, "validation"); }).find("unknown split"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { load_fashion_mnist(dir, "validation"); }).find("unknown split"), std::string::npos);
 }
 
 TEST(Idx, TheInstalledFashionMnistIsComplete) {

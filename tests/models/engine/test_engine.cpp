@@ -30,7 +30,8 @@ TEST(Requant, FixedPointMultiplierRoundsHalfAwayFromZero) {
     const auto f = quantize_multiplier(m);
     EXPECT_GE(f.m0, 1 << 30);
     for (std::int64_t x : {-100000, -7, 0, 9, 123456})
-      EXPECT_NEAR(apply_multiplier(x, f), static_cast<double>(x) * m, 0.5 + 1e-6 * std::abs(x * m)) << m << " " << x;
+      EXPECT_NEAR(apply_multiplier(x, f), static_cast<double>(x) * m, 0.5 + 1e-6 * std::abs(x * m))
+          << m << " " << x;
   }
   EXPECT_EQ(quantize(0.5f, 1.0f), 1);  // half away from zero
   EXPECT_EQ(quantize(-0.5f, 1.0f), -1);
@@ -44,11 +45,12 @@ QNet random_net(std::uint64_t seed) {
   std::uniform_real_distribution<float> u(0.01f, 0.05f);
   QNet n;
   n.name = "rand";
-  n.tensors = {{12, 12, 1, 1.0f / 127}, {12, 12, 4, u(rng)}, {6, 6, 4, 0}, {6, 6, 4, u(rng)}, {6, 6, 4, u(rng)},
-               {2, 2, 4, 0}, {1, 1, 5, u(rng)}};
+  n.tensors = {{12, 12, 1, 1.0f / 127}, {12, 12, 4, u(rng)}, {6, 6, 4, 0},     {6, 6, 4, u(rng)},
+               {6, 6, 4, u(rng)},       {2, 2, 4, 0},        {1, 1, 5, u(rng)}};
   n.tensors[2].scale = n.tensors[1].scale;  // max pooling keeps the scale
   n.tensors[5].scale = n.tensors[4].scale;
-  auto mac = [&](const std::string& name, OpKind kind, int in, int out, int k, int stride, int pad, bool relu) {
+  auto mac = [&](const std::string& name, OpKind kind, int in, int out, int k, int stride, int pad,
+                 bool relu) {
     QOp op;
     op.name = name;
     op.kind = kind;
@@ -60,8 +62,10 @@ QNet random_net(std::uint64_t seed) {
     op.relu = relu;
     const auto& ti = n.tensors[in];
     const int oc = n.tensors[out].c;
-    const std::size_t kk = kind == OpKind::conv ? static_cast<std::size_t>(k) * k * ti.c : static_cast<std::size_t>(ti.h) * ti.w * ti.c;
-    for (std::size_t i = 0; i < kk * oc; ++i) op.weights.push_back(static_cast<std::int8_t>(static_cast<int>(rng() % 255) - 127));
+    const std::size_t kk = kind == OpKind::conv ? static_cast<std::size_t>(k) * k * ti.c
+                                                : static_cast<std::size_t>(ti.h) * ti.w * ti.c;
+    for (std::size_t i = 0; i < kk * oc; ++i)
+      op.weights.push_back(static_cast<std::int8_t>(static_cast<int>(rng() % 255) - 127));
     for (int c = 0; c < oc; ++c) {
       op.wscale.push_back(0.002f + 0.001f * c);
       op.bias.push_back(static_cast<std::int32_t>(rng() % 2001) - 1000);

@@ -30,7 +30,8 @@ TEST(Zoo, TrainingIsDeterministicForASeed) {
   const auto b = train(o, train_set(), test_set());
   EXPECT_EQ(a.float_test_accuracy, b.float_test_accuracy);
   ASSERT_EQ(a.qnet.ops.size(), b.qnet.ops.size());
-  for (std::size_t i = 0; i < a.qnet.ops.size(); ++i) EXPECT_EQ(a.qnet.ops[i].weights, b.qnet.ops[i].weights);
+  for (std::size_t i = 0; i < a.qnet.ops.size(); ++i)
+    EXPECT_EQ(a.qnet.ops[i].weights, b.qnet.ops[i].weights);
   o.seed = 12;
   const auto c = train(o, train_set(), test_set());
   EXPECT_NE(a.qnet.ops[0].weights, c.qnet.ops[0].weights);
