@@ -145,6 +145,7 @@ Confirmation confirm(const Loaded& m, const host::Assignment& a, const accel::Ac
   const auto net = m.qnet.workload();
   Confirmation c;
   core::CycleModel sim(acc, analytical::MultiplierEnergies(acc.energy.catalog), 1 << 30);
+  const bool resident = analytical::Model(acc, analytical::MultiplierEnergies(acc.energy.catalog)).weights_fit(net);
   const std::size_t px = static_cast<std::size_t>(m.test.images.rows) * m.test.images.cols;
   for (int i = 0; i < images; ++i) {
     std::vector<engine::MacTrace> tr;
@@ -157,7 +158,7 @@ Confirmation confirm(const Loaded& m, const host::Assignment& a, const accel::Ac
       lt.w = t.w;
       const auto it = a.find(t.op);
       const auto r = sim.run_layer(net.layers[li], &lt,
-                                   it != a.end() && !it->second.empty() ? it->second : exact, true);
+                                   it != a.end() && !it->second.empty() ? it->second : exact, true, resident);
       c.bit_exact += r.y == t.acc;
       ++c.layers;
       c.cycles += r.cycles;

@@ -87,21 +87,19 @@ SearchResult greedy_by_order(Evaluator& ev, const std::vector<std::string>& orde
   const int e0 = ev.evaluations();
   const double acc0 = ev.exact().accuracy;
   Assignment cur;
-  // Pass 1, least important layer first: the i-th of L layers may bring the cumulative loss to
-  // (i + 1) / L of the budget, so that one layer cannot spend what the others could use.
-  const std::size_t L = order.size();
-  for (std::size_t i = 0; i < L; ++i) {
-    const double share = budget_pct * static_cast<double>(i + 1) / static_cast<double>(L);
+  // Pass 1, least important layer first: the cheapest multiplier within the budget.
+  for (const auto& layer : order) {
     for (const auto& c : candidates) {
       Assignment trial = cur;
-      trial[order[i]] = c;
-      if (within(ev.evaluate(trial), acc0, share)) {
+      trial[layer] = c;
+      if (within(ev.evaluate(trial), acc0, budget_pct)) {
         cur = trial;
         break;
       }
     }
   }
-  // Pass 2, same order: spend the rest of the budget on cheaper multipliers.
+  // Pass 2, same order: what later layers left of the budget may buy earlier ones a cheaper
+  // multiplier.
   for (const auto& layer : order) {
     const auto it = cur.find(layer);
     const auto pos =

@@ -64,8 +64,8 @@ struct SearchResult {
 };
 
 /// Least important layers first, cheapest multiplier (candidates sorted cheapest first) that
-/// keeps the validation accuracy loss within `budget_pct` percentage points: a first pass lets
-/// the i-th of L layers use (i + 1) / L of the budget, a second pass spends what is left.
+/// keeps the validation accuracy loss within `budget_pct` percentage points; a second pass in the
+/// same order tries cheaper multipliers again with what the later layers left of the budget.
 SearchResult greedy_by_order(Evaluator& ev, const std::vector<std::string>& order,
                              const std::vector<std::string>& candidates, double budget_pct,
                              const std::string& method);
