@@ -17,5 +17,6 @@ int run_train(const std::vector<std::string>& args);
 int run_eval(const std::vector<std::string>& args);
 int run_rank(const std::vector<std::string>& args);
 int run_gen(const std::vector<std::string>& args);
+int run_demo(const std::vector<std::string>& args);
 
 }  // namespace axpod::cli

@@ -25,6 +25,7 @@ constexpr const char* kUsage =
     "  eval      accuracy of a quantized network with exact or approximate multipliers\n"
     "  rank      XAI layer importance (layer conductance, gradient x activation, sensitivity)\n"
     "  gen       XAI-Gen: per-layer multipliers under an accuracy budget, with baselines\n"
+    "  demo      the whole flow on LeNet-5 / Fashion-MNIST, into a report folder\n"
     "  version   print the version\n"
     "\n"
     "Run `axpod <command> --help` for the options and examples of a command.\n";
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
     if (args[0] == "eval") return axpod::cli::run_eval(rest);
     if (args[0] == "rank") return axpod::cli::run_rank(rest);
     if (args[0] == "gen") return axpod::cli::run_gen(rest);
+    if (args[0] == "demo") return axpod::cli::run_demo(rest);
     if (args[0] == "version" || args[0] == "--version") {
       std::printf("axpod %s\n", AXPOD_VERSION);
       return 0;
