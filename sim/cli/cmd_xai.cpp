@@ -146,7 +146,8 @@ Confirmation confirm(const Loaded& m, const host::Assignment& a, const accel::Ac
   const auto net = m.qnet.workload();
   Confirmation c;
   core::CycleModel sim(acc, analytical::MultiplierEnergies(acc.energy.catalog), 1 << 30);
-  const bool resident = analytical::Model(acc, analytical::MultiplierEnergies(acc.energy.catalog)).weights_fit(net);
+  const bool resident =
+      analytical::Model(acc, analytical::MultiplierEnergies(acc.energy.catalog)).weights_fit(net);
   const std::size_t px = static_cast<std::size_t>(m.test.images.rows) * m.test.images.cols;
   for (int i = 0; i < images; ++i) {
     std::vector<engine::MacTrace> tr;
@@ -158,8 +159,9 @@ Confirmation confirm(const Loaded& m, const host::Assignment& a, const accel::Ac
       lt.x = t.x;
       lt.w = t.w;
       const auto it = a.find(t.op);
-      const auto r = sim.run_layer(net.layers[li], &lt,
-                                   it != a.end() && !it->second.empty() ? it->second : exact, true, resident);
+      const auto r =
+          sim.run_layer(net.layers[li], &lt,
+                        it != a.end() && !it->second.empty() ? it->second : exact, true, resident);
       c.bit_exact += r.y == t.acc;
       ++c.layers;
       c.cycles += r.cycles;
@@ -478,12 +480,13 @@ int cmd_demo(const std::vector<std::string>& args) {
       "epochs", po::value<int>()->default_value(3), "training epochs when no model exists");
   add_gen_options(opts);
   po::variables_map vm;
-  if (!parse_options(args, opts, {}, vm, "usage: axpod demo [options]",
-                     "The end-to-end XAI-Gen flow: trains LeNet-5 on Fashion-MNIST (or reuses it), ranks its\n"
-                     "layers by conductance, assigns approximate multipliers for accuracy budgets of 0.5, 1\n"
-                     "and 2 points (baselines at 1), confirms each on the cycle-level model of tpu_v4_like,\n"
-                     "and writes a report folder: report.md, SVG plots, assignments, energy traces.\n\n"
-                     "examples:\n  axpod demo\n  axpod demo --out my_report --threads 2\n"))
+  if (!parse_options(
+          args, opts, {}, vm, "usage: axpod demo [options]",
+          "The end-to-end XAI-Gen flow: trains LeNet-5 on Fashion-MNIST (or reuses it), ranks its\n"
+          "layers by conductance, assigns approximate multipliers for accuracy budgets of 0.5, 1\n"
+          "and 2 points (baselines at 1), confirms each on the cycle-level model of tpu_v4_like,\n"
+          "and writes a report folder: report.md, SVG plots, assignments, energy traces.\n\n"
+          "examples:\n  axpod demo\n  axpod demo --out my_report --threads 2\n"))
     return 0;
   const auto t_start = std::chrono::steady_clock::now();
   const int threads = vm["threads"].as<int>();
@@ -492,10 +495,12 @@ int cmd_demo(const std::vector<std::string>& args) {
   std::string md = "# axpod demo: XAI-Gen on LeNet-5 / Fashion-MNIST\n\n";
   if (!std::filesystem::exists(prefix + ".axq") || !std::filesystem::exists(prefix + ".pt")) {
     std::printf("== training LeNet-5 (%d epochs, %d threads)\n", vm["epochs"].as<int>(), threads);
-    if (run_train({"--model", "lenet5", "--epochs", std::to_string(vm["epochs"].as<int>()), "--threads",
-                   std::to_string(threads), "--out", prefix, "--data", vm["data"].as<std::string>(), "--force"}) != 0)
+    if (run_train({"--model", "lenet5", "--epochs", std::to_string(vm["epochs"].as<int>()),
+                   "--threads", std::to_string(threads), "--out", prefix, "--data",
+                   vm["data"].as<std::string>(), "--force"}) != 0)
       throw Error("training failed");
-    md += "Trained LeNet-5 for " + std::to_string(vm["epochs"].as<int>()) + " epochs (`" + prefix + "`).\n\n";
+    md += "Trained LeNet-5 for " + std::to_string(vm["epochs"].as<int>()) + " epochs (`" + prefix +
+          "`).\n\n";
   } else {
     std::printf("== reusing %s.axq / %s.pt\n", prefix.c_str(), prefix.c_str());
     md += "Reused the trained LeNet-5 in `" + prefix + "`.\n\n";
@@ -504,13 +509,18 @@ int cmd_demo(const std::vector<std::string>& args) {
   const auto acc = accel::load_any_accelerator(vm["accel"].as<std::string>());
   const std::string exact = acc.pods.front().multiplier;
   const auto cands = candidates_from(vm, acc, exact);
-  std::printf("== ranking layers (layer conductance, %d steps, %d samples)\n", vm["steps"].as<int>(), vm["samples"].as<int>());
+  std::printf("== ranking layers (layer conductance, %d steps, %d samples)\n",
+              vm["steps"].as<int>(), vm["samples"].as<int>());
   const auto t0 = std::chrono::steady_clock::now();
-  const auto scores = rank(m, "conductance", vm["samples"].as<int>(), vm["steps"].as<int>(), threads, acc, cands.front());
-  const double rank_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto scores = rank(m, "conductance", vm["samples"].as<int>(), vm["steps"].as<int>(),
+                           threads, acc, cands.front());
+  const double rank_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   fs::write_file_atomic(run.work() + "/ranking.csv", ranking_csv(scores));
-  fs::write_file_atomic(run.work() + "/ranking.svg", ranking_svg(scores, "LeNet-5: layer conductance per unit"));
-  md += "## Layer ranking (conductance, " + std::to_string(vm["steps"].as<int>()) + " path steps)\n\n![ranking](ranking.svg)\n\n| rank | layer | score |\n|---|---|---|\n";
+  fs::write_file_atomic(run.work() + "/ranking.svg",
+                        ranking_svg(scores, "LeNet-5: layer conductance per unit"));
+  md += "## Layer ranking (conductance, " + std::to_string(vm["steps"].as<int>()) +
+        " path steps)\n\n![ranking](ranking.svg)\n\n| rank | layer | score |\n|---|---|---|\n";
   {
     std::istringstream in(ranking_csv(scores));
     std::string line;
@@ -522,17 +532,20 @@ int cmd_demo(const std::vector<std::string>& args) {
   }
   md += "\nAccelerator: `" + acc.name + "` (" + std::to_string(acc.pods.size()) + " pods of " +
         std::to_string(acc.pods.front().rows) + "x" + std::to_string(acc.pods.front().cols) +
-        "). Candidates, cheapest first: " + [&] {
+        "). Candidates, cheapest first: " +
+        [&] {
           std::string c;
           for (const auto& x : cands) c += (c.empty() ? "`" : ", `") + x + "`";
           return c;
-        }() + ".\n\n";
+        }() +
+        ".\n\n";
   std::string all_csv;
   std::vector<svg::Series> series;
   for (double budget : {0.5, 1.0, 2.0}) {
     const bool baselines = budget == 1.0;
     std::printf("== XAI-Gen, budget %.1f pp%s\n", budget, baselines ? " (with baselines)" : "");
-    auto rep = run_gen(m, acc, budget, cands, scores, vm["val"].as<int>(), threads, baselines, vm, exact);
+    auto rep =
+        run_gen(m, acc, budget, cands, scores, vm["val"].as<int>(), threads, baselines, vm, exact);
     rep.results.front().seconds += rank_s;
     const std::string tag = fmt("%.1f", budget);
     fs::write_file_atomic(run.work() + "/assignment_" + tag + ".yaml",
@@ -547,15 +560,18 @@ int cmd_demo(const std::vector<std::string>& args) {
       s.y.push_back(100.0 * e.accuracy);
     }
     series.push_back(s);
-    md += "## Budget " + tag + " percentage points\n\nExact int8: validation " + fmt("%.2f", 100 * rep.exact_val) +
-          " %, test " + fmt("%.2f", 100 * rep.exact_test) + " %, " + fmt("%.4f", rep.exact_eval.energy_pj / 1e6) +
-          " uJ per inference (multipliers " + fmt("%.4f", rep.exact_eval.mult_energy_pj / 1e6) + " uJ).\n\n" +
-          results_table(rep) + "\nXAI-Gen assignment (`assignment_" + tag + ".yaml`): ";
+    md += "## Budget " + tag + " percentage points\n\nExact int8: validation " +
+          fmt("%.2f", 100 * rep.exact_val) + " %, test " + fmt("%.2f", 100 * rep.exact_test) +
+          " %, " + fmt("%.4f", rep.exact_eval.energy_pj / 1e6) + " uJ per inference (multipliers " +
+          fmt("%.4f", rep.exact_eval.mult_energy_pj / 1e6) + " uJ).\n\n" + results_table(rep) +
+          "\nXAI-Gen assignment (`assignment_" + tag + ".yaml`): ";
     for (const auto& [l, mm] : rep.results.front().best.assign) md += "`" + l + "` " + mm + "; ";
-    md += "\n\nCycle-level confirmation on `" + acc.name + "`: " + std::to_string(rep.conf.bit_exact) + "/" +
-          std::to_string(rep.conf.layers) + " layer outputs bit-exact over " + std::to_string(rep.conf.images) +
-          " test images; " + std::to_string(rep.conf.cycles / std::max(1, rep.conf.images)) + " cycles per image.\n\n";
-    if (rep.conf.bit_exact != rep.conf.layers) throw Error("cycle-level outputs differ from the engine");
+    md += "\n\nCycle-level confirmation on `" + acc.name +
+          "`: " + std::to_string(rep.conf.bit_exact) + "/" + std::to_string(rep.conf.layers) +
+          " layer outputs bit-exact over " + std::to_string(rep.conf.images) + " test images; " +
+          std::to_string(rep.conf.cycles / std::max(1, rep.conf.images)) + " cycles per image.\n\n";
+    if (rep.conf.bit_exact != rep.conf.layers)
+      throw Error("cycle-level outputs differ from the engine");
     if (budget == 1.0) {
       // Energy traces of the 1 % assignment, one test image, 100-cycle windows.
       engine::Engine eng(m.qnet);
@@ -585,18 +601,26 @@ int cmd_demo(const std::vector<std::string>& args) {
         on_chip = static_cast<double>(layer.output_bytes()) <= acc.global_buffer_kb * 1024.0 / 2;
       }
       sim.finish();
-      fs::write_file_atomic(run.work() + "/power.csv", core::power_csv(sim.windows(), 100, acc.clock_mhz));
-      fs::write_file_atomic(run.work() + "/power.vcd",
-                            core::power_vcd(sim.windows(), 100, acc.clock_mhz, static_cast<int>(acc.pods.size())));
-      md += "Energy traces of this assignment for one image: `power.csv`, `power.vcd` (GTKWave), 100-cycle windows.\n\n";
+      fs::write_file_atomic(run.work() + "/power.csv",
+                            core::power_csv(sim.windows(), 100, acc.clock_mhz));
+      fs::write_file_atomic(
+          run.work() + "/power.vcd",
+          core::power_vcd(sim.windows(), 100, acc.clock_mhz, static_cast<int>(acc.pods.size())));
+      md +=
+          "Energy traces of this assignment for one image: `power.csv`, `power.vcd` (GTKWave), "
+          "100-cycle windows.\n\n";
     }
   }
   fs::write_file_atomic(run.work() + "/results.csv", all_csv);
-  fs::write_file_atomic(run.work() + "/pareto.svg",
-                        svg::scatter("LeNet-5: Pareto fronts (energy vs validation accuracy)", "energy per inference (uJ)",
-                                     "validation accuracy (%)", series, false, false));
-  md += "## Pareto fronts\n\n![pareto](pareto.svg)\n\nAll figures: `results.csv`. Demo wall time: " +
-        fmt("%.0f", std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count()) + " s.\n";
+  fs::write_file_atomic(
+      run.work() + "/pareto.svg",
+      svg::scatter("LeNet-5: Pareto fronts (energy vs validation accuracy)",
+                   "energy per inference (uJ)", "validation accuracy (%)", series, false, false));
+  md +=
+      "## Pareto fronts\n\n![pareto](pareto.svg)\n\nAll figures: `results.csv`. Demo wall time: " +
+      fmt("%.0f",
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count()) +
+      " s.\n";
   fs::write_file_atomic(run.work() + "/report.md", md);
   run.commit();
   std::printf("\n%s\nreport: %s/report.md\n", md.c_str(), run.final_path().c_str());
@@ -605,7 +629,9 @@ int cmd_demo(const std::vector<std::string>& args) {
 
 }  // namespace
 
-int run_demo(const std::vector<std::string>& args) { return cmd_demo(args); }
+int run_demo(const std::vector<std::string>& args) {
+  return cmd_demo(args);
+}
 
 int run_rank(const std::vector<std::string>& args) {
   return cmd_rank(args);

@@ -324,6 +324,28 @@ TrainResult train(const TrainOptions& opt, const data::Split& train_set,
   return r;
 }
 
+void zero_layer_weights(const std::string& model, const std::string& pt_in,
+                        const std::string& pt_out, const std::string& layer) {
+  const Spec spec = make_spec(model);
+  Net net(spec);
+  torch::load(net, pt_in);
+  bool found = false;
+  torch::NoGradGuard no_grad;
+  for (std::size_t i = 0; i < spec.ops.size(); ++i) {
+    if (spec.ops[i].name != layer) continue;
+    found = true;
+    if (net->convs[i]) {
+      net->convs[i]->weight.zero_();
+      net->convs[i]->bias.zero_();
+    } else if (net->fcs[i]) {
+      net->fcs[i]->weight.zero_();
+      net->fcs[i]->bias.zero_();
+    }
+  }
+  if (!found) throw Error("no layer '" + layer + "' in model '" + model + "'");
+  torch::save(net, pt_out);
+}
+
 std::vector<LayerScore> rank_layers(const std::string& model, const std::string& weights_pt,
                                     RankMethod method, const data::Split& split, int begin,
                                     int count, int steps, int threads) {

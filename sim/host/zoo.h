@@ -68,4 +68,8 @@ std::vector<LayerScore> rank_layers(const std::string& model, const std::string&
                                     RankMethod method, const data::Split& split, int begin,
                                     int count, int steps, int threads);
 
+/// Ablation helper: copies float weights with one layer's weights and bias set to zero.
+void zero_layer_weights(const std::string& model, const std::string& pt_in,
+                        const std::string& pt_out, const std::string& layer);
+
 }  // namespace axpod::host

@@ -1,0 +1,112 @@
+// XAI ranking and assignment search (slow: trains small models on Fashion-MNIST).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "accel/accelerator.h"
+#include "common/paths.h"
+#include "gen.h"
+#include "zoo.h"
+
+namespace axpod::host {
+namespace {
+
+const data::Split& train_set() {
+  static const data::Split s = data::load_fashion_mnist(data::kFashionMnistDir, "train");
+  return s;
+}
+const data::Split& test_set() {
+  static const data::Split s = data::load_fashion_mnist(data::kFashionMnistDir, "test");
+  return s;
+}
+
+struct Trained {
+  std::string pt;
+  engine::QNet qnet;
+};
+
+Trained quick(const std::string& model, int images) {
+  TrainOptions o;
+  o.model = model;
+  o.epochs = 1;
+  o.train_limit = images;
+  o.calib_images = 500;
+  o.threads = 2;
+  o.weights_out = ::testing::TempDir() + "/" + model + "_quick.pt";
+  const auto r = train(o, train_set(), test_set());
+  return {o.weights_out, r.qnet};
+}
+
+// A layer whose contribution is removed (a residual branch with zero weights after it) has zero
+// conductance and ranks last, with both methods.
+TEST(Xai, AnIrrelevantLayerRanksLast) {
+  const auto t = quick("resnet8", 3000);
+  const std::string ablated = ::testing::TempDir() + "/resnet8_ablated.pt";
+  zero_layer_weights("resnet8", t.pt, ablated, "block2.conv2");
+  for (auto method : {RankMethod::conductance, RankMethod::grad_x_act}) {
+    const auto scores = rank_layers("resnet8", ablated, method, train_set(),
+                                    validation_begin(train_set()), 32, 8, 2);
+    double dead = 0, min_alive = 1e300;
+    for (const auto& s : scores) {
+      if (s.layer == "block2.conv1" || s.layer == "block2.conv2")
+        dead = std::max(dead, s.score);
+      else
+        min_alive = std::min(min_alive, s.score);
+    }
+    EXPECT_LT(dead, 1e-9);
+    EXPECT_GT(min_alive, 1e-6);
+  }
+  // Before the ablation the same layers matter.
+  const auto before = rank_layers("resnet8", t.pt, RankMethod::conductance, train_set(),
+                                  validation_begin(train_set()), 32, 8, 2);
+  for (const auto& s : before) {
+    if (s.layer == "block2.conv1") EXPECT_GT(s.score, 1e-6);
+  }
+}
+
+// Every search keeps the validation accuracy loss within the budget and never costs more
+// energy than the exact design; the Pareto front is strictly increasing in both objectives.
+TEST(Xai, SearchesRespectTheAccuracyBudget) {
+  const auto t = quick("lenet5", 3000);
+  const auto acc = accel::load_accelerator(paths::shipped("configs/accelerators/tpu_v4_like.yaml"));
+  const analytical::MultiplierEnergies en(acc.energy.catalog);
+  const std::vector<std::string> cands = {"trunc_op:k=4,signed=1", "trunc_op:k=3,signed=1",
+                                          "drum:k=3,signed=1", "drum:k=4,signed=1"};
+  for (double budget : {0.5, 2.0}) {
+    Evaluator ev(t.qnet, acc, en, train_set(), validation_begin(train_set()), 500, 2);
+    const double acc0 = ev.exact().accuracy;
+    const auto scores = rank_layers("lenet5", t.pt, RankMethod::conductance, train_set(),
+                                    validation_begin(train_set()), 16, 4, 2);
+    std::vector<std::string> order;
+    for (const auto& s : scores) order.push_back(s.layer);
+    std::vector<SearchResult> results = {
+        greedy_by_order(ev, order, cands, budget, "xai-gen"), uniform_search(ev, cands, budget),
+        random_search(ev, cands, budget, 10, 3), nsga2_search(ev, cands, budget, 8, 3, 5)};
+    for (const auto& r : results) {
+      EXPECT_LE(100.0 * (acc0 - r.best.accuracy), budget + 1e-9) << r.method;
+      EXPECT_LE(r.best.energy_pj, ev.exact().energy_pj) << r.method;
+    }
+    EXPECT_GT(results[0].evaluations, 0);
+    const auto front = pareto_front(ev.history());
+    for (std::size_t i = 1; i < front.size(); ++i) {
+      EXPECT_GT(front[i].energy_pj, front[i - 1].energy_pj);
+      EXPECT_GT(front[i].accuracy, front[i - 1].accuracy);
+    }
+  }
+}
+
+TEST(Xai, Nsga2IsDeterministicForASeed) {
+  const auto t = quick("lenet5", 1500);
+  const auto acc = accel::load_accelerator(paths::shipped("configs/accelerators/edge_16x16.yaml"));
+  const analytical::MultiplierEnergies en(acc.energy.catalog);
+  const std::vector<std::string> cands = {"trunc_op:k=4,signed=1", "drum:k=4,signed=1"};
+  Evaluator a(t.qnet, acc, en, train_set(), validation_begin(train_set()), 300, 2);
+  Evaluator b(t.qnet, acc, en, train_set(), validation_begin(train_set()), 300, 2);
+  const auto ra = nsga2_search(a, cands, 1.0, 6, 2, 9);
+  const auto rb = nsga2_search(b, cands, 1.0, 6, 2, 9);
+  EXPECT_EQ(ra.best.assign, rb.best.assign);
+  EXPECT_EQ(ra.evaluations, rb.evaluations);
+}
+
+}  // namespace
+}  // namespace axpod::host
