@@ -60,7 +60,9 @@ TEST(Xai, AnIrrelevantLayerRanksLast) {
   const auto before = rank_layers("resnet8", t.pt, RankMethod::conductance, train_set(),
                                   validation_begin(train_set()), 32, 8, 2);
   for (const auto& s : before) {
-    if (s.layer == "block2.conv1") EXPECT_GT(s.score, 1e-6);
+    if (s.layer == "block2.conv1") {
+      EXPECT_GT(s.score, 1e-6);
+    }
   }
 }
 
