@@ -13,6 +13,7 @@
 #include "common/fs.h"
 #include "common/text.h"
 #include "config/yaml_node.h"
+#include "mult/table.h"
 
 namespace axpod::mult {
 
@@ -48,6 +49,18 @@ OperandStream uniform_stream(std::size_t n, std::uint64_t seed) {
     s.b[i] = static_cast<std::uint8_t>((r >> 8) & 0xFF);
   }
   s.description = "uniform random, " + std::to_string(n) + " pairs, seed " + std::to_string(seed);
+  return s;
+}
+
+OperandStream exhaustive_stream() {
+  OperandStream s;
+  s.a.resize(kTableSize);
+  s.b.resize(kTableSize);
+  for (std::size_t k = 0; k < kTableSize; ++k) {
+    s.a[k] = static_cast<std::uint8_t>(k >> 8);
+    s.b[k] = static_cast<std::uint8_t>(k & 255);
+  }
+  s.description = "all 65,536 pairs";
   return s;
 }
 

@@ -36,6 +36,8 @@ struct OperandStream {
 
 /// `n` pairs of independent uniform bytes from mt19937_64 seeded with `seed`.
 OperandStream uniform_stream(std::size_t n, std::uint64_t seed);
+/// All 65,536 operand pairs in table order (a = index >> 8, b = index & 255).
+OperandStream exhaustive_stream();
 /// A text file with one pair per line ("a b" or "a,b"; '#' comments), values in the operand
 /// range of the multiplier ([-128, 127] signed, [0, 255] unsigned).
 OperandStream read_operand_file(const std::string& path, bool is_signed);

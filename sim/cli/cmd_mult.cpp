@@ -223,12 +223,8 @@ int cmd_characterize(const std::vector<std::string>& args) {
         rows[i].metrics = mult::compute_metrics(table, m.info.is_signed);
         if (const mult::RtlInfo* rtl = want_cost ? rtl_twin(m.info) : nullptr) {
           const auto syn = mult::synthesize(*rtl, paths::shipped("rtl/multipliers"), lib);
-          std::vector<std::uint8_t> a(mult::kTableSize), b(mult::kTableSize);
-          for (std::size_t k = 0; k < mult::kTableSize; ++k) {
-            a[k] = static_cast<std::uint8_t>(k >> 8);
-            b[k] = static_cast<std::uint8_t>(k & 255);
-          }
-          if (syn.netlist.simulate(a, b).products != table.products())
+          const auto all = mult::exhaustive_stream();
+          if (syn.netlist.simulate(all.a, all.b).products != table.products())
             throw Error("the gate-level netlist of " + rtl->name + " differs from " + m.info.name);
           const auto stream =
               vm.count("operands")
@@ -324,12 +320,8 @@ int cmd_verify(const std::vector<std::string>& args) {
     std::string netlist_note;
     if (vm["netlist"].as<bool>()) {
       const auto syn = mult::synthesize(info, paths::shipped("rtl/multipliers"), lib);
-      std::vector<std::uint8_t> a(mult::kTableSize), b(mult::kTableSize);
-      for (std::size_t k = 0; k < mult::kTableSize; ++k) {
-        a[k] = static_cast<std::uint8_t>(k >> 8);
-        b[k] = static_cast<std::uint8_t>(k & 255);
-      }
-      const auto gl = syn.netlist.simulate(a, b).products;
+      const auto all = mult::exhaustive_stream();
+      const auto gl = syn.netlist.simulate(all.a, all.b).products;
       std::size_t gbad = 0;
       for (std::size_t k = 0; k < mult::kTableSize; ++k) gbad += gl[k] != bt.products()[k];
       netlist_note =

@@ -193,11 +193,24 @@ GenReport run_gen(const Loaded& m, const accel::Accelerator& acc, double budget,
   const auto make_ev = [&] {
     return host::Evaluator(m.qnet, acc, en, m.train, vbegin, val, threads, exact);
   };
-  std::vector<host::LayerScore> sorted = scores;
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const auto& a, const auto& b) { return a.score < b.score; });
+  // A baseline's own evaluator: its exact reference is not counted as one of its evaluations.
+  const auto fresh = [&] {
+    auto e = make_ev();
+    e.exact();
+    e.reset_count();
+    return e;
+  };
+  // Least important per unit of energy at stake first: conductance score / MACs of the layer.
+  const auto net = m.qnet.workload();
+  std::vector<std::pair<double, std::string>> keyed;
+  for (const auto& s : scores) {
+    const auto macs = static_cast<double>(net.layers[net.find(s.layer)].macs());
+    keyed.emplace_back(s.score / std::max(1.0, macs), s.layer);
+  }
+  std::stable_sort(keyed.begin(), keyed.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::string> order;
-  for (const auto& s : sorted) order.push_back(s.layer);
+  for (const auto& k : keyed) order.push_back(k.second);
   auto ev = make_ev();
   rep.exact_eval = ev.exact();
   rep.exact_val = rep.exact_eval.accuracy;
@@ -207,33 +220,25 @@ GenReport run_gen(const Loaded& m, const accel::Accelerator& acc, double budget,
   if (baselines) {
     Progress bar("baselines (" + fmt("%.1f", budget) + " %)", 5);
     {
-      auto e = make_ev();
-      e.exact();
-      e.reset_count();
+      auto e = fresh();
       rep.results.push_back(host::uniform_search(e, cands, budget));
       bar.step(1, "uniform");
     }
     {
-      auto e = make_ev();
-      e.exact();
-      e.reset_count();
+      auto e = fresh();
       rep.results.push_back(host::random_search(e, cands, budget, vm["random"].as<int>(),
                                                 vm["seed"].as<std::uint64_t>()));
       bar.step(2, "random");
     }
     {
-      auto e = make_ev();
-      e.exact();
-      e.reset_count();
+      auto e = fresh();
       rep.results.push_back(host::exhaustive_search(e, cands, budget,
                                                     vm["exhaustive-subset"].as<std::size_t>(),
                                                     vm["exhaustive-limit"].as<std::size_t>()));
       bar.step(3, "exhaustive");
     }
     {
-      auto e = make_ev();
-      e.exact();
-      e.reset_count();
+      auto e = fresh();
       rep.results.push_back(host::nsga2_search(e, cands, budget, vm["nsga-pop"].as<int>(),
                                                vm["nsga-gens"].as<int>(),
                                                vm["seed"].as<std::uint64_t>()));
@@ -243,9 +248,7 @@ GenReport run_gen(const Loaded& m, const accel::Accelerator& acc, double budget,
       bar.step(4, "nsga2");
     }
     {
-      auto e = make_ev();
-      e.exact();
-      e.reset_count();
+      auto e = fresh();
       const auto t0 = std::chrono::steady_clock::now();
       const auto sens = host::sensitivity_order(e, cands.front());
       auto r = host::greedy_by_order(e, sens, cands, budget, "sensitivity");

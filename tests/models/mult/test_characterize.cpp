@@ -25,12 +25,8 @@ Synthesis synth(const std::string& rtl_name) {
 }
 
 std::vector<product_t> all_pairs(const Netlist& nl) {
-  std::vector<std::uint8_t> a(kTableSize), b(kTableSize);
-  for (std::size_t k = 0; k < kTableSize; ++k) {
-    a[k] = static_cast<std::uint8_t>(k >> 8);
-    b[k] = static_cast<std::uint8_t>(k & 255);
-  }
-  return nl.simulate(a, b).products;
+  const auto s = exhaustive_stream();
+  return nl.simulate(s.a, s.b).products;
 }
 
 TEST(Characterize, NetlistEqualsBehaviouralAndAreaMatchesYosys) {
