@@ -22,7 +22,7 @@ int cmd_train(const std::vector<std::string>& args) {
   opts.add_options()("help,h", "show this help")("model,m",
                                                  po::value<std::string>()->default_value("lenet5"),
                                                  "zoo model: lenet5, vgg6, resnet8")(
-      "epochs,e", po::value<int>()->default_value(3), "training epochs")(
+      "epochs,e", po::value<int>()->default_value(10), "training epochs")(
       "seed,s", po::value<std::uint64_t>()->default_value(1),
       "seed (initialisation and shuffling)")("threads,t", po::value<int>()->default_value(2),
                                              "CPU threads for libtorch and the int8 evaluation")(

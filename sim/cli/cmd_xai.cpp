@@ -480,7 +480,7 @@ int cmd_demo(const std::vector<std::string>& args) {
                                                  "report folder (default traces/demo-<time>)")(
       "model-prefix", po::value<std::string>()->default_value("trained/lenet5"),
       "where the LeNet-5 model is reused from (or trained into)")(
-      "epochs", po::value<int>()->default_value(3), "training epochs when no model exists");
+      "epochs", po::value<int>()->default_value(10), "training epochs when no model exists");
   add_gen_options(opts);
   po::variables_map vm;
   if (!parse_options(
