@@ -81,6 +81,10 @@ void Engine::assign(const std::map<std::string, std::string>& per_layer,
     if (!m_net.ops[i].is_mac()) continue;
     const auto it = per_layer.find(m_net.ops[i].name);
     m_prep[i].table = table_for(it != per_layer.end() ? it->second : fallback);
+    const auto& t = m_prep[i].table;
+    m_prep[i].zero_row_zero =
+        t != nullptr && std::all_of(t->products().begin(), t->products().begin() + 256,
+                                    [](auto v) { return v == 0; });
   }
 }
 
@@ -112,15 +116,16 @@ void gemm_exact_acc(const std::int8_t* x, const std::int8_t* w, std::int32_t* ac
   }
 }
 
-// The same through a table: acc += T[(x << 8) | w] for every product (no zero skipping: a
-// user table may map 0 x w to something else).
+// The same through a table: acc += T[(x << 8) | w]. A zero activation is skipped only when the
+// table's row 0 is all zeros (true of every built-in family; a user table may differ).
 void gemm_table_acc(const std::int8_t* x, const std::uint8_t* wu, std::int32_t* acc, std::int64_t m,
-                    std::int64_t n, std::int64_t k, const std::int32_t* table) {
+                    std::int64_t n, std::int64_t k, const std::int32_t* table, bool skip_zero) {
   for (std::int64_t i = 0; i < m; ++i) {
     std::int32_t* out = acc + i * n;
     std::fill(out, out + n, 0);
     const std::int8_t* xr = x + i * k;
     for (std::int64_t kk = 0; kk < k; ++kk) {
+      if (skip_zero && xr[kk] == 0) continue;
       const std::int32_t* row =
           table + (static_cast<std::size_t>(static_cast<std::uint8_t>(xr[kk])) << 8);
       const std::uint8_t* wr = wu + kk * n;
@@ -176,7 +181,8 @@ std::vector<std::int8_t> Engine::run(const std::int8_t* input, std::vector<MacTr
         }
         acc.resize(static_cast<std::size_t>(m * n));
         if (p.table)
-          gemm_table_acc(x, p.wu.data(), acc.data(), m, n, k, p.table->products().data());
+          gemm_table_acc(x, p.wu.data(), acc.data(), m, n, k, p.table->products().data(),
+                         p.zero_row_zero);
         else
           gemm_exact_acc(x, p.w.data(), acc.data(), m, n, k);
         if (trace)

@@ -62,6 +62,7 @@ class Engine {
     std::vector<std::uint8_t> wu;          // K x N raw bytes (table index)
     std::vector<FixedMultiplier> requant;  // per output channel
     const mult::Table* table = nullptr;    // null: exact int8 path
+    bool zero_row_zero = false;            // T(0, w) == 0 for every w: zero activations skip
     FixedMultiplier add_a, add_b;          // add: input rescales
     FixedMultiplier pool;                  // avgpool: 1 / (k*k) and scale change
   };

@@ -11,6 +11,7 @@
 #include "cycle_model.h"
 #include "engine/qnet.h"
 #include "engine/tensors.h"
+#include "mult/lut_file.h"
 #include "mult/registry.h"
 
 namespace axpod::engine {
@@ -149,6 +150,30 @@ TEST(Engine, ExactTableEqualsTheExactPath) {
     ASSERT_EQ(a.size(), 3u);
     for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].acc, b[i].acc);
   }
+}
+
+// A user table whose 0 x w products are not zero must not lose them to the zero-skipping
+// shortcut of the table path.
+TEST(Engine, TablesWithNonZeroZeroRowsAreHonoured) {
+  const QNet n = random_net(10);
+  std::vector<mult::product_t> p(mult::kTableSize);
+  for (int a = -128; a < 128; ++a)
+    for (int b = -128; b < 128; ++b)
+      p[mult::table_index(static_cast<std::uint8_t>(a & 0xFF),
+                          static_cast<std::uint8_t>(b & 0xFF))] = a * b + 1;
+  const std::string path = ::testing::TempDir() + "/plus_one.bin";
+  write_lut_binary(mult::Table(p), path);
+  Engine e(n);
+  e.assign({{"conv1", "lut:signed:" + path}});
+  const auto in = random_input(11, 144);
+  std::vector<MacTrace> tr;
+  e.run(in.data(), &tr);
+  // Every product gains 1: the accumulators equal the exact ones plus K.
+  Engine exact(n);
+  std::vector<MacTrace> ref;
+  exact.run(in.data(), &ref);
+  for (std::size_t i = 0; i < tr[0].acc.size(); ++i)
+    ASSERT_EQ(tr[0].acc[i], ref[0].acc[i] + tr[0].k);
 }
 
 TEST(Engine, UnsignedMultipliersAreUsedInSignMagnitudeForm) {
