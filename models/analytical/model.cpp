@@ -100,6 +100,8 @@ MultiplierEnergies::MultiplierEnergies(const std::string& catalog_csv) : m_sourc
 }
 
 double MultiplierEnergies::fj(const std::string& canonical) const {
+  // A Verilated RTL model costs what its behavioural twin costs (they are proven equal).
+  if (canonical.rfind("rtl:", 0) == 0 && !m_fj.count(canonical)) return fj(canonical.substr(4));
   const auto it = m_fj.find(canonical);
   if (it != m_fj.end()) return it->second;
   throw Error("multiplier '" + canonical + "' has no energy in the catalog" +

@@ -108,6 +108,20 @@ INSTANTIATE_TEST_SUITE_P(Shapes, CycleModelCase,
                          ::testing::Range(0, static_cast<int>(cases().size())),
                          [](const auto& info) { return std::string(cases()[info.param].name); });
 
+// A pod may carry a Verilated RTL multiplier: same outputs and cycles as its behavioural twin.
+TEST(CycleModel, PodsCanUseAVerilatedRtlMultiplier) {
+  const auto acc = machine(2, 8, 8, accel::Dataflow::ws, "drum:k=4,signed=1");
+  const auto layer = workload::make_conv("c", 7, 7, 3, 3, 5, 1, 1);
+  const auto tensors = engine::random_tensors(layer, 21);
+  const auto beh = CycleModel(acc, energies(), 50).run_layer(layer, &tensors, "", true);
+  const auto rtl =
+      CycleModel(acc, energies(), 50).run_layer(layer, &tensors, "rtl:drum:k=4,signed=1", true);
+  EXPECT_EQ(rtl.multiplier, "rtl:drum:k=4,signed=1");
+  EXPECT_EQ(rtl.y, beh.y);
+  EXPECT_EQ(rtl.cycles, beh.cycles);
+  EXPECT_DOUBLE_EQ(rtl.energy.mult, beh.energy.mult);
+}
+
 TEST(CycleModel, SlowDramStallsAndStillComputesExactly) {
   auto acc = machine(2, 8, 8, accel::Dataflow::ws, "exact:signed=1");
   acc.dram = {1.0, 50};  // 1 byte per cycle at 1000 MHz, 50 cycles latency
