@@ -351,6 +351,10 @@ void add_gen_options(po::options_description& opts) {
 
 std::vector<std::string> candidates_from(const po::variables_map& vm, const accel::Accelerator& acc,
                                          const std::string& exact) {
+  if (acc.energy.catalog.empty())
+    throw Error("accelerator '" + acc.name +
+                "' has no energy table or multiplier catalog (a SCALE-Sim " +
+                "config carries none): use an axpod YAML accelerator for --accel");
   const analytical::MultiplierEnergies en(acc.energy.catalog);
   std::vector<std::string> c;
   if (vm.count("multipliers")) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -376,6 +377,60 @@ TEST(Cli, ValidatePassesOnShippedConfigsAndFailsOnATightTolerance) {
             " --network lenet5 --cycle-tol-pct 0.1 --cycle-tol-abs 0 --energy-tol-pct 0.01");
   EXPECT_EQ(r.code, 1) << r.output;
   EXPECT_NE(r.output.find("FAIL"), std::string::npos);
+}
+
+// ---------------------------------------------------------------- train / eval / rank / gen
+TEST(Cli, DnnCommandsRejectBadInput) {
+  auto r = axpod("train --model lenet6 --out " + temp("x"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.output.find("did you mean 'lenet5'"), std::string::npos) << r.output;
+  const std::string bad = temp("bad.axq");
+  std::ofstream(bad) << "axpod-qnet 1\nname x\ntensor 0 28 28 1 zero\nend\n";
+  r = axpod("eval --model " + bad);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.output.find(bad + ":3: bad tensor scale 'zero'"), std::string::npos) << r.output;
+  r = axpod("gen --model /nonexistent/lenet5");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.output.find("/nonexistent/lenet5.axq"), std::string::npos) << r.output;
+}
+
+// The whole DNN flow through the CLI on a small budget: train, eval with an assignment, rank,
+// gen (XAI-Gen only), each writing what it says.
+TEST(Cli, TrainEvalRankGenEndToEnd) {
+  const std::string prefix = temp("lenet_cli");
+  std::filesystem::remove(prefix + ".pt");
+  std::filesystem::remove(prefix + ".axq");
+  auto r = axpod("train --model lenet5 --epochs 1 --limit 1500 --threads 2 --out " + prefix);
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("float test accuracy"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(prefix + ".pt"));
+  r = axpod("train --model lenet5 --epochs 1 --limit 100 --out " + prefix);
+  EXPECT_EQ(r.code, 1);  // never replaces a model without --force
+  r = axpod("eval --model " + prefix + ".axq --limit 500 --assign " +
+            src("configs/assignment_lenet5_example.yaml"));
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("on 500 test images"), std::string::npos) << r.output;
+  const std::string rank_dir = temp("rank_cli");
+  std::filesystem::remove_all(rank_dir);
+  r = axpod("rank --model " + prefix + " --samples 8 --steps 2 --out " + rank_dir);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string ranking = slurp(rank_dir + "/ranking.csv");
+  EXPECT_EQ(std::count(ranking.begin(), ranking.end(), '\n'), 6);
+  const std::string gen_dir = temp("gen_cli");
+  std::filesystem::remove_all(gen_dir);
+  r = axpod("gen --model " + prefix +
+            " --budget 2 --no-baselines --val 300 --samples 8 --steps 2 --out " + gen_dir);
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("layer outputs bit-exact"), std::string::npos) << r.output;
+  const std::string yaml = slurp(gen_dir + "/assignment.yaml");
+  EXPECT_NE(yaml.find("default: exact:signed=1"), std::string::npos) << yaml;
+  // The assignment gen wrote is a valid input of eval and analyze.
+  r = axpod("eval --model " + prefix + ".axq --limit 200 --assign " + gen_dir + "/assignment.yaml");
+  EXPECT_EQ(r.code, 0) << r.output;
+  r = axpod("analyze --accel " + src("configs/accelerators/tpu_v4_like.yaml") + " --network " +
+            prefix + ".axq --assign " + gen_dir + "/assignment.yaml --out " + temp("an_axq_") +
+            std::to_string(::getpid()));
+  EXPECT_EQ(r.code, 0) << r.output;
 }
 
 }  // namespace
