@@ -198,8 +198,7 @@ Accelerator load_scalesim_config(const std::string& path) {
 }
 
 Accelerator load_any_accelerator(const std::string& path) {
-  if (path.size() > 4 && path.compare(path.size() - 4, 4, ".cfg") == 0)
-    return load_scalesim_config(path);
+  if (text::ends_with(path, ".cfg")) return load_scalesim_config(path);
   return load_accelerator(path);
 }
 

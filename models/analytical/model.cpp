@@ -99,6 +99,10 @@ MultiplierEnergies::MultiplierEnergies(const std::string& catalog_csv) : m_sourc
   }
 }
 
+MultiplierEnergies MultiplierEnergies::of(const accel::Accelerator& acc) {
+  return acc.energy.catalog.empty() ? MultiplierEnergies() : MultiplierEnergies(acc.energy.catalog);
+}
+
 double MultiplierEnergies::fj(const std::string& canonical) const {
   // A Verilated RTL model costs what its behavioural twin costs (they are proven equal).
   if (canonical.rfind("rtl:", 0) == 0 && !m_fj.count(canonical)) return fj(canonical.substr(4));
@@ -113,11 +117,49 @@ double MultiplierEnergies::fj(const std::string& canonical) const {
 Model::Model(accel::Accelerator acc, MultiplierEnergies energies)
     : m_acc(std::move(acc)), m_energies(std::move(energies)) {}
 
-bool Model::weights_fit(const workload::Network& net) const {
-  if (!m_acc.weights_resident) return false;
+LayerPods layer_pods(const accel::Accelerator& acc, const workload::Layer& layer,
+                     const std::string& mult) {
+  LayerPods lp;
+  if (layer.is_mac()) lp.multiplier = mult.empty() ? acc.pods.front().multiplier : mult;
+  for (std::size_t i = 0; i < acc.pods.size(); ++i)
+    if (!layer.is_mac() || acc.reconfigurable || acc.pods[i].multiplier == lp.multiplier)
+      lp.pods.push_back(static_cast<int>(i));
+  if (lp.pods.empty())
+    throw Error("layer '" + layer.name + "' is assigned '" + lp.multiplier + "' but no pod of '" +
+                acc.name + "' carries it (set reconfigurable: true, or add such a pod)");
+  const accel::Pod& first = acc.pods[lp.pods.front()];
+  for (int i : lp.pods) {
+    const accel::Pod& p = acc.pods[i];
+    if (p.rows != first.rows || p.cols != first.cols || p.dataflow != first.dataflow)
+      throw Error("layer '" + layer.name +
+                  "': its pods differ in shape or dataflow; a layer runs on pods of one shape "
+                  "(split them into separate accelerators)");
+  }
+  return lp;
+}
+
+bool weights_fit(const accel::Accelerator& acc, const workload::Network& net) {
+  if (!acc.weights_resident) return false;
   std::int64_t w = 0;
   for (const auto& l : net.layers) w += l.weight_bytes();
-  return static_cast<double>(w) <= m_acc.global_buffer_kb * 1024.0 / 2;
+  return static_cast<double>(w) <= acc.global_buffer_kb * 1024.0 / 2;
+}
+
+int interconnect_hops(const accel::Accelerator& acc) {
+  if (acc.noc.topology != accel::Topology::butterfly) return 1;
+  return std::max(
+      1, static_cast<int>(std::ceil(std::log2(std::max<std::size_t>(2, acc.pods.size())))));
+}
+
+bool output_on_chip(const accel::Accelerator& acc, const workload::Layer& layer) {
+  return static_cast<double>(layer.output_bytes()) <= acc.global_buffer_kb * 1024.0 / 2;
+}
+
+std::int64_t layer_dram_bytes(const accel::Accelerator& acc, const workload::Layer& layer,
+                              bool input_on_chip, bool weights_on_chip) {
+  return (input_on_chip ? 0 : layer.input_bytes()) +
+         (layer.is_mac() && !weights_on_chip ? layer.weight_bytes() : 0) +
+         (output_on_chip(acc, layer) ? 0 : layer.output_bytes());
 }
 
 LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mult,
@@ -127,48 +169,19 @@ LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mul
   LayerResult r;
   r.layer = layer.name;
   r.kind = workload::to_string(layer.kind);
-  const double gbuf_bytes_cap = A.global_buffer_kb * 1024.0;
   const std::int64_t total_pes = A.total_pes();
-  const int hops =
-      A.noc.topology == accel::Topology::butterfly
-          ? std::max(
-                1, static_cast<int>(std::ceil(std::log2(std::max<std::size_t>(2, A.pods.size())))))
-          : 1;
+  const int hops = interconnect_hops(A);
 
   // Pods that run this layer.
-  std::vector<const accel::Pod*> eligible;
-  if (layer.is_mac()) {
-    r.multiplier = mult.empty() ? A.pods.front().multiplier : mult;
-    for (const auto& p : A.pods)
-      if (A.reconfigurable || mult.empty() || p.multiplier == r.multiplier) eligible.push_back(&p);
-    if (eligible.empty())
-      throw Error("layer '" + layer.name + "' is assigned '" + r.multiplier + "' but no pod of '" +
-                  A.name +
-                  "' carries it (set reconfigurable: true, or add "
-                  "such a pod)");
-    if (mult.empty() && !A.reconfigurable) {
-      eligible.clear();
-      for (const auto& p : A.pods)
-        if (p.multiplier == r.multiplier) eligible.push_back(&p);
-    }
-  } else {
-    for (const auto& p : A.pods) eligible.push_back(&p);
-  }
-  const accel::Pod& pod = *eligible.front();
-  for (const auto* p : eligible)
-    if (p->rows != pod.rows || p->cols != pod.cols || p->dataflow != pod.dataflow)
-      throw Error("layer '" + layer.name +
-                  "': its pods differ in shape or dataflow; a layer runs "
-                  "on pods of one shape (split them into separate accelerators)");
-  r.pods = static_cast<int>(eligible.size());
+  const LayerPods lp = layer_pods(A, layer, mult);
+  r.multiplier = lp.multiplier;
+  const accel::Pod& pod = A.pods[lp.pods.front()];
+  r.pods = static_cast<int>(lp.pods.size());
   const int a = pod.rows, b = pod.cols;
 
-  std::int64_t dram = 0;
   const std::int64_t in_b = layer.input_bytes(), w_b = layer.weight_bytes(),
                      out_b = layer.output_bytes();
-  if (!input_on_chip) dram += in_b;
-  const bool out_on_chip = out_b <= gbuf_bytes_cap / 2;
-  if (!out_on_chip) dram += out_b;
+  const std::int64_t dram = layer_dram_bytes(A, layer, input_on_chip, weights_on_chip);
 
   if (layer.is_mac()) {
     const GemmShape g = layer.gemm();
@@ -179,7 +192,6 @@ LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mul
     r.macs = g.macs();
     r.plan = plan_tiles(g, pod.dataflow, a, b, r.pods, A.timing);
     r.compute_cycles = r.plan.makespan;
-    if (!weights_on_chip) dram += w_b;
     // Traffic: per fold the stationary tile is loaded once into the array and the streaming
     // operand flows through it; outputs leave as int32 partial sums into the accumulators.
     const Mapping mp = map_gemm(g, pod.dataflow, a);
@@ -219,7 +231,7 @@ LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mul
     const std::int64_t ops =
         layer.kind == workload::LayerKind::add ? out_b : out_b * layer.k_h * layer.k_w;
     std::int64_t lanes = 0;
-    for (const auto* p : eligible) lanes += p->cols;
+    for (int p : lp.pods) lanes += A.pods[p].cols;
     r.compute_cycles = ceil_div(ops, lanes);
     r.sram_bytes = in_b + out_b;
     r.gbuf_bytes = in_b + out_b;
@@ -292,9 +304,8 @@ NetworkResult Model::run(const workload::Network& net, const accel::Assignment& 
   out.network = net.name;
   out.accelerator = m_acc.name;
   out.clock_mhz = m_acc.clock_mhz;
-  const double cap = m_acc.global_buffer_kb * 1024.0 / 2;
   bool on_chip = false;  // the first layer's input comes from DRAM
-  const bool resident = weights_fit(net);
+  const bool resident = weights_fit(m_acc, net);
   for (const auto& layer : net.layers) {
     const std::string mult = layer.is_mac() ? assign.for_layer(layer.name) : "";
     out.layers.push_back(evaluate(layer, mult, on_chip, resident));
@@ -302,7 +313,7 @@ NetworkResult Model::run(const workload::Network& net, const accel::Assignment& 
     out.cycles += r.cycles;
     out.macs += r.macs;
     out.energy += r.energy;
-    on_chip = static_cast<double>(layer.output_bytes()) <= cap;
+    on_chip = output_on_chip(m_acc, layer);
   }
   return out;
 }

@@ -52,6 +52,34 @@ struct TilePlan {
 TilePlan plan_tiles(const workload::GemmShape& g, accel::Dataflow df, int a, int b, int pods,
                     accel::Timing timing);
 
+/// The pods a layer runs on and the multiplier it uses; shared by the analytical and the
+/// cycle-level models.
+struct LayerPods {
+  std::string multiplier;  // canonical name ("" for non-MAC layers)
+  std::vector<int> pods;   // indices into Accelerator::pods, all of one shape and dataflow
+};
+
+/// A MAC layer runs on every pod when the accelerator is reconfigurable, else on the pods that
+/// carry its multiplier (`mult`, or the first pod's when empty); other layers on every pod.
+/// Throws axpod::Error when no pod qualifies or the pods differ in shape or dataflow.
+LayerPods layer_pods(const accel::Accelerator& acc, const workload::Layer& layer,
+                     const std::string& mult);
+
+/// Interconnect hops between the global buffer and a pod: ceil(log2 P) on a butterfly, else 1.
+int interconnect_hops(const accel::Accelerator& acc);
+
+/// Whether a network's weights stay on chip (Accelerator::weights_resident and they fit in half
+/// the global buffer).
+bool weights_fit(const accel::Accelerator& acc, const workload::Network& net);
+
+/// Whether a layer's output stays in the global buffer (it fits in half of it).
+bool output_on_chip(const accel::Accelerator& acc, const workload::Layer& layer);
+
+/// DRAM bytes of a layer: its input unless on chip, its weights unless resident, its output
+/// unless it stays on chip.
+std::int64_t layer_dram_bytes(const accel::Accelerator& acc, const workload::Layer& layer,
+                              bool input_on_chip, bool weights_on_chip);
+
 /// Energy of a layer by component, pJ.
 struct Energy {
   double mult = 0, add = 0, reg = 0, sram = 0, gbuf = 0, noc = 0, dram = 0, leak = 0;
@@ -93,6 +121,9 @@ class MultiplierEnergies {
   MultiplierEnergies() = default;
   /// Reads the catalog (missing or unreadable file: axpod::Error).
   explicit MultiplierEnergies(const std::string& catalog_csv);
+  /// The catalog an accelerator names; empty (no energies) when it names none, as a SCALE-Sim
+  /// config does.
+  static MultiplierEnergies of(const accel::Accelerator& acc);
   /// Energy of a multiplier; throws axpod::Error naming the catalog when it has no cost.
   double fj(const std::string& canonical) const;
   void set(const std::string& canonical, double fj) { m_fj[canonical] = fj; }
@@ -110,8 +141,6 @@ class Model {
   /// layer's output stayed in the global buffer.
   LayerResult evaluate(const workload::Layer& layer, const std::string& mult, bool input_on_chip,
                        bool weights_on_chip = false) const;
-  /// Whether a network's weights stay on chip (Accelerator::weights_resident and they fit).
-  bool weights_fit(const workload::Network& net) const;
   NetworkResult run(const workload::Network& net, const accel::Assignment& assign = {}) const;
   const accel::Accelerator& accelerator() const { return m_acc; }
 

@@ -11,11 +11,6 @@ namespace axpod::mult {
 
 namespace {
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 Table parse_binary(const std::string& bytes, const std::string& path) {
   constexpr std::size_t kBytes = kTableSize * 4;
   if (bytes.size() != kBytes)
@@ -76,7 +71,7 @@ Table parse_csv(const std::string& text_in, const std::string& path) {
 
 Table read_lut_file(const std::string& path) {
   const std::string bytes = fs::read_file(path);
-  return ends_with(path, ".csv") ? parse_csv(bytes, path) : parse_binary(bytes, path);
+  return text::ends_with(path, ".csv") ? parse_csv(bytes, path) : parse_binary(bytes, path);
 }
 
 void write_lut_binary(const Table& table, const std::string& path) {

@@ -12,11 +12,6 @@ namespace axpod::workload {
 
 namespace {
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -28,7 +23,7 @@ Network read_scalesim_topology(const std::string& path) {
   const std::string content = fs::read_file(path);
   Network net;
   net.name = path.substr(path.find_last_of('/') + 1);
-  if (ends_with(net.name, ".csv")) net.name.resize(net.name.size() - 4);
+  if (text::ends_with(net.name, ".csv")) net.name.resize(net.name.size() - 4);
   bool header_seen = false;
   bool gemm = false;
   std::size_t line_no = 0;
@@ -172,9 +167,10 @@ Network read_network_yaml(const std::string& path) {
 }
 
 Network load_network(const std::string& spec, int batch) {
-  if (ends_with(spec, ".csv")) return read_scalesim_topology(spec);
-  if (ends_with(spec, ".axq")) return engine::load_qnet(spec).workload(batch);
-  if (ends_with(spec, ".yaml") || ends_with(spec, ".yml")) return read_network_yaml(spec);
+  if (text::ends_with(spec, ".csv")) return read_scalesim_topology(spec);
+  if (text::ends_with(spec, ".axq")) return engine::load_qnet(spec).workload(batch);
+  if (text::ends_with(spec, ".yaml") || text::ends_with(spec, ".yml"))
+    return read_network_yaml(spec);
   return builtin_network(spec, batch);
 }
 

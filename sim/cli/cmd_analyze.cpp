@@ -31,11 +31,6 @@ std::string f2(double v, const char* fmt = "%.2f") {
   return b;
 }
 
-analytical::MultiplierEnergies energies_for(const accel::Accelerator& acc) {
-  return acc.energy.catalog.empty() ? analytical::MultiplierEnergies()
-                                    : analytical::MultiplierEnergies(acc.energy.catalog);
-}
-
 std::string layers_csv(const NetworkResult& r) {
   std::string o =
       "layer,kind,multiplier,m,n,k,groups,macs,pods,folds,tiles,compute_cycles,memory_cycles,"
@@ -168,7 +163,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
   accel::Assignment assign;
   const std::string assign_file = vm.count("assign") ? vm["assign"].as<std::string>() : "";
   if (!assign_file.empty()) assign = accel::load_assignment(assign_file, net);
-  const analytical::Model model(acc, energies_for(acc));
+  const analytical::Model model(acc, analytical::MultiplierEnergies::of(acc));
   const auto result = model.run(net, assign);
 
   if (format == "csv") {
@@ -252,7 +247,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
       mults.push_back(mult::Registry::instance().canonical(m));
   else
     mults.push_back(base.pods.front().multiplier);
-  const auto energies = energies_for(base);
+  const auto energies = analytical::MultiplierEnergies::of(base);
   for (const auto& m : mults) energies.fj(m);  // fail before the sweep when one has no cost
 
   std::vector<SweepPoint> points;

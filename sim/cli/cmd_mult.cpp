@@ -358,7 +358,7 @@ int cmd_export(const std::vector<std::string>& args) {
   const auto m = Registry::instance().create(vm["name"].as<std::string>());
   const mult::Table table(*m.model);
   const std::string out = vm["out"].as<std::string>();
-  if (out.size() >= 4 && out.compare(out.size() - 4, 4, ".csv") == 0)
+  if (text::ends_with(out, ".csv"))
     mult::write_lut_csv(table, out);
   else
     mult::write_lut_binary(table, out);

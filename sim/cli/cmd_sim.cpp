@@ -76,17 +76,11 @@ Setup load_setup(const po::variables_map& vm) {
   return s;
 }
 
-analytical::MultiplierEnergies energies_of(const accel::Accelerator& acc) {
-  return acc.energy.catalog.empty() ? analytical::MultiplierEnergies()
-                                    : analytical::MultiplierEnergies(acc.energy.catalog);
-}
-
 /// Whether the previous selected layer's output stayed on chip (the same rule as the model).
 bool input_on_chip(const Setup& s, std::size_t pos) {
   if (pos == 0) return false;
   const auto& prev = s.net.layers[s.selected[pos - 1]];
-  return static_cast<double>(prev.output_bytes()) <= s.acc.global_buffer_kb * 1024.0 / 2 &&
-         s.selected[pos - 1] + 1 == s.selected[pos];
+  return analytical::output_on_chip(s.acc, prev) && s.selected[pos - 1] + 1 == s.selected[pos];
 }
 
 std::string fmt(const char* f, double v) {
@@ -127,8 +121,9 @@ int cmd_simulate(const std::vector<std::string>& args) {
   // Tensors for every selected MAC layer (seed + layer index: the same data in every run).
   std::vector<engine::LayerTensors> tensors(s.selected.size());
   std::vector<sc::LayerJob> jobs;
-  const analytical::Model check(s.acc, energies_of(s.acc));
-  const bool resident = check.weights_fit(s.net);
+  const auto energies = analytical::MultiplierEnergies::of(s.acc);
+  const analytical::Model check(s.acc, energies);
+  const bool resident = analytical::weights_fit(s.acc, s.net);
   for (std::size_t i = 0; i < s.selected.size(); ++i) {
     const auto& layer = s.net.layers[s.selected[i]];
     if (layer.is_mac())
@@ -140,7 +135,7 @@ int cmd_simulate(const std::vector<std::string>& args) {
   // Check every layer against the configuration (pods, multipliers, energies) before the run.
   for (const auto& j : jobs)
     check.evaluate(*j.layer, j.multiplier, j.input_on_chip, j.weights_on_chip);
-  core::CycleModel model(s.acc, energies_of(s.acc), window);
+  core::CycleModel model(s.acc, energies, window);
   Progress progress("simulate", jobs.size());
   const auto t0 = std::chrono::steady_clock::now();
   std::size_t done = 0;
@@ -230,9 +225,9 @@ int cmd_validate(const std::vector<std::string>& args) {
           "      --layers conv1,fc --out validate.csv\n"))
     return 0;
   const Setup s = load_setup(vm);
-  const auto energies = energies_of(s.acc);
+  const auto energies = analytical::MultiplierEnergies::of(s.acc);
   const analytical::Model model(s.acc, energies);
-  const bool resident = model.weights_fit(s.net);
+  const bool resident = analytical::weights_fit(s.acc, s.net);
   core::CycleModel sim(s.acc, energies, 1 << 30);
   const double ctol = vm["cycle-tol-pct"].as<double>(), etol = vm["energy-tol-pct"].as<double>();
   const std::int64_t cabs = vm["cycle-tol-abs"].as<std::int64_t>();

@@ -37,9 +37,7 @@ std::string fmt(const char* f, double v) {
 /// PREFIX, PREFIX.axq or PREFIX.pt -> PREFIX.
 std::string model_prefix(std::string m) {
   for (const char* ext : {".axq", ".pt"})
-    if (m.size() > std::strlen(ext) &&
-        m.compare(m.size() - std::strlen(ext), std::strlen(ext), ext) == 0)
-      m.resize(m.size() - std::strlen(ext));
+    if (text::ends_with(m, ext)) m.resize(m.size() - std::strlen(ext));
   return m;
 }
 
@@ -145,9 +143,8 @@ Confirmation confirm(const Loaded& m, const host::Assignment& a, const accel::Ac
   eng.assign(a, exact);
   const auto net = m.qnet.workload();
   Confirmation c;
-  core::CycleModel sim(acc, analytical::MultiplierEnergies(acc.energy.catalog), 1 << 30);
-  const bool resident =
-      analytical::Model(acc, analytical::MultiplierEnergies(acc.energy.catalog)).weights_fit(net);
+  core::CycleModel sim(acc, analytical::MultiplierEnergies::of(acc), 1 << 30);
+  const bool resident = analytical::weights_fit(acc, net);
   const std::size_t px = static_cast<std::size_t>(m.test.images.rows) * m.test.images.cols;
   for (int i = 0; i < images; ++i) {
     std::vector<engine::MacTrace> tr;
@@ -588,7 +585,7 @@ int cmd_demo(const std::vector<std::string>& args) {
       const auto net = m.qnet.workload();
       const analytical::MultiplierEnergies en(acc.energy.catalog);
       core::CycleModel sim(acc, en, 100);
-      const bool resident = analytical::Model(acc, en).weights_fit(net);
+      const bool resident = analytical::weights_fit(acc, net);
       std::size_t next_mac = 0;
       bool on_chip = false;
       for (const auto& layer : net.layers) {
@@ -605,7 +602,7 @@ int cmd_demo(const std::vector<std::string>& args) {
           ++next_mac;
         }
         sim.run_layer(layer, ptr, mult, on_chip, resident);
-        on_chip = static_cast<double>(layer.output_bytes()) <= acc.global_buffer_kb * 1024.0 / 2;
+        on_chip = analytical::output_on_chip(acc, layer);
       }
       sim.finish();
       fs::write_file_atomic(run.work() + "/power.csv",

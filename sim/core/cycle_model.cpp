@@ -104,40 +104,23 @@ void CycleModel::begin_layer(const workload::Layer& layer, const engine::LayerTe
   s.start = m_now;
   const auto& A = m_acc;
   const auto& E = A.energy;
-  s.hops =
-      A.noc.topology == accel::Topology::butterfly
-          ? std::max(
-                1, static_cast<int>(std::ceil(std::log2(std::max<std::size_t>(2, A.pods.size())))))
-          : 1;
+  s.hops = analytical::interconnect_hops(A);
   s.bus = A.noc.topology == accel::Topology::bus;
   s.noc_port_bw = A.noc.bytes_per_cycle;
 
   // Eligible pods: the same rule as the analytical model.
-  if (layer.is_mac()) {
-    s.mult = mult.empty() ? A.pods.front().multiplier : mult;
-    for (std::size_t i = 0; i < A.pods.size(); ++i)
-      if (A.reconfigurable ? true : A.pods[i].multiplier == s.mult)
-        s.pod_ids.push_back(static_cast<int>(i));
-    if (s.pod_ids.empty())
-      throw Error("layer '" + layer.name + "' is assigned '" + s.mult + "' but no pod of '" +
-                  A.name + "' carries it");
-  } else {
-    for (std::size_t i = 0; i < A.pods.size(); ++i) s.pod_ids.push_back(static_cast<int>(i));
-  }
+  const analytical::LayerPods lp = analytical::layer_pods(A, layer, mult);
+  s.mult = lp.multiplier;
+  s.pod_ids = lp.pods;
   const accel::Pod& pod0 = A.pods[s.pod_ids.front()];
-  for (int id : s.pod_ids)
-    if (A.pods[id].rows != pod0.rows || A.pods[id].cols != pod0.cols ||
-        A.pods[id].dataflow != pod0.dataflow)
-      throw Error("layer '" + layer.name + "': its pods differ in shape or dataflow");
   s.a = pod0.rows;
   s.b = pod0.cols;
   s.df = pod0.dataflow;
 
   const std::int64_t in_b = layer.input_bytes(), w_b = layer.weight_bytes(),
                      out_b = layer.output_bytes();
-  s.dram_total = static_cast<double>((input_on_chip ? 0 : in_b) +
-                                     (out_b <= A.global_buffer_kb * 1024.0 / 2 ? 0 : out_b) +
-                                     (layer.is_mac() && !weights_on_chip ? w_b : 0));
+  s.dram_total =
+      static_cast<double>(analytical::layer_dram_bytes(A, layer, input_on_chip, weights_on_chip));
   s.dram_latency_left = s.dram_total > 0 ? A.dram.latency_cycles : 0;
   const double gbuf_pj = static_cast<double>(in_b + w_b + out_b) * E.global_buffer_pj_per_byte;
 
