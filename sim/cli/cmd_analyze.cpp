@@ -11,7 +11,7 @@
 #include "commands.h"
 #include "common/error.h"
 #include "common/fs.h"
-#include "common/svg.h"
+#include "common/plot.h"
 #include "common/text.h"
 #include "mult/registry.h"
 #include "options.h"
@@ -105,20 +105,20 @@ void print_table(const NetworkResult& r) {
         100 * e.dram / e.total(), 100 * e.leak / e.total());
 }
 
-std::string energy_plot(const NetworkResult& r) {
+plot::Figure energy_plot(const NetworkResult& r) {
   std::vector<std::string> cats;
-  std::vector<svg::Series> s = {{"multiplier", {}, {}},   {"add+reg", {}, {}},
-                                {"pod SRAM", {}, {}},     {"global buffer", {}, {}},
-                                {"interconnect", {}, {}}, {"DRAM", {}, {}},
-                                {"leakage", {}, {}}};
+  std::vector<plot::Series> s = {{"multiplier", {}, {}},   {"add+reg", {}, {}},
+                                 {"pod SRAM", {}, {}},     {"global buffer", {}, {}},
+                                 {"interconnect", {}, {}}, {"DRAM", {}, {}},
+                                 {"leakage", {}, {}}};
   for (const auto& l : r.layers) {
     cats.push_back(l.layer);
     const auto& e = l.energy;
     const double v[7] = {e.mult, e.add + e.reg, e.sram, e.gbuf, e.noc, e.dram, e.leak};
     for (int i = 0; i < 7; ++i) s[i].y.push_back(v[i] / 1e3);
   }
-  return svg::stacked_bars("energy per layer: " + r.network + " on " + r.accelerator, "energy (nJ)",
-                           cats, s);
+  return plot::stacked_bars("energy per layer: " + r.network + " on " + r.accelerator,
+                            "energy (nJ)", cats, s);
 }
 
 int cmd_analyze(const std::vector<std::string>& args) {
@@ -137,7 +137,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!parse_options(
           args, opts, {}, vm, "usage: axpod analyze --accel A --network N [options]",
-          "Writes layers.csv, summary.json and energy.svg into a new run folder (default\n"
+          "Writes layers.csv, summary.json and energy.svg/.png into a new run folder (default\n"
           "traces/analyze-<network>-<accelerator>-<time>). With a SCALE-Sim config the timing is\n"
           "SCALE-Sim v2's (every fold pays its weight preload, stall-free memory) and the cycles\n"
           "equal its COMPUTE_REPORT Total Cycles.\n\nexamples:\n"
@@ -187,9 +187,10 @@ int cmd_analyze(const std::vector<std::string>& args) {
   fs::write_file_atomic(run.work() + "/layers.csv", layers_csv(result));
   fs::write_file_atomic(run.work() + "/summary.json",
                         summary_json(result, accel_file, assign_file));
-  fs::write_file_atomic(run.work() + "/energy.svg", energy_plot(result));
+  plot::write(energy_plot(result), run.work() + "/energy");
   run.commit();
-  std::printf("run folder: %s (layers.csv, summary.json, energy.svg)\n", run.final_path().c_str());
+  std::printf("run folder: %s (layers.csv, summary.json, energy.svg/.png)\n",
+              run.final_path().c_str());
   return 0;
 }
 
@@ -221,7 +222,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!parse_options(args, opts, {}, vm, "usage: axpod sweep --network N [options]",
                      "Evaluates every combination with the analytical model; writes sweep.csv and\n"
-                     "sweep.svg (energy vs latency) into a new run folder.\n\nexamples:\n"
+                     "sweep.svg/.png (energy vs latency) into a new run folder.\n\nexamples:\n"
                      "  axpod sweep --network resnet18\n"
                      "  axpod sweep --network lenet5 --pods 1,4 --pod-size 8,16 --dataflow ws \\\n"
                      "      --mult exact:signed=1 --mult drum:k=4,signed=1\n"))
@@ -293,7 +294,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
   std::string csv =
       "pods,pod_size,dataflow,multiplier,pes,cycles,latency_ms,utilization_pct,energy_uj,"
       "mult_energy_uj,dram_energy_uj\n";
-  std::map<std::string, svg::Series> by_df;
+  std::map<std::string, plot::Series> by_df;
   for (const auto& pt : points) {
     const auto& r = pt.result;
     const double util = 100.0 * static_cast<double>(r.macs) /
@@ -311,13 +312,13 @@ int cmd_sweep(const std::vector<std::string>& args) {
     s.x.push_back(r.latency_ms());
     s.y.push_back(r.energy.total() / 1e6);
   }
-  std::vector<svg::Series> series;
+  std::vector<plot::Series> series;
   for (auto& [k, s] : by_df) series.push_back(s);
   fs::write_file_atomic(dir + "/sweep.csv", csv);
-  fs::write_file_atomic(
-      dir + "/sweep.svg",
-      svg::scatter("sweep: " + net.name + " (" + std::to_string(points.size()) + " designs)",
-                   "latency (ms)", "energy (uJ)", series, true, true));
+  plot::write(
+      plot::scatter("sweep: " + net.name + " (" + std::to_string(points.size()) + " designs)",
+                    "latency (ms)", "energy (uJ)", series, true, true),
+      dir + "/sweep");
   const auto best =
       std::min_element(points.begin(), points.end(), [](const auto& a, const auto& b) {
         return a.result.energy.total() * static_cast<double>(a.result.cycles) <
@@ -328,7 +329,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
       points.size(), best->pods, best->size, best->size, accel::to_string(best->df),
       best->mult.c_str(), best->result.latency_ms(), best->result.energy.total() / 1e6);
   run.commit();
-  std::printf("run folder: %s (sweep.csv, sweep.svg)\n", run.final_path().c_str());
+  std::printf("run folder: %s (sweep.csv, sweep.svg/.png)\n", run.final_path().c_str());
   return 0;
 }
 

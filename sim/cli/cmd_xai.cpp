@@ -12,7 +12,7 @@
 #include "common/error.h"
 #include "common/fs.h"
 #include "common/paths.h"
-#include "common/svg.h"
+#include "common/plot.h"
 #include "common/text.h"
 #include "cycle_model.h"
 #include "engine/tensors.h"
@@ -89,14 +89,14 @@ std::string ranking_csv(const std::vector<host::LayerScore>& s) {
   return o;
 }
 
-std::string ranking_svg(const std::vector<host::LayerScore>& s, const std::string& title) {
+plot::Figure ranking_plot(const std::vector<host::LayerScore>& s, const std::string& title) {
   std::vector<std::string> cats;
-  svg::Series series{"importance", {}, {}};
+  plot::Series series{"importance", {}, {}};
   for (const auto& x : s) {
     cats.push_back(x.layer);
     series.y.push_back(x.score);
   }
-  return svg::stacked_bars(title, "score", cats, {series});
+  return plot::stacked_bars(title, "score", cats, {series});
 }
 
 std::vector<std::string> default_candidates(const analytical::MultiplierEnergies& en,
@@ -383,7 +383,7 @@ int cmd_rank(const std::vector<std::string>& args) {
           "Layer importance by layer conductance (integrated-gradients path from a black image,\n"
           "n steps; per layer the mean over samples of sum_j |Cond_j| per unit), gradient x\n"
           "activation, or direct approximation sensitivity (accuracy drop with only that layer on\n"
-          "the cheapest multiplier). Writes ranking.csv and ranking.svg.\n\nexamples:\n"
+          "the cheapest multiplier). Writes ranking.csv and ranking.svg/.png.\n\nexamples:\n"
           "  axpod rank --model trained/lenet5\n"
           "  axpod rank --model trained/lenet5 --method sensitivity\n"))
     return 0;
@@ -396,8 +396,8 @@ int cmd_rank(const std::vector<std::string>& args) {
   const auto scores = rank(m, method, vm["samples"].as<int>(), vm["steps"].as<int>(),
                            vm["threads"].as<int>(), acc, cands.front());
   fs::write_file_atomic(run.work() + "/ranking.csv", ranking_csv(scores));
-  fs::write_file_atomic(run.work() + "/ranking.svg",
-                        ranking_svg(scores, m.qnet.name + ": layer importance (" + method + ")"));
+  plot::write(ranking_plot(scores, m.qnet.name + ": layer importance (" + method + ")"),
+              run.work() + "/ranking");
   run.commit();
   std::fputs(ranking_csv(scores).c_str(), stdout);
   std::printf("run folder: %s\n", run.final_path().c_str());
@@ -420,7 +420,8 @@ int cmd_gen(const std::vector<std::string>& args) {
           "cheapest multiplier that keeps the validation accuracy loss within the budget (energy\n"
           "from the analytical model). Baselines: uniform, random, exhaustive, NSGA-II,\n"
           "sensitivity. Confirms the result on the cycle-level model (bit-exact outputs).\n"
-          "Writes assignment.yaml, results.csv, pareto.csv, pareto.svg, report.md.\n\nexamples:\n"
+          "Writes assignment.yaml, results.csv, pareto.csv, pareto.svg/.png, "
+          "report.md.\n\nexamples:\n"
           "  axpod gen --model trained/lenet5 --budget 1.0\n"
           "  axpod gen --model trained/lenet5 --budget 2 --multipliers "
           "'drum:k=4,signed=1;trunc_op:k=3,signed=1'\n"))
@@ -445,7 +446,7 @@ int cmd_gen(const std::vector<std::string>& args) {
   fs::write_file_atomic(run.work() + "/ranking.csv", ranking_csv(scores));
   fs::write_file_atomic(run.work() + "/results.csv", results_csv(rep));
   fs::write_file_atomic(run.work() + "/pareto.csv", pareto_csv(rep.pareto));
-  std::vector<svg::Series> series{{"Pareto front", {}, {}}};
+  std::vector<plot::Series> series{{"Pareto front", {}, {}}};
   for (const auto& e : rep.pareto) {
     series[0].x.push_back(e.energy_pj / 1e6);
     series[0].y.push_back(100.0 * e.accuracy);
@@ -453,10 +454,10 @@ int cmd_gen(const std::vector<std::string>& args) {
   for (const auto& r : rep.results)
     if (r.note.rfind("skipped", 0) != 0)
       series.push_back({r.method, {r.best.energy_pj / 1e6}, {100.0 * r.best.accuracy}});
-  fs::write_file_atomic(
-      run.work() + "/pareto.svg",
-      svg::scatter(m.qnet.name + ": energy vs validation accuracy", "energy per inference (uJ)",
-                   "validation accuracy (%)", series, false, false));
+  plot::write(
+      plot::scatter(m.qnet.name + ": energy vs validation accuracy", "energy per inference (uJ)",
+                    "validation accuracy (%)", series, false, false),
+      run.work() + "/pareto");
   std::string md = "# XAI-Gen: " + m.qnet.name + " on " + acc.name + ", budget " +
                    fmt("%.2f", rep.budget) + " pp\n\n";
   md += "Exact int8: validation " + fmt("%.2f", 100 * rep.exact_val) + " %, test " +
@@ -467,7 +468,7 @@ int cmd_gen(const std::vector<std::string>& args) {
         " layer outputs bit-exact over " + std::to_string(rep.conf.images) + " test images, " +
         std::to_string(rep.conf.cycles / std::max(1, rep.conf.images)) + " cycles and " +
         fmt("%.3f", rep.conf.energy_pj / std::max(1, rep.conf.images) / 1e6) +
-        " uJ (MAC layers) per image.\n";
+        " uJ (MAC layers) per image.\n\n![pareto](pareto.png)\n";
   fs::write_file_atomic(run.work() + "/report.md", md);
   run.commit();
   std::fputs(md.c_str(), stdout);
@@ -521,10 +522,9 @@ int cmd_demo(const std::vector<std::string>& args) {
   const double rank_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   fs::write_file_atomic(run.work() + "/ranking.csv", ranking_csv(scores));
-  fs::write_file_atomic(run.work() + "/ranking.svg",
-                        ranking_svg(scores, "LeNet-5: layer conductance per unit"));
+  plot::write(ranking_plot(scores, "LeNet-5: layer conductance per unit"), run.work() + "/ranking");
   md += "## Layer ranking (conductance, " + std::to_string(vm["steps"].as<int>()) +
-        " path steps)\n\n![ranking](ranking.svg)\n\n| rank | layer | score |\n|---|---|---|\n";
+        " path steps)\n\n![ranking](ranking.png)\n\n| rank | layer | score |\n|---|---|---|\n";
   {
     std::istringstream in(ranking_csv(scores));
     std::string line;
@@ -544,7 +544,7 @@ int cmd_demo(const std::vector<std::string>& args) {
         }() +
         ".\n\n";
   std::string all_csv;
-  std::vector<svg::Series> series;
+  std::vector<plot::Series> series;
   for (double budget : {0.5, 1.0, 2.0}) {
     const bool baselines = budget == 1.0;
     std::printf("== XAI-Gen, budget %.1f pp%s\n", budget, baselines ? " (with baselines)" : "");
@@ -558,7 +558,7 @@ int cmd_demo(const std::vector<std::string>& args) {
     fs::write_file_atomic(run.work() + "/pareto_" + tag + ".csv", pareto_csv(rep.pareto));
     const std::string csv = results_csv(rep);
     all_csv += all_csv.empty() ? csv : csv.substr(csv.find('\n') + 1);
-    svg::Series s{"budget " + tag + " pp", {}, {}};
+    plot::Series s{"budget " + tag + " pp", {}, {}};
     for (const auto& e : rep.pareto) {
       s.x.push_back(e.energy_pj / 1e6);
       s.y.push_back(100.0 * e.accuracy);
@@ -616,12 +616,12 @@ int cmd_demo(const std::vector<std::string>& args) {
     }
   }
   fs::write_file_atomic(run.work() + "/results.csv", all_csv);
-  fs::write_file_atomic(
-      run.work() + "/pareto.svg",
-      svg::scatter("LeNet-5: Pareto fronts (energy vs validation accuracy)",
-                   "energy per inference (uJ)", "validation accuracy (%)", series, false, false));
+  plot::write(
+      plot::scatter("LeNet-5: Pareto fronts (energy vs validation accuracy)",
+                    "energy per inference (uJ)", "validation accuracy (%)", series, false, false),
+      run.work() + "/pareto");
   md +=
-      "## Pareto fronts\n\n![pareto](pareto.svg)\n\nAll figures: `results.csv`. Demo wall time: " +
+      "## Pareto fronts\n\n![pareto](pareto.png)\n\nAll figures: `results.csv`. Demo wall time: " +
       fmt("%.0f",
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count()) +
       " s.\n";

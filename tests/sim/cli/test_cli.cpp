@@ -196,6 +196,7 @@ TEST(Cli, AnalyzeWritesARunFolderAndNeverOverwritesIt) {
   const std::string layers = slurp(dir + "/layers.csv");
   EXPECT_EQ(std::count(layers.begin(), layers.end(), '\n'), 8);  // header + 7 layers
   EXPECT_NE(slurp(dir + "/energy.svg").find("<svg"), std::string::npos);
+  EXPECT_EQ(slurp(dir + "/energy.png").substr(0, 4), "\x89PNG");
   r = axpod(cmd);
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.output.find("never overwrites a run"), std::string::npos) << r.output;
@@ -229,6 +230,7 @@ TEST(Cli, SweepWritesCsvAndPlot) {
   const std::string csv = slurp(dir + "/sweep.csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 2 * 2 * 2 * 2);
   EXPECT_NE(slurp(dir + "/sweep.svg").find("<circle"), std::string::npos);
+  EXPECT_EQ(slurp(dir + "/sweep.png").substr(0, 4), "\x89PNG");
   EXPECT_EQ(axpod("sweep --network lenet5 --pods 0 --out " + dir + "x").code, 1);
   EXPECT_EQ(axpod("sweep --network lenet5 --mult trunc_col --out " + dir + "y").code,
             1);  // no cost
@@ -416,6 +418,7 @@ TEST(Cli, TrainEvalRankGenEndToEnd) {
   ASSERT_EQ(r.code, 0) << r.output;
   const std::string ranking = slurp(rank_dir + "/ranking.csv");
   EXPECT_EQ(std::count(ranking.begin(), ranking.end(), '\n'), 6);
+  EXPECT_EQ(slurp(rank_dir + "/ranking.png").substr(0, 4), "\x89PNG");
   const std::string gen_dir = temp("gen_cli");
   std::filesystem::remove_all(gen_dir);
   r = axpod("gen --model " + prefix +
@@ -424,6 +427,9 @@ TEST(Cli, TrainEvalRankGenEndToEnd) {
   EXPECT_NE(r.output.find("layer outputs bit-exact"), std::string::npos) << r.output;
   const std::string yaml = slurp(gen_dir + "/assignment.yaml");
   EXPECT_NE(yaml.find("default: exact:signed=1"), std::string::npos) << yaml;
+  // The report shows the Pareto plot that gen wrote beside it.
+  EXPECT_NE(slurp(gen_dir + "/report.md").find("![pareto](pareto.png)"), std::string::npos);
+  EXPECT_EQ(slurp(gen_dir + "/pareto.png").substr(0, 4), "\x89PNG");
   // The assignment gen wrote is a valid input of eval and analyze.
   r = axpod("eval --model " + prefix + ".axq --limit 200 --assign " + gen_dir + "/assignment.yaml");
   EXPECT_EQ(r.code, 0) << r.output;
