@@ -117,19 +117,35 @@ void gemm_exact_acc(const std::int8_t* x, const std::int8_t* w, std::int32_t* ac
 }
 
 // The same through a table: acc += T[(x << 8) | w]. A zero activation is skipped only when the
-// table's row 0 is all zeros (true of every built-in family; a user table may differ).
+// table's row 0 is all zeros (true of every built-in family; a user table may differ). Four
+// activations of a row are taken at once, so each output is loaded and stored once per four
+// table lookups (integer sums: the order does not change the result).
 void gemm_table_acc(const std::int8_t* x, const std::uint8_t* wu, std::int32_t* acc, std::int64_t m,
                     std::int64_t n, std::int64_t k, const std::int32_t* table, bool skip_zero) {
+  std::vector<std::int64_t> live(static_cast<std::size_t>(k));  // the k indices taken
+  auto row_of = [&](const std::int8_t* xr, std::int64_t kk) {
+    return table + (static_cast<std::size_t>(static_cast<std::uint8_t>(xr[kk])) << 8);
+  };
   for (std::int64_t i = 0; i < m; ++i) {
     std::int32_t* out = acc + i * n;
     std::fill(out, out + n, 0);
     const std::int8_t* xr = x + i * k;
-    for (std::int64_t kk = 0; kk < k; ++kk) {
-      if (skip_zero && xr[kk] == 0) continue;
-      const std::int32_t* row =
-          table + (static_cast<std::size_t>(static_cast<std::uint8_t>(xr[kk])) << 8);
-      const std::uint8_t* wr = wu + kk * n;
-      for (std::int64_t j = 0; j < n; ++j) out[j] += row[wr[j]];
+    std::size_t nl = 0;
+    for (std::int64_t kk = 0; kk < k; ++kk)
+      if (!skip_zero || xr[kk] != 0) live[nl++] = kk;
+    std::size_t q = 0;
+    for (; q + 4 <= nl; q += 4) {
+      const std::int32_t *r0 = row_of(xr, live[q]), *r1 = row_of(xr, live[q + 1]),
+                         *r2 = row_of(xr, live[q + 2]), *r3 = row_of(xr, live[q + 3]);
+      const std::uint8_t *w0 = wu + live[q] * n, *w1 = wu + live[q + 1] * n,
+                         *w2 = wu + live[q + 2] * n, *w3 = wu + live[q + 3] * n;
+      for (std::int64_t j = 0; j < n; ++j)
+        out[j] += (r0[w0[j]] + r1[w1[j]]) + (r2[w2[j]] + r3[w3[j]]);
+    }
+    for (; q < nl; ++q) {
+      const std::int32_t* r = row_of(xr, live[q]);
+      const std::uint8_t* w = wu + live[q] * n;
+      for (std::int64_t j = 0; j < n; ++j) out[j] += r[w[j]];
     }
   }
 }
