@@ -154,10 +154,12 @@ class Canvas {
   /// Blends `c` at `alpha` into every sample whose centre (in figure units) passes `inside`.
   template <class Inside>
   void paint(double x0, double y0, double x1, double y1, Color c, double alpha, Inside inside) {
-    const int i0 = std::max(0, static_cast<int>(std::floor(x0 * m_s)));
-    const int i1 = std::min(m_w - 1, static_cast<int>(std::ceil(x1 * m_s)));
-    const int j0 = std::max(0, static_cast<int>(std::floor(y0 * m_s)));
-    const int j1 = std::min(m_h - 1, static_cast<int>(std::ceil(y1 * m_s)));
+    // Bounds are clamped as doubles first: a NaN or far-off shape (a NaN value in a series)
+    // paints nothing instead of overflowing an int.
+    if (!(std::isfinite(x0) && std::isfinite(x1) && std::isfinite(y0) && std::isfinite(y1))) return;
+    auto clampi = [](double v, int hi) { return static_cast<int>(std::clamp(v, 0.0, double(hi))); };
+    const int i0 = clampi(std::floor(x0 * m_s), m_w - 1), i1 = clampi(std::ceil(x1 * m_s), m_w - 1);
+    const int j0 = clampi(std::floor(y0 * m_s), m_h - 1), j1 = clampi(std::ceil(y1 * m_s), m_h - 1);
     const float a = static_cast<float>(alpha);
     const float rgb[3] = {c.r / 255.0f, c.g / 255.0f, c.b / 255.0f};
     for (int j = j0; j <= j1; ++j)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <filesystem>
 
 #include "common/fs.h"
@@ -66,6 +67,16 @@ TEST(Plot, RasterPaintsShapesWhereTheSvgPutsThem) {
   EXPECT_NE(svg.find("<circle cx=\"70.0\" cy=\"30.0\" r=\"10.0\" fill-opacity=\"0.50\""),
             std::string::npos);
   EXPECT_NE(svg.find("<line x1=\"0.0\" x2=\"100.0\" y1=\"55.0\" y2=\"55.0\""), std::string::npos);
+}
+
+TEST(Plot, NonFiniteOrFarOffShapesPaintNothing) {
+  Figure f = page(40, 30);
+  const double nan = std::nan("");
+  f.add(Circle{nan, 10, 5, {0, 0, 0}, 1});
+  f.add(Rect{-1e300, -1e300, 2e300, 10, {0, 0, 0}, true});  // page-wide, far above it
+  f.add(Line{1e12, 1e12, 2e12, 2e12, {0, 0, 0}});
+  const png::Image img = f.raster();
+  EXPECT_EQ(dark_box(img)[0], -1);
 }
 
 TEST(Plot, TextIsAnchoredAndRotatedAsInSvg) {
