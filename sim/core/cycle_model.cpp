@@ -66,6 +66,8 @@ struct CycleModel::Impl {
     int shadow_loaded = 0;          // load cycles done for the next tile's stationary operand
     std::size_t fetch = 0;          // position of the tile being delivered
     double fetch_left = -1;         // its bytes still to deliver (-1: not started)
+    double buffer_bytes = 0;        // input + filter SRAM: how much it may hold ahead
+    double held = 0;                // bytes of the tiles delivered or arriving, not yet done
     std::vector<cycle_t> ready_at;  // per position: cycle its operands are in the pod
     ArrayActivity last;             // activity at the previous clock
     cycle_t finished = -1;          // last busy cycle
@@ -190,6 +192,8 @@ void CycleModel::begin_layer(const workload::Layer& layer, const engine::LayerTe
   s.pods.resize(s.pod_ids.size());
   for (std::size_t p = 0; p < s.pods.size(); ++p) {
     s.pods[p].id = s.pod_ids[p];
+    const accel::Pod& cfg = A.pods[s.pod_ids[p]];
+    s.pods[p].buffer_bytes = 1024.0 * (cfg.ifmap_sram_kb + cfg.filter_sram_kb);
     s.pods[p].array = std::make_unique<SystolicArray>(s.a, s.b, tab, s.df == accel::Dataflow::is);
   }
   for (std::size_t t = 0; t < s.tiles.size(); ++t) {
@@ -289,16 +293,22 @@ bool CycleModel::tick() {
     charge(s.pods[s.tiles[t].pod].id, kDram, dram_now * E.dram_pj_per_byte);
   }
 
-  // --- Interconnect: each pod receives its next tiles (up to the one after the current).
+  // --- Interconnect: each pod receives its next tiles: always the one after the current
+  // (double buffering), further ones while its input and filter SRAM hold them beside the tiles
+  // it has not finished.
   double bus_budget = s.noc_port_bw;
   const std::size_t np = s.pods.size();
   const std::size_t first = np ? static_cast<std::size_t>(m_now % static_cast<cycle_t>(np)) : 0;
   for (std::size_t k = 0; k < np; ++k) {
     auto& p = s.pods[(first + k) % np];
-    if (p.fetch >= p.tiles.size() || p.fetch > p.cur + 1) continue;
+    if (p.fetch >= p.tiles.size()) continue;
     const Tile& t = s.tiles[p.tiles[p.fetch]];
     if (s.dram_prefix[p.tiles[p.fetch]] > s.dram_done + 1e-6) continue;  // not yet from DRAM
-    if (p.fetch_left < 0) p.fetch_left = t.noc_bytes;
+    if (p.fetch_left < 0) {
+      if (p.fetch > p.cur + 1 && p.held + t.noc_bytes > p.buffer_bytes) continue;
+      p.fetch_left = t.noc_bytes;
+      p.held += t.noc_bytes;
+    }
     double bw = s.bus ? bus_budget : s.noc_port_bw;
     const double sent = std::min(bw, p.fetch_left);
     if (s.bus) bus_budget -= sent;
@@ -420,6 +430,7 @@ bool CycleModel::tick() {
         }
       }
       if (k == L - 1) {
+        p.held -= t.noc_bytes;  // its buffer space is free again
         ++p.cur;
         if (p.cur >= p.tiles.size()) {
           p.phase = Phase::done;
