@@ -135,6 +135,13 @@ struct Confirmation {
   double energy_pj = 0;
 };
 
+/// The multiplier an assignment gives a layer: its own, or the exact one when it has none ("").
+std::string multiplier_of(const host::Assignment& a, const std::string& layer,
+                          const std::string& exact) {
+  const auto it = a.find(layer);
+  return it != a.end() && !it->second.empty() ? it->second : exact;
+}
+
 /// Runs the chosen assignment's MAC layers on the cycle-level model with the real int8 data the
 /// engine saw for `images` test images, and checks every int32 output against the engine.
 Confirmation confirm(const Loaded& m, const host::Assignment& a, const accel::Accelerator& acc,
@@ -155,10 +162,8 @@ Confirmation confirm(const Loaded& m, const host::Assignment& a, const accel::Ac
       lt.g = net.layers[li].gemm();
       lt.x = t.x;
       lt.w = t.w;
-      const auto it = a.find(t.op);
       const auto r =
-          sim.run_layer(net.layers[li], &lt,
-                        it != a.end() && !it->second.empty() ? it->second : exact, true, resident);
+          sim.run_layer(net.layers[li], &lt, multiplier_of(a, t.op, exact), true, resident);
       c.bit_exact += r.y == t.acc;
       ++c.layers;
       c.cycles += r.cycles;
@@ -597,8 +602,7 @@ int cmd_demo(const std::vector<std::string>& args) {
           lt.x = tr[next_mac].x;
           lt.w = tr[next_mac].w;
           ptr = &lt;
-          const auto it = rep.results.front().best.assign.find(layer.name);
-          mult = it != rep.results.front().best.assign.end() ? it->second : exact;
+          mult = multiplier_of(rep.results.front().best.assign, layer.name, exact);
           ++next_mac;
         }
         sim.run_layer(layer, ptr, mult, on_chip, resident);
