@@ -1,9 +1,15 @@
 #include "mult/characterize.h"
 
+#include <fcntl.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
@@ -23,13 +29,43 @@ constexpr GateType kLogicGates[] = {
     GateType::kXor, GateType::kXnor, GateType::kAndNot, GateType::kOrNot, GateType::kMux};
 }  // namespace
 
+bool abc_gate_list_ok(const std::string& list, std::string& why) {
+  // The gate types Yosys' `abc -g` accepts: the value goes into a Yosys script, so nothing
+  // else may pass (a newline or a `!` line there would run a shell command).
+  static const std::vector<std::string> kAbcGates = {
+      "AND",   "NAND", "OR",  "NOR",  "XOR",  "XNOR", "ANDNOT", "ORNOT", "MUX",  "NMUX",
+      "AOI3",  "OAI3", "AOI4", "OAI4", "simple", "cmos2", "cmos3", "cmos4", "cmos", "gates", "aig"};
+  if (list.empty()) {
+    why = "expected a comma-separated list of gate types, got an empty value";
+    return false;
+  }
+  for (const auto& token : text::split(list, ',')) {
+    if (std::find(kAbcGates.begin(), kAbcGates.end(), token) != kAbcGates.end()) continue;
+    std::string shown;
+    for (char c : token) shown += std::isprint(static_cast<unsigned char>(c)) ? c : '?';
+    const std::string near = text::closest(token, kAbcGates);
+    why = "'" + shown + "' is not a gate type of Yosys' abc -g (one of AND, NAND, OR, NOR, XOR, " +
+          "XNOR, ANDNOT, ORNOT, MUX, NMUX, AOI3, OAI3, AOI4, OAI4, simple, cmos2, cmos3, " +
+          "cmos4, cmos, gates, aig; comma-separated, no blanks)" +
+          (near.empty() ? "" : "; did you mean '" + near + "'?");
+    return false;
+  }
+  return true;
+}
+
 GateLibrary load_gate_library(const std::string& path) {
   const auto doc = config::Document::load(path);
   const auto root = doc.root();
   GateLibrary lib;
   lib.source = root.required("source").as_string();
   lib.energy_per_ge_toggle_fj = root.required("energy_per_ge_toggle_fj").as_double(0.0, 1e6);
-  lib.abc_gates = root.required("abc_gates").as_string("AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX");
+  const auto gates = root.required("abc_gates");
+  lib.abc_gates = gates.as_string("AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX");
+  std::string why;
+  if (!abc_gate_list_ok(lib.abc_gates, why)) {
+    gates.error(why);
+    lib.abc_gates = "AND";  // never reaches Yosys: finish() throws
+  }
   const auto areas = root.required("area_ge");
   for (GateType t : kLogicGates)
     lib.area_ge[t] = areas.required(gate_name(t)).as_double(0.0, 100.0);
@@ -97,24 +133,47 @@ OperandStream read_operand_file(const std::string& path, bool is_signed) {
 
 namespace {
 
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'')
-      out += "'\\''";
-    else
-      out += c;
-  }
-  return out + "'";
+/// A path as a Yosys script argument: Yosys commands do not all honour quotes and a script
+/// line ends at a newline or `;`, so paths with blanks, quotes, `;`, `#` or control
+/// characters are refused with a clear message.
+std::string yosys_quote(const std::string& s) {
+  const bool bad = std::any_of(s.begin(), s.end(), [](char c) {
+    return std::iscntrl(static_cast<unsigned char>(c)) || std::strchr(" \"';#", c) != nullptr;
+  });
+  if (bad || s.empty())
+    throw Error("Yosys cannot take a path with blanks, quotes, ';', '#' or control characters: '" +
+                s + "' (set AXPOD_HOME or TMPDIR to a plain path)");
+  return s;
 }
 
-/// A path as a Yosys script argument: Yosys commands do not all honour quotes, so paths with
-/// blanks or quotes are refused with a clear message.
-std::string yosys_quote(const std::string& s) {
-  if (s.find_first_of(" \t\"'") != std::string::npos)
-    throw Error("Yosys cannot take a path with blanks or quotes: '" + s +
-                "' (set AXPOD_HOME or TMPDIR to a plain path)");
+/// A Verilog identifier (module or parameter name) for a Yosys script.
+const std::string& yosys_identifier(const std::string& s) {
+  const bool ok = !s.empty() && !std::isdigit(static_cast<unsigned char>(s[0])) &&
+                  std::all_of(s.begin(), s.end(), [](char c) {
+                    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+                  });
+  if (!ok) throw Error("not a plain Verilog identifier: '" + s + "'");
   return s;
+}
+
+/// Runs a program with an argument vector (no shell); returns its exit code, 127 when it could
+/// not be started. Its stdout and stderr go to /dev/null.
+int run_program(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  pid_t pid = 0;
+  const int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return 127;
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 std::string tail(const std::string& s, std::size_t lines) {
@@ -155,18 +214,18 @@ Synthesis synthesize(const RtlInfo& rtl, const std::string& rtl_dir, const GateL
   for (const auto& src : rtl.sources) script << " " << yosys_quote(rtl_dir + "/" + src);
   script << "\n";
   for (const auto& [k, v] : rtl.verilog_params)
-    script << "chparam -set " << k << " " << v << " " << rtl.top << "\n";
-  script << "synth -flatten -top " << rtl.top << "\n"
+    script << "chparam -set " << yosys_identifier(k) << " " << v << " " << yosys_identifier(rtl.top)
+           << "\n";
+  std::string why;
+  if (!abc_gate_list_ok(lib.abc_gates, why)) throw Error("gate library: abc_gates: " + why);
+  script << "synth -flatten -top " << yosys_identifier(rtl.top) << "\n"
          << "abc -g " << lib.abc_gates << "\n"
          << "opt_clean -purge\n"
          << "tee -q -o " << yosys_quote(tmp.path() + "/stat.txt") << " stat -tech cmos\n"
          << "write_blif -icells -impltf " << yosys_quote(tmp.path() + "/net.blif") << "\n";
   fs::write_file_atomic(tmp.path() + "/run.ys", script.str());
   const std::string log = tmp.path() + "/yosys.log";
-  const std::string cmd = "yosys -q -l " + shell_quote(log) + " -s " +
-                          shell_quote(tmp.path() + "/run.ys") + " > /dev/null 2>&1";
-  const int status = std::system(cmd.c_str());
-  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  const int code = run_program({"yosys", "-q", "-l", log, "-s", tmp.path() + "/run.ys"});
   if (code == 127)
     throw Error("yosys was not found on PATH: run scripts/setup.sh (Debian package 'yosys')");
   if (code != 0) {

@@ -24,6 +24,10 @@ struct GateLibrary {
   std::string source;                  // where the figures come from
 };
 
+/// Whether `list` is a comma-separated list of gate types that Yosys' `abc -g` accepts (and
+/// nothing else: the value goes into a Yosys script); `why` says what is wrong when not.
+bool abc_gate_list_ok(const std::string& list, std::string& why);
+
 /// Loads configs/gate_library.yaml (file:line:col errors for bad, missing, unknown keys).
 GateLibrary load_gate_library(const std::string& path);
 

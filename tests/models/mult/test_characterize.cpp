@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "common/error.h"
@@ -121,6 +122,40 @@ TEST(Characterize, BadGateLibraryIsReportedWithPositions) {
     EXPECT_NE(msg.find("area_ge.NOTT: unknown key (did you mean 'NOT'?)"), std::string::npos)
         << msg;
   }
+}
+
+// Regression: abc_gates went into the Yosys script as it was, and a line starting with `!` in
+// it ran a shell command.
+TEST(Characterize, GateListCannotCarryScriptLines) {
+  const std::string marker = ::testing::TempDir() + "/axpod_injected";
+  std::filesystem::remove(marker);
+  const std::string path = ::testing::TempDir() + "/gates_inject.yaml";
+  {
+    std::ofstream out(path);
+    out << "source: x\nenergy_per_ge_toggle_fj: 1\nabc_gates: \"AND,NAND\\n!touch " << marker
+        << "\"\narea_ge: {NOT: 0.5, AND: 1.5, NAND: 1, OR: 1.5, NOR: 1, XOR: 3, XNOR: 3, "
+           "ANDNOT: 1.5, ORNOT: 1.5, MUX: 3}\n";
+  }
+  try {
+    load_gate_library(path);
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find(path + ":3:12: abc_gates: 'NAND?!touch"),
+              std::string::npos)
+        << e.what();
+  }
+  // A library built in code is checked again before Yosys runs.
+  GateLibrary bad = lib();
+  bad.abc_gates = "AND\n!touch " + marker;
+  const auto rtl = Registry::instance().rtl_models().begin()->second;
+  EXPECT_THROW(synthesize(rtl, paths::shipped("rtl/multipliers"), bad), Error);
+  EXPECT_FALSE(std::filesystem::exists(marker));
+  std::string why;
+  EXPECT_TRUE(abc_gate_list_ok("AND,NAND,OR,NOR,XOR,XNOR,ANDNOT,ORNOT,MUX", why));
+  EXPECT_FALSE(abc_gate_list_ok("AND, NAND", why));
+  EXPECT_FALSE(abc_gate_list_ok("", why));
+  EXPECT_FALSE(abc_gate_list_ok("NADN", why));
+  EXPECT_NE(why.find("did you mean 'NAND'"), std::string::npos) << why;
 }
 
 TEST(Characterize, OperandFileIsValidated) {
