@@ -6,8 +6,8 @@
 # traces/ (a new one every run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh build
-AXPOD=build/sim/axpod
+AXPOD_TARGETS=axpod scripts/setup.sh build  # the binary and its torch module only
+AXPOD=build/bin/axpod
 
 echo "== RTL == behavioural, exhaustively (axpod mult verify)"
 $AXPOD mult verify

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what axpod needs from Debian's packages (idempotent: apt runs only when something is
 # missing), then configures and builds. Usage: scripts/setup.sh [build-dir] [extra cmake args]
+# AXPOD_TARGETS="axpod" builds only those targets (the demo needs nothing else).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
-  libyaml-cpp-dev libboost-program-options-dev zlib1g-dev
+  libyaml-cpp-dev libboost-program-options-dev zlib1g-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   verilator yosys
   libsystemc-dev
@@ -28,4 +29,9 @@ fi
 BUILD_DIR="${1:-build}"
 shift || true
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" > /dev/null
-cmake --build "$BUILD_DIR" -j "$(nproc)"
+if [[ -n "${AXPOD_TARGETS:-}" ]]; then
+  # shellcheck disable=SC2086 # a list of target names
+  cmake --build "$BUILD_DIR" -j "$(nproc)" --target $AXPOD_TARGETS
+else
+  cmake --build "$BUILD_DIR" -j "$(nproc)"
+fi

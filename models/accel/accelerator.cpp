@@ -1,9 +1,11 @@
 #include "accel/accelerator.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "common/error.h"
 #include "common/fs.h"
+#include "common/paths.h"
 #include "common/text.h"
 #include "config/yaml_node.h"
 #include "mult/registry.h"
@@ -197,8 +199,31 @@ Accelerator load_scalesim_config(const std::string& path) {
   return a;
 }
 
+std::vector<std::string> shipped_accelerators() {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e :
+       std::filesystem::directory_iterator(paths::shipped("configs/accelerators"), ec))
+    if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 Accelerator load_any_accelerator(const std::string& path) {
-  if (text::ends_with(path, ".cfg")) return load_scalesim_config(path);
+  if (path.ends_with(".cfg")) return load_scalesim_config(path);
+  // A bare name (no folder, no extension) that is not a file names a shipped accelerator.
+  if (path.find('/') == std::string::npos && path.find('.') == std::string::npos &&
+      !std::filesystem::exists(path)) {
+    const auto names = shipped_accelerators();
+    if (std::find(names.begin(), names.end(), path) != names.end())
+      return load_accelerator(paths::shipped("configs/accelerators/" + path + ".yaml"));
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    const std::string g = text::closest(path, names);
+    throw Error("--accel: no accelerator '" + path + "'" +
+                (g.empty() ? "" : " (did you mean '" + g + "'?)") + "; shipped: " + list +
+                "; or give an axpod YAML or a SCALE-Sim .cfg file");
+  }
   return load_accelerator(path);
 }
 

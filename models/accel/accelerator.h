@@ -84,7 +84,11 @@ Accelerator load_accelerator(const std::string& path);
 /// file:line and key.
 Accelerator load_scalesim_config(const std::string& path);
 
-/// `.cfg` -> SCALE-Sim reader, else YAML.
+/// `.cfg` -> SCALE-Sim reader; a bare name (`tpu_v4_like`) -> the shipped
+/// configs/accelerators/<name>.yaml; else an axpod YAML file.
 Accelerator load_any_accelerator(const std::string& path);
+
+/// Names of the shipped accelerators (configs/accelerators/*.yaml), sorted.
+std::vector<std::string> shipped_accelerators();
 
 }  // namespace axpod::accel

@@ -304,16 +304,32 @@ NetworkResult Model::run(const workload::Network& net, const accel::Assignment& 
   out.network = net.name;
   out.accelerator = m_acc.name;
   out.clock_mhz = m_acc.clock_mhz;
-  bool on_chip = false;  // the first layer's input comes from DRAM
-  const bool resident = weights_fit(m_acc, net);
-  for (const auto& layer : net.layers) {
+  for (const auto& p : place_layers(m_acc, net)) {
+    const auto& layer = net.layers[p.index];
     const std::string mult = layer.is_mac() ? assign.for_layer(layer.name) : "";
-    out.layers.push_back(evaluate(layer, mult, on_chip, resident));
+    out.layers.push_back(evaluate(layer, mult, p.input_on_chip, p.weights_on_chip));
     const auto& r = out.layers.back();
     out.cycles += r.cycles;
     out.macs += r.macs;
     out.energy += r.energy;
-    on_chip = output_on_chip(m_acc, layer);
+  }
+  return out;
+}
+
+std::vector<LayerPlacement> place_layers(const accel::Accelerator& acc,
+                                         const workload::Network& net,
+                                         const std::vector<std::size_t>& selected) {
+  std::vector<std::size_t> run = selected;
+  if (run.empty())
+    for (std::size_t i = 0; i < net.layers.size(); ++i) run.push_back(i);
+  const bool resident = weights_fit(acc, net);
+  std::vector<LayerPlacement> out;
+  for (std::size_t k = 0; k < run.size(); ++k) {
+    if (run[k] >= net.layers.size() || (k > 0 && run[k] <= run[k - 1]))
+      throw Error("place_layers: layer indices must be ascending and inside the network");
+    const bool after_predecessor = k > 0 && run[k - 1] + 1 == run[k];
+    out.push_back(
+        {run[k], after_predecessor && output_on_chip(acc, net.layers[run[k - 1]]), resident});
   }
   return out;
 }

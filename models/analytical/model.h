@@ -75,6 +75,21 @@ bool weights_fit(const accel::Accelerator& acc, const workload::Network& net);
 /// Whether a layer's output stays in the global buffer (it fits in half of it).
 bool output_on_chip(const accel::Accelerator& acc, const workload::Layer& layer);
 
+/// How one layer of a run meets the memory. The one rule that both the analytical and the
+/// cycle-level model use to decide what is on chip between layers.
+struct LayerPlacement {
+  std::size_t index = 0;         // the layer's index in the network
+  bool input_on_chip = false;    // the previous layer of the run left its output on chip
+  bool weights_on_chip = false;  // the network's weights are resident (weights_fit)
+};
+
+/// Placement of the layers `selected` (network indices, ascending; empty: every layer). A
+/// layer's input is on chip when the layer run just before it is its predecessor in the network
+/// and that layer's output stays in the global buffer; the first layer run reads from DRAM.
+std::vector<LayerPlacement> place_layers(const accel::Accelerator& acc,
+                                         const workload::Network& net,
+                                         const std::vector<std::size_t>& selected = {});
+
 /// DRAM bytes of a layer: its input unless on chip, its weights unless resident, its output
 /// unless it stays on chip.
 std::int64_t layer_dram_bytes(const accel::Accelerator& acc, const workload::Layer& layer,
@@ -127,6 +142,8 @@ class MultiplierEnergies {
   /// Energy of a multiplier; throws axpod::Error naming the catalog when it has no cost.
   double fj(const std::string& canonical) const;
   void set(const std::string& canonical, double fj) { m_fj[canonical] = fj; }
+  /// Whether no multiplier has a cost (an accelerator without a catalog).
+  bool empty() const { return m_fj.empty(); }
 
  private:
   std::map<std::string, double> m_fj;  // fJ per operation

@@ -1,5 +1,6 @@
-// Where axpod finds its shipped files (configs/, rtl/): $AXPOD_HOME when set, else the source
-// tree the binary was built from.
+// Where axpod finds its shipped files (configs/, rtl/): $AXPOD_HOME when set; else
+// `<executable dir>/../share/axpod` when it holds configs/ (an installed axpod, `cmake
+// --install`); else the source tree the binary was built from (a build tree).
 #pragma once
 
 #include <string>
@@ -11,5 +12,9 @@ std::string home();
 
 /// `home()/relative`.
 std::string shipped(const std::string& relative);
+
+/// `path` relative to home() when it lies under it (e.g. "configs/gate_library.yaml"), else
+/// `path` unchanged: for provenance records that must not carry a machine's paths.
+std::string relative_to_home(const std::string& path);
 
 }  // namespace axpod::paths

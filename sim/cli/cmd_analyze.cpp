@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "common/error.h"
 #include "common/fs.h"
+#include "common/json.h"
 #include "common/plot.h"
 #include "common/text.h"
 #include "mult/registry.h"
@@ -54,34 +55,25 @@ std::string layers_csv(const NetworkResult& r) {
   return o;
 }
 
-std::string json_string(const std::string& s) {
-  std::string o = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') o += '\\';
-    o += c;
-  }
-  return o + "\"";
-}
-
 std::string summary_json(const NetworkResult& r, const std::string& accel_file,
                          const std::string& assign_file) {
   const auto& e = r.energy;
-  std::ostringstream s;
-  s << "{\n  \"network\": " << json_string(r.network)
-    << ",\n  \"accelerator\": " << json_string(r.accelerator)
-    << ",\n  \"accelerator_file\": " << json_string(accel_file)
-    << ",\n  \"assignment_file\": " << json_string(assign_file) << ",\n  \"model\": \"analytical\""
-    << ",\n  \"layers\": " << r.layers.size() << ",\n  \"macs\": " << r.macs
-    << ",\n  \"cycles\": " << r.cycles << ",\n  \"clock_mhz\": " << r.clock_mhz
-    << ",\n  \"latency_ms\": " << f2(r.latency_ms(), "%.6f") << ",\n  \"energy_pj\": {"
-    << "\"mult\": " << f2(e.mult, "%.3f") << ", \"add\": " << f2(e.add, "%.3f")
-    << ", \"reg\": " << f2(e.reg, "%.3f") << ", \"sram\": " << f2(e.sram, "%.3f")
-    << ", \"gbuf\": " << f2(e.gbuf, "%.3f") << ", \"noc\": " << f2(e.noc, "%.3f")
-    << ", \"dram\": " << f2(e.dram, "%.3f") << ", \"leak\": " << f2(e.leak, "%.3f")
-    << ", \"total\": " << f2(e.total(), "%.3f")
-    << "},\n  \"energy_uj\": " << f2(e.total() / 1e6, "%.6f") << ",\n  \"tops_per_watt\": "
-    << f2(e.total() > 0 ? 2.0 * static_cast<double>(r.macs) / e.total() : 0.0, "%.4f") << "\n}\n";
-  return s.str();
+  json::Json j;
+  j["network"] = r.network;
+  j["accelerator"] = r.accelerator;
+  j["accelerator_file"] = accel_file;
+  j["assignment_file"] = assign_file;
+  j["model"] = "analytical";
+  j["layers"] = r.layers.size();
+  j["macs"] = r.macs;
+  j["cycles"] = r.cycles;
+  j["clock_mhz"] = json::number(r.clock_mhz);
+  j["latency_ms"] = json::number(r.latency_ms());
+  j["energy_pj"] = energy_json(e);
+  j["energy_uj"] = json::number(e.total() / 1e6);
+  j["tops_per_watt"] =
+      json::number(e.total() > 0 ? 2.0 * static_cast<double>(r.macs) / e.total() : 0.0);
+  return json::dump(j);
 }
 
 void print_table(const NetworkResult& r) {
@@ -123,9 +115,11 @@ plot::Figure energy_plot(const NetworkResult& r) {
 
 int cmd_analyze(const std::vector<std::string>& args) {
   po::options_description opts("options");
-  opts.add_options()("help,h", "show this help")("accel,a", po::value<std::string>(),
-                                                 "accelerator: axpod YAML or SCALE-Sim .cfg")(
-      "scalesim-cfg", po::value<std::string>(), "SCALE-Sim v2 config (same as --accel X.cfg)")(
+  opts.add_options()("help,h", "show this help")(
+      "accel,a", po::value<std::string>(),
+      "accelerator: shipped name (tpu_v4_like, sosa_32x32, edge_16x16), axpod YAML or SCALE-Sim "
+      ".cfg")("scalesim-cfg", po::value<std::string>(),
+              "SCALE-Sim v2 config (same as --accel X.cfg)")(
       "network,n", po::value<std::string>(),
       "built-in network, axpod YAML network or SCALE-Sim topology .csv")(
       "topology", po::value<std::string>(), "SCALE-Sim topology CSV (same as --network Y.csv)")(

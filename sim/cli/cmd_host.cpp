@@ -11,7 +11,7 @@
 #include "engine/infer.h"
 #include "options.h"
 #include "progress.h"
-#include "zoo.h"
+#include "xai_gen.h"
 
 namespace axpod::cli {
 
@@ -54,33 +54,26 @@ int cmd_train(const std::vector<std::string>& args) {
   o.lr = vm["lr"].as<double>();
   if (o.batch < 1) throw Error("--batch must be at least 1");
   const std::string prefix = vm.count("out") ? vm["out"].as<std::string>() : "trained/" + o.model;
-  for (const char* ext : {".pt", ".axq"})
-    if (std::filesystem::exists(prefix + ext) && !vm["force"].as<bool>())
-      throw Error("'" + prefix + ext +
-                  "' exists: pass --force to replace it, or choose another --out");
-  const auto parent = std::filesystem::path(prefix).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent);
   const std::string dir = vm["data"].as<std::string>();
   const auto train_set = data::load_fashion_mnist(dir, "train");
   const auto test_set = data::load_fashion_mnist(dir, "test");
-  o.weights_out = prefix + ".pt.partial";
   std::unique_ptr<Progress> bar;
   int last_epoch = 0;
-  const auto r = host::train(o, train_set, test_set, [&](const host::TrainProgress& p) {
-    if (p.epoch != last_epoch) {
-      if (bar) bar->finish();
-      bar = std::make_unique<Progress>(
-          "epoch " + std::to_string(p.epoch) + "/" + std::to_string(p.epochs),
-          static_cast<std::size_t>(p.steps));
-      last_epoch = p.epoch;
-    }
-    char label[64];
-    std::snprintf(label, sizeof label, "loss %.4f", p.loss);
-    bar->step(static_cast<std::size_t>(p.step), label);
-  });
+  const bool force = vm["force"].as<bool>();
+  const auto r = host::train_and_save(
+      o, prefix, train_set, test_set, force, [&](const host::TrainProgress& p) {
+        if (p.epoch != last_epoch) {
+          if (bar) bar->finish();
+          bar = std::make_unique<Progress>(
+              "epoch " + std::to_string(p.epoch) + "/" + std::to_string(p.epochs),
+              static_cast<std::size_t>(p.steps));
+          last_epoch = p.epoch;
+        }
+        char label[64];
+        std::snprintf(label, sizeof label, "loss %.4f", p.loss);
+        bar->step(static_cast<std::size_t>(p.step), label);
+      });
   if (bar) bar->finish();
-  std::filesystem::rename(prefix + ".pt.partial", prefix + ".pt");
-  engine::save_qnet(r.qnet, prefix + ".axq");
   const engine::Engine eng(r.qnet);
   const auto t0 = std::chrono::steady_clock::now();
   const double int8_acc = eng.accuracy(test_set, 0, test_set.images.count, o.threads);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include "commands.h"
 #include "common/error.h"
 #include "common/fs.h"
+#include "common/json.h"
 #include "common/paths.h"
 #include "common/text.h"
 #include "mult/characterize.h"
@@ -251,16 +253,22 @@ int cmd_characterize(const std::vector<std::string>& args) {
   progress.finish();
   if (!first_error.empty()) throw Error(first_error);
 
-  std::string csv = "# axpod mult characterize; gates: " +
-                    (want_cost ? vm["gates"].as<std::string>() : std::string("none")) +
-                    "; operands: " +
-                    (vm.count("operands")
+  // A plain CSV (header first) that pandas and Python's csv read as is; where it came from goes
+  // to a sidecar, with paths relative to the axpod home so that no machine path is recorded.
+  std::string csv = mult::catalog_header() + "\n";
+  for (const auto& r : rows) csv += mult::catalog_line(r) + "\n";
+  json::Json meta;
+  meta["tool"] = "axpod mult characterize";
+  meta["catalog"] = std::filesystem::path(out_path).filename().string();
+  meta["gate_library"] =
+      want_cost ? paths::relative_to_home(vm["gates"].as<std::string>()) : std::string("none");
+  meta["operands"] = vm.count("operands")
                          ? vm["operands"].as<std::string>()
                          : "uniform random, " + std::to_string(vm["pairs"].as<std::size_t>()) +
-                               " pairs, seed " + std::to_string(vm["seed"].as<std::uint64_t>())) +
-                    "\n" + mult::catalog_header() + "\n";
-  for (const auto& r : rows) csv += mult::catalog_line(r) + "\n";
+                               " pairs, seed " + std::to_string(vm["seed"].as<std::uint64_t>());
+  meta["multipliers"] = rows.size();
   fs::write_file_atomic(out_path, csv);
+  fs::write_file_atomic(out_path + ".meta.json", json::dump(meta));
   std::printf("%-34s %9s %9s %9s %9s %6s\n", "name", "mred_%", "wce_%", "area_GE", "energy_fJ",
               "depth");
   for (const auto& r : rows)
@@ -268,7 +276,8 @@ int cmd_characterize(const std::vector<std::string>& args) {
                 r.metrics.wce_pct, r.cost ? fmt("%.1f", r.cost->area_ge).c_str() : "n/a",
                 r.cost ? fmt("%.2f", r.cost->energy_fj).c_str() : "n/a",
                 r.cost ? std::to_string(r.cost->depth).c_str() : "n/a");
-  std::printf("catalog written to %s (%zu multipliers)\n", out_path.c_str(), rows.size());
+  std::printf("catalog written to %s (%zu multipliers; provenance in %s.meta.json)\n",
+              out_path.c_str(), rows.size(), out_path.c_str());
   return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -12,6 +13,7 @@
 #include "commands.h"
 #include "common/error.h"
 #include "common/fs.h"
+#include "common/json.h"
 #include "common/npy.h"
 #include "common/text.h"
 #include "cycle_model.h"
@@ -35,10 +37,11 @@ struct Setup {
 };
 
 void common_options(po::options_description& opts) {
-  opts.add_options()("help,h", "show this help")("accel,a", po::value<std::string>()->required(),
-                                                 "accelerator: axpod YAML or SCALE-Sim .cfg")(
-      "network,n", po::value<std::string>()->required(),
-      "built-in network, axpod YAML network or SCALE-Sim topology .csv")(
+  opts.add_options()("help,h", "show this help")(
+      "accel,a", po::value<std::string>()->required(),
+      "accelerator: shipped name (tpu_v4_like, sosa_32x32, edge_16x16), axpod YAML or SCALE-Sim "
+      ".cfg")("network,n", po::value<std::string>()->required(),
+              "built-in network, axpod YAML network or SCALE-Sim topology .csv")(
       "assign", po::value<std::string>(), "per-layer multiplier assignment YAML")(
       "layers", po::value<std::string>(), "comma-separated layer names to run (default: all)")(
       "batch", po::value<int>()->default_value(1), "batch size of built-in networks")(
@@ -76,11 +79,20 @@ Setup load_setup(const po::variables_map& vm) {
   return s;
 }
 
-/// Whether the previous selected layer's output stayed on chip (the same rule as the model).
-bool input_on_chip(const Setup& s, std::size_t pos) {
-  if (pos == 0) return false;
-  const auto& prev = s.net.layers[s.selected[pos - 1]];
-  return analytical::output_on_chip(s.acc, prev) && s.selected[pos - 1] + 1 == s.selected[pos];
+/// Seeded random int8 data for every selected MAC layer (seed + layer index: the same data in
+/// every run), by network index.
+std::map<std::size_t, engine::LayerTensors> random_data(const Setup& s, std::uint64_t seed) {
+  std::map<std::size_t, engine::LayerTensors> out;
+  for (std::size_t i : s.selected)
+    if (s.net.layers[i].is_mac()) out[i] = engine::random_tensors(s.net.layers[i], seed + i);
+  return out;
+}
+
+core::TensorSource source_of(const std::map<std::size_t, engine::LayerTensors>& data) {
+  return [&data](std::size_t i) -> const engine::LayerTensors* {
+    const auto it = data.find(i);
+    return it == data.end() ? nullptr : &it->second;
+  };
 }
 
 std::string fmt(const char* f, double v) {
@@ -118,20 +130,11 @@ int cmd_simulate(const std::vector<std::string>& args) {
   const bool dump = vm["dump-tensors"].as<bool>();
   if (dump) std::filesystem::create_directories(run.work() + "/tensors");
 
-  // Tensors for every selected MAC layer (seed + layer index: the same data in every run).
-  std::vector<engine::LayerTensors> tensors(s.selected.size());
-  std::vector<sc::LayerJob> jobs;
+  const auto tensors = random_data(s, vm["seed"].as<std::uint64_t>());
   const auto energies = analytical::MultiplierEnergies::of(s.acc);
   const analytical::Model check(s.acc, energies);
-  const bool resident = analytical::weights_fit(s.acc, s.net);
-  for (std::size_t i = 0; i < s.selected.size(); ++i) {
-    const auto& layer = s.net.layers[s.selected[i]];
-    if (layer.is_mac())
-      tensors[i] = engine::random_tensors(layer, vm["seed"].as<std::uint64_t>() + s.selected[i]);
-    jobs.push_back({&layer, layer.is_mac() ? &tensors[i] : nullptr,
-                    layer.is_mac() ? s.assign.for_layer(layer.name) : "", input_on_chip(s, i),
-                    resident});
-  }
+  const auto jobs =
+      core::CycleModel::plan_network(s.acc, s.net, s.assign, source_of(tensors), s.selected);
   // Check every layer against the configuration (pods, multipliers, energies) before the run.
   for (const auto& j : jobs)
     check.evaluate(*j.layer, j.multiplier, j.input_on_chip, j.weights_on_chip);
@@ -165,7 +168,7 @@ int cmd_simulate(const std::vector<std::string>& args) {
     cycles += l.cycles;
     macs += l.macs;
     if (dump && !l.y.empty()) {
-      const auto& t = tensors[i];
+      const auto& t = tensors.at(l.index);
       const auto& g = t.g;
       const std::string base = run.work() + "/tensors/" + l.layer;
       fs::write_file_atomic(base + "_x.npy", npy::encode(t.x.data(), {g.groups, g.m, g.k}));
@@ -179,21 +182,26 @@ int cmd_simulate(const std::vector<std::string>& args) {
   fs::write_file_atomic(run.work() + "/power.vcd",
                         core::power_vcd(model.windows(), window, s.acc.clock_mhz,
                                         static_cast<int>(s.acc.pods.size())));
-  std::ostringstream js;
-  js << "{\n  \"network\": \"" << s.net.name << "\",\n  \"accelerator\": \"" << s.acc.name
-     << "\",\n  \"model\": \"cycle-level (SystemC)\",\n  \"layers\": " << layers.size()
-     << ",\n  \"macs\": " << macs << ",\n  \"cycles\": " << cycles
-     << ",\n  \"clock_mhz\": " << s.acc.clock_mhz << ",\n  \"latency_ms\": "
-     << fmt("%.6f", static_cast<double>(cycles) / (s.acc.clock_mhz * 1e3))
-     << ",\n  \"window_cycles\": " << window
-     << ",\n  \"energy_pj\": {\"mult\": " << fmt("%.3f", total.mult)
-     << ", \"add\": " << fmt("%.3f", total.add) << ", \"reg\": " << fmt("%.3f", total.reg)
-     << ", \"sram\": " << fmt("%.3f", total.sram) << ", \"gbuf\": " << fmt("%.3f", total.gbuf)
-     << ", \"noc\": " << fmt("%.3f", total.noc) << ", \"dram\": " << fmt("%.3f", total.dram)
-     << ", \"leak\": " << fmt("%.3f", total.leak) << ", \"total\": " << fmt("%.3f", total.total())
-     << "},\n  \"seed\": " << vm["seed"].as<std::uint64_t>()
-     << ",\n  \"wall_seconds\": " << fmt("%.3f", wall) << "\n}\n";
-  fs::write_file_atomic(run.work() + "/summary.json", js.str());
+  json::Json js;
+  js["network"] = s.net.name;
+  js["accelerator"] = s.acc.name;
+  js["accelerator_file"] = s.accel_file;
+  js["assignment_file"] = s.assign_file;
+  js["model"] = "cycle-level (SystemC)";
+  js["layers"] = layers.size();
+  js["macs"] = macs;
+  js["cycles"] = cycles;
+  js["clock_mhz"] = json::number(s.acc.clock_mhz);
+  js["latency_ms"] = json::number(static_cast<double>(cycles) / (s.acc.clock_mhz * 1e3));
+  js["window_cycles"] = window;
+  js["energy_pj"] = energy_json(total);
+  if (energies.empty())
+    js["note"] =
+        "the accelerator carries no multiplier energies (a SCALE-Sim config has none): "
+        "multiplier energy is 0";
+  js["seed"] = vm["seed"].as<std::uint64_t>();
+  js["wall_seconds"] = json::number(wall);
+  fs::write_file_atomic(run.work() + "/summary.json", json::dump(js));
   run.commit();
   std::printf("%s on %s: %zu layers, %lld cycles (%.4f ms), %.3f uJ, simulated in %.2f s\n",
               s.net.name.c_str(), s.acc.name.c_str(), layers.size(), static_cast<long long>(cycles),
@@ -227,8 +235,8 @@ int cmd_validate(const std::vector<std::string>& args) {
   const Setup s = load_setup(vm);
   const auto energies = analytical::MultiplierEnergies::of(s.acc);
   const analytical::Model model(s.acc, energies);
-  const bool resident = analytical::weights_fit(s.acc, s.net);
   core::CycleModel sim(s.acc, energies, 1 << 30);
+  const auto tensors = random_data(s, vm["seed"].as<std::uint64_t>());
   const double ctol = vm["cycle-tol-pct"].as<double>(), etol = vm["energy-tol-pct"].as<double>();
   const std::int64_t cabs = vm["cycle-tol-abs"].as<std::int64_t>();
   std::string csv =
@@ -241,20 +249,15 @@ int cmd_validate(const std::vector<std::string>& args) {
               "verdict");
   int failures = 0;
   Progress progress("validate", s.selected.size());
-  for (std::size_t i = 0; i < s.selected.size(); ++i) {
-    const auto& layer = s.net.layers[s.selected[i]];
-    const std::string mult = layer.is_mac() ? s.assign.for_layer(layer.name) : "";
-    const bool on_chip = input_on_chip(s, i);
-    const auto a = model.evaluate(layer, mult, on_chip, resident);
-    engine::LayerTensors t;
+  std::size_t i = 0;
+  sim.run_network(s.net, s.assign, source_of(tensors), s.selected, [&](const core::LayerSim& c) {
+    const auto& layer = s.net.layers[c.index];
+    const auto a = model.evaluate(layer, c.multiplier, c.input_on_chip, c.weights_on_chip);
     std::string exact = "n/a";
-    if (layer.is_mac())
-      t = engine::random_tensors(layer, vm["seed"].as<std::uint64_t>() + s.selected[i]);
-    const auto c = sim.run_layer(layer, layer.is_mac() ? &t : nullptr, mult, on_chip, resident);
     bool ok = true;
     if (layer.is_mac()) {
       const mult::Table table(*mult::Registry::instance().create(c.multiplier).model);
-      const bool same = engine::reference_output(t, table) == c.y;
+      const bool same = engine::reference_output(tensors.at(c.index), table) == c.y;
       exact = same ? "yes" : "NO";
       ok = ok && same;
     }
@@ -283,8 +286,8 @@ int cmd_validate(const std::vector<std::string>& args) {
            fmt("%.3f", a.energy.total()) + "," + fmt("%.3f", c.energy.total()) + "," +
            fmt("%.4f", e_pct) + "," + fmt("%.4f", gated_pct) + "," + exact + "," +
            (ok ? "ok" : "FAIL") + "\n";
-    progress.step(i + 1, layer.name);
-  }
+    progress.step(++i, layer.name);
+  });
   progress.finish();
   if (vm.count("out")) fs::write_file_atomic(vm["out"].as<std::string>(), csv);
   std::printf("%zu passed, %d failed\n", s.selected.size() - static_cast<std::size_t>(failures),

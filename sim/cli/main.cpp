@@ -7,6 +7,8 @@
 
 #include "commands.h"
 #include "common/error.h"
+#include "common/paths.h"
+#include "torch_backend.h"
 
 namespace {
 
@@ -26,7 +28,7 @@ constexpr const char* kUsage =
     "  rank      XAI layer importance (layer conductance, gradient x activation, sensitivity)\n"
     "  gen       XAI-Gen: per-layer multipliers under an accuracy budget, with baselines\n"
     "  demo      the whole flow on LeNet-5 / Fashion-MNIST, into a report folder\n"
-    "  version   print the version\n"
+    "  version   print the version, the folder of the shipped configs and the torch module\n"
     "\n"
     "Run `axpod <command> --help` for the options and examples of a command.\n";
 
@@ -58,7 +60,9 @@ int main(int argc, char** argv) {
     if (args[0] == "gen") return axpod::cli::run_gen(rest);
     if (args[0] == "demo") return axpod::cli::run_demo(rest);
     if (args[0] == "version" || args[0] == "--version") {
-      std::printf("axpod %s\n", AXPOD_VERSION);
+      const std::string module = axpod::host::torch_module_path();
+      std::printf("axpod %s\nhome: %s\ntorch module: %s\n", AXPOD_VERSION,
+                  axpod::paths::home().c_str(), module.empty() ? "not found" : module.c_str());
       return 0;
     }
     std::fprintf(stderr, "axpod: unknown command '%s'\n\n%s", args[0].c_str(), kUsage);

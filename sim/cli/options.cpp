@@ -96,3 +96,22 @@ std::vector<int> int_list(const std::string& option, const std::string& value) {
 }
 
 }  // namespace axpod::cli
+
+namespace axpod::cli {
+
+json::Json energy_json(const analytical::Energy& e) {
+  json::Json j;
+  for (const auto& [name, v] : {std::pair{"mult", e.mult},
+                                {"add", e.add},
+                                {"reg", e.reg},
+                                {"sram", e.sram},
+                                {"gbuf", e.gbuf},
+                                {"noc", e.noc},
+                                {"dram", e.dram},
+                                {"leak", e.leak},
+                                {"total", e.total()}})
+    j[name] = json::number(v);
+  return j;
+}
+
+}  // namespace axpod::cli

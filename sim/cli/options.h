@@ -3,8 +3,11 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+
 #include <string>
 #include <vector>
+#include "analytical/model.h"
+#include "common/json.h"
 
 namespace axpod::cli {
 
@@ -41,6 +44,9 @@ class RunDir {
   std::string m_work;   // temporary folder being filled
   bool m_done = false;  // committed
 };
+
+/// Energy by component (pJ) as a JSON object: mult, add, ..., leak, total.
+json::Json energy_json(const analytical::Energy& e);
 
 /// Splits "1,4,16" into integers; axpod::Error naming the option on bad input.
 std::vector<int> int_list(const std::string& option, const std::string& value);

@@ -100,6 +100,9 @@ CycleModel::~CycleModel() = default;
 void CycleModel::begin_layer(const workload::Layer& layer, const engine::LayerTensors* tensors,
                              const std::string& mult, bool input_on_chip, bool weights_on_chip) {
   m_impl = std::make_unique<Impl>();
+  m_job = {};
+  m_job.input_on_chip = input_on_chip;
+  m_job.weights_on_chip = weights_on_chip;
   Impl& s = *m_impl;
   s.layer = &layer;
   s.tensors = tensors;
@@ -494,8 +497,58 @@ LayerSim CycleModel::end_layer() {
   for (auto& p : s.pods) gated += p.array->activity().gated;
   r.gated = static_cast<std::int64_t>(gated);
   r.y = std::move(s.y);
+  r.index = m_job.index;
+  r.input_on_chip = m_job.input_on_chip;
+  r.weights_on_chip = m_job.weights_on_chip;
+  m_job = {};
   m_impl.reset();
   return r;
+}
+
+std::vector<LayerJob> CycleModel::plan_network(const accel::Accelerator& acc,
+                                               const workload::Network& net,
+                                               const accel::Assignment& assign,
+                                               const TensorSource& tensors,
+                                               const std::vector<std::size_t>& selected) {
+  std::vector<LayerJob> jobs;
+  for (const auto& p : analytical::place_layers(acc, net, selected)) {
+    const auto& layer = net.layers[p.index];
+    LayerJob j;
+    j.index = p.index;
+    j.layer = &layer;
+    j.input_on_chip = p.input_on_chip;
+    j.weights_on_chip = p.weights_on_chip;
+    if (layer.is_mac()) {
+      j.multiplier = assign.for_layer(layer.name);
+      j.tensors = tensors ? tensors(p.index) : nullptr;
+    }
+    jobs.push_back(std::move(j));
+  }
+  return jobs;
+}
+
+void CycleModel::begin_job(const LayerJob& job) {
+  begin_layer(*job.layer, job.tensors, job.multiplier, job.input_on_chip, job.weights_on_chip);
+  m_job.index = job.index;
+}
+
+LayerSim CycleModel::run_job(const LayerJob& job) {
+  begin_job(job);
+  while (tick()) {
+  }
+  return end_layer();
+}
+
+std::vector<LayerSim> CycleModel::run_network(
+    const workload::Network& net, const accel::Assignment& assign, const TensorSource& tensors,
+    const std::vector<std::size_t>& selected,
+    const std::function<void(const LayerSim&)>& on_layer) {
+  std::vector<LayerSim> out;
+  for (const auto& job : plan_network(m_acc, net, assign, tensors, selected)) {
+    out.push_back(run_job(job));
+    if (on_layer) on_layer(out.back());
+  }
+  return out;
 }
 
 LayerSim CycleModel::run_layer(const workload::Layer& layer, const engine::LayerTensors* tensors,

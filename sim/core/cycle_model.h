@@ -38,6 +38,9 @@ struct WindowEnergy {
 
 struct LayerSim {
   std::string layer, kind, multiplier;
+  std::size_t index = 0;       // the layer's index in the network (run_network)
+  bool input_on_chip = false;  // how the run placed it (analytical::place_layers)
+  bool weights_on_chip = false;
   std::int64_t macs = 0;
   std::int64_t gated = 0;  // MAC slots with a zero operand
   int pods = 0;
@@ -49,12 +52,27 @@ struct LayerSim {
   std::vector<std::int32_t> y;  // int32 outputs (groups x M x N); empty for non-MAC layers
 };
 
+/// One layer of a network run: what CycleModel::begin_layer needs.
+struct LayerJob {
+  std::size_t index = 0;                          // the layer's index in the network
+  const workload::Layer* layer = nullptr;         // the layer
+  const engine::LayerTensors* tensors = nullptr;  // its data (null for non-MAC layers)
+  std::string multiplier;                         // "" = the pods' own
+  bool input_on_chip = false;                     // previous output kept in the global buffer
+  bool weights_on_chip = false;                   // the network's weights are resident
+};
+
+/// The int8 data of a MAC layer of a run, by network index (null: none, for other layers).
+using TensorSource = std::function<const engine::LayerTensors*(std::size_t index)>;
+
 class CycleModel {
  public:
   /// `window`: cycles per energy window of the traces.
   CycleModel(accel::Accelerator acc, analytical::MultiplierEnergies energies, cycle_t window);
   ~CycleModel();
 
+  /// Starts a layer of a job (keeps its index and placement in the LayerSim).
+  void begin_job(const LayerJob& job);
   /// Starts a layer; `tensors` may be null for non-MAC layers. `mult` "" = the pods' own.
   void begin_layer(const workload::Layer& layer, const engine::LayerTensors* tensors,
                    const std::string& mult, bool input_on_chip, bool weights_on_chip = false);
@@ -66,6 +84,24 @@ class CycleModel {
   /// Runs a whole layer (begin, tick until done, end).
   LayerSim run_layer(const workload::Layer& layer, const engine::LayerTensors* tensors,
                      const std::string& mult, bool input_on_chip, bool weights_on_chip = false);
+
+  /// The jobs of a network run: layers `selected` (ascending indices; empty: all), each MAC
+  /// layer with its multiplier from `assign` and its tensors from `tensors`, placed in memory by
+  /// analytical::place_layers, the rule the analytical model's run() uses. Every caller that
+  /// runs more than one layer (simulate, validate, the SystemC top, XAI-Gen's confirmation, the
+  /// demo) goes through here, so they agree cycle for cycle.
+  static std::vector<LayerJob> plan_network(const accel::Accelerator& acc,
+                                            const workload::Network& net,
+                                            const accel::Assignment& assign,
+                                            const TensorSource& tensors,
+                                            const std::vector<std::size_t>& selected = {});
+  /// Runs one job (begin_layer, tick until done, end_layer).
+  LayerSim run_job(const LayerJob& job);
+  /// Runs a network (plan_network, then each job in order); `on_layer` sees each finished layer.
+  std::vector<LayerSim> run_network(const workload::Network& net, const accel::Assignment& assign,
+                                    const TensorSource& tensors,
+                                    const std::vector<std::size_t>& selected = {},
+                                    const std::function<void(const LayerSim&)>& on_layer = {});
 
   /// Closed windows so far (each pod, each window); the open window is flushed by finish().
   const std::vector<WindowEnergy>& windows() const { return m_windows; }
@@ -90,6 +126,7 @@ class CycleModel {
   std::vector<std::array<double, kComponents>> m_open_pj;  // its energy per pod
   std::map<std::string, std::unique_ptr<mult::Table>> m_tables;  // multiplier tables by name
   std::unique_ptr<Impl> m_impl;                                  // per-layer state
+  LayerJob m_job;  // index and placement of the layer in progress
 };
 
 }  // namespace axpod::core

@@ -1,6 +1,7 @@
 // The model zoo of the host controller: float models trained with libtorch on Fashion-MNIST,
 // then post-training int8 quantization (calibration on training images) into an engine::QNet.
-// No torch type appears here: only zoo.cpp includes libtorch.
+// No torch type appears here: only the torch module (torch/zoo_torch.cpp) includes libtorch; the
+// functions below forward to it (torch_backend.h), loading it on first use.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +15,9 @@
 namespace axpod::host {
 
 /// lenet5, vgg6 (six 3x3 conv layers), resnet8 (three residual blocks with adds).
-std::vector<std::string> zoo_models();
+inline std::vector<std::string> zoo_models() {
+  return {"lenet5", "resnet8", "vgg6"};
+}
 
 struct TrainOptions {
   std::string model = "lenet5";

@@ -42,7 +42,7 @@ void AcceleratorModule::step() {
       return;
     }
     const LayerJob& j = m_jobs[m_next++];
-    m_model.begin_layer(*j.layer, j.tensors, j.multiplier, j.input_on_chip, j.weights_on_chip);
+    m_model.begin_job(j);
     m_running = true;
   }
   if (!m_model.tick()) {

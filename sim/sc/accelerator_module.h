@@ -16,14 +16,8 @@
 
 namespace axpod::sc {
 
-/// One queued layer: what CycleModel::begin_layer needs.
-struct LayerJob {
-  const workload::Layer* layer;         // the layer
-  const engine::LayerTensors* tensors;  // its data (null for non-MAC layers)
-  std::string multiplier;               // "" = the pods' own
-  bool input_on_chip;                   // previous output kept in the global buffer
-  bool weights_on_chip;                 // the network's weights are resident in the global buffer
-};
+/// One queued layer (CycleModel::plan_network makes them).
+using LayerJob = core::LayerJob;
 
 SC_MODULE(AcceleratorModule) {
  public:

@@ -1,5 +1,7 @@
-// libtorch lives here only (2-core machines: one heavy translation unit).
-#include "zoo.h"
+// The torch module (libaxpod_torch.so): the model zoo, training, int8 quantization and
+// gradient-based attribution. libtorch lives here only (2-core machines: one heavy translation
+// unit); the rest of axpod reaches it through host::TorchBackend.
+#include "torch_backend.h"
 
 #include <torch/torch.h>
 
@@ -259,15 +261,9 @@ engine::QNet quantize(Net& net, const Spec& spec, const data::Split& train_set, 
   return q;
 }
 
-}  // namespace
-
-std::vector<std::string> zoo_models() {
-  return {"lenet5", "resnet8", "vgg6"};
-}
-
-TrainResult train(const TrainOptions& opt, const data::Split& train_set,
-                  const data::Split& test_set,
-                  const std::function<void(const TrainProgress&)>& progress) {
+TrainResult train_model(const TrainOptions& opt, const data::Split& train_set,
+                        const data::Split& test_set,
+                        const std::function<void(const TrainProgress&)>& progress) {
   const Spec spec = make_spec(opt.model);
   if (opt.epochs < 1) throw Error("--epochs must be at least 1");
   torch::manual_seed(opt.seed);
@@ -324,8 +320,8 @@ TrainResult train(const TrainOptions& opt, const data::Split& train_set,
   return r;
 }
 
-void zero_layer_weights(const std::string& model, const std::string& pt_in,
-                        const std::string& pt_out, const std::string& layer) {
+void zero_weights(const std::string& model, const std::string& pt_in, const std::string& pt_out,
+                  const std::string& layer) {
   const Spec spec = make_spec(model);
   Net net(spec);
   torch::load(net, pt_in);
@@ -346,9 +342,9 @@ void zero_layer_weights(const std::string& model, const std::string& pt_in,
   torch::save(net, pt_out);
 }
 
-std::vector<LayerScore> rank_layers(const std::string& model, const std::string& weights_pt,
-                                    RankMethod method, const data::Split& split, int begin,
-                                    int count, int steps, int threads) {
+std::vector<LayerScore> attribute(const std::string& model, const std::string& weights_pt,
+                                  RankMethod method, const data::Split& split, int begin, int count,
+                                  int steps, int threads) {
   const Spec spec = make_spec(model);
   torch::set_num_threads(std::max(1, threads));
   Net net(spec);
@@ -412,4 +408,29 @@ std::vector<LayerScore> rank_layers(const std::string& model, const std::string&
   return out;
 }
 
+class Backend final : public TorchBackend {
+ public:
+  TrainResult train(const TrainOptions& opt, const data::Split& train_set,
+                    const data::Split& test_set,
+                    const std::function<void(const TrainProgress&)>& progress) const override {
+    return train_model(opt, train_set, test_set, progress);
+  }
+  std::vector<LayerScore> rank_layers(const std::string& model, const std::string& weights_pt,
+                                      RankMethod method, const data::Split& split, int begin,
+                                      int count, int steps, int threads) const override {
+    return attribute(model, weights_pt, method, split, begin, count, steps, threads);
+  }
+  void zero_layer_weights(const std::string& model, const std::string& pt_in,
+                          const std::string& pt_out, const std::string& layer) const override {
+    zero_weights(model, pt_in, pt_out, layer);
+  }
+};
+
+}  // namespace
 }  // namespace axpod::host
+
+extern "C" __attribute__((visibility("default"))) const axpod::host::TorchBackend*
+axpod_torch_backend(int abi) {
+  static const axpod::host::Backend backend;
+  return abi == axpod::host::kTorchBackendAbi ? &backend : nullptr;
+}

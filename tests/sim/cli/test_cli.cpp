@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include "common/npy.h"
 
@@ -21,8 +22,9 @@ struct Run {
   std::string output;  // stdout and stderr together
 };
 
-Run axpod(const std::string& args) {
-  const std::string cmd = std::string(AXPOD_BINARY) + " " + args + " 2>&1";
+/// Runs axpod with `args`; `env` ("NAME=value ...") is set for that run only.
+Run axpod(const std::string& args, const std::string& env = "") {
+  const std::string cmd = env + " " + std::string(AXPOD_BINARY) + " " + args + " 2>&1";
   FILE* pipe = ::popen(cmd.c_str(), "r");
   Run r{-1, ""};
   std::array<char, 4096> buf{};
@@ -47,6 +49,38 @@ TEST(Cli, HelpHasExamples) {
   EXPECT_EQ(axpod("--help").code, 0);
   EXPECT_EQ(axpod("").code, 2);
   EXPECT_EQ(axpod("frobnicate").code, 2);
+}
+
+// Commands that neither train nor explain never load libtorch: with the torch module pointed at
+// a file that does not exist they still work, and the commands that need it say what is missing.
+TEST(Cli, OnlyTrainingAndExplainingLoadTorch) {
+  const std::string no_torch = "AXPOD_TORCH_MODULE=/nonexistent/libaxpod_torch.so";
+  const std::string out = temp("no_torch_") + std::to_string(::getpid());
+  const std::vector<std::string> commands = {
+      "--help",
+      "mult show drum:k=4",
+      "analyze --accel edge_16x16 --network lenet5 --out " + out + "_an",
+      "simulate --accel edge_16x16 --network lenet5 --out " + out + "_sim",
+      "validate --accel edge_16x16 --network lenet5",
+      "eval --help",
+      "rank --help",
+      "version"};
+  for (const auto& args : commands) {
+    const auto r = axpod(args, no_torch);
+    EXPECT_EQ(r.code, 0) << args << "\n" << r.output;
+  }
+  const auto r = axpod("rank --model " + temp("absent_model"), no_torch);
+  EXPECT_EQ(r.code, 1) << r.output;
+  const auto t = axpod("train --model lenet5 --epochs 1 --limit 10 --out " + out + "_t", no_torch);
+  EXPECT_EQ(t.code, 1) << t.output;
+  EXPECT_NE(t.output.find("libtorch module could not be loaded"), std::string::npos) << t.output;
+  EXPECT_NE(t.output.find("/nonexistent/libaxpod_torch.so (not there)"), std::string::npos)
+      << t.output;
+  EXPECT_FALSE(std::filesystem::exists(out + "_t.axq"));
+  // The help of rank lists the registered methods.
+  const auto h = axpod("rank --help");
+  for (const char* m : {"conductance", "grad_x_act", "sensitivity"})
+    EXPECT_NE(h.output.find(m), std::string::npos) << m;
 }
 
 TEST(Cli, UnknownMultiplierFailsWithASuggestion) {
@@ -110,9 +144,8 @@ TEST(Cli, CharacterizeWritesTheCatalogColumns) {
   const auto r = axpod("mult characterize exact drum:k=4 compressor42 --pairs 2000 --out " + csv);
   ASSERT_EQ(r.code, 0) << r.output;
   std::ifstream in(csv);
-  std::string comment, header, exact, drum, comp;
-  std::getline(in, comment);
-  std::getline(in, header);
+  std::string header, exact, drum, comp;
+  std::getline(in, header);  // a plain CSV: the header comes first
   std::getline(in, exact);
   std::getline(in, drum);
   std::getline(in, comp);
@@ -122,6 +155,30 @@ TEST(Cli, CharacterizeWritesTheCatalogColumns) {
   EXPECT_EQ(exact.rfind("exact,exact,0,0.0000,0.000000,0,0.000000,0.000000,0.0000,0.0000,", 0), 0u)
       << exact;
   EXPECT_EQ(comp.substr(comp.size() - 11), "n/a,n/a,n/a");  // no RTL: no invented cost
+  // Provenance goes to a sidecar, with the shipped gate library named relative to the home.
+  std::ifstream meta_in(csv + ".meta.json");
+  const std::string meta((std::istreambuf_iterator<char>(meta_in)), {});
+  EXPECT_NE(meta.find("\"gate_library\": \"configs/gate_library.yaml\""), std::string::npos)
+      << meta;
+  EXPECT_NE(meta.find("2000 pairs, seed 1"), std::string::npos) << meta;
+}
+
+// Shipped files carry no machine path (a checkout or build folder) and the catalog is a plain
+// CSV whose first line is its header.
+TEST(Cli, ShippedFilesCarryNoMachinePaths) {
+  const std::string root = AXPOD_TEST_SOURCE_DIR;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root + "/configs")) {
+    if (!e.is_regular_file()) continue;
+    std::ifstream f(e.path());
+    const std::string text((std::istreambuf_iterator<char>(f)), {});
+    EXPECT_EQ(text.find(root), std::string::npos) << e.path();
+    EXPECT_EQ(text.find("/work/"), std::string::npos) << e.path();
+    EXPECT_EQ(text.find("/home/"), std::string::npos) << e.path();
+  }
+  std::ifstream cat(root + "/configs/catalog.csv");
+  std::string first;
+  std::getline(cat, first);
+  EXPECT_EQ(first.rfind("name,family,signed,", 0), 0u) << first;
 }
 
 TEST(Cli, CharacterizeBadNameWritesNothing) {
@@ -437,6 +494,20 @@ TEST(Cli, TrainEvalRankGenEndToEnd) {
             prefix + ".axq --assign " + gen_dir + "/assignment.yaml --out " + temp("an_axq_") +
             std::to_string(::getpid()));
   EXPECT_EQ(r.code, 0) << r.output;
+  // gen's confirmation and `simulate` run the same network runner: the same assignment on the
+  // same accelerator gives the same cycles per image.
+  const std::string sim_dir = temp("sim_axq_") + std::to_string(::getpid());
+  r = axpod("simulate --accel tpu_v4_like --network " + prefix + ".axq --assign " + gen_dir +
+            "/assignment.yaml --out " + sim_dir);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string summary = slurp(sim_dir + "/summary.json");
+  const auto at = summary.find("\"cycles\": ");
+  ASSERT_NE(at, std::string::npos) << summary;
+  const std::string cycles = summary.substr(at + 10, summary.find(',', at) - at - 10);
+  const std::string report = slurp(gen_dir + "/report.md");
+  EXPECT_NE(report.find("; " + cycles + " cycles and "), std::string::npos)
+      << "simulate: " << cycles << " cycles\n"
+      << report;
 }
 
 }  // namespace

@@ -1,0 +1,118 @@
+#include "report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "common/text.h"
+
+namespace axpod::host {
+
+std::string ranking_csv(const std::vector<LayerScore>& scores) {
+  std::vector<LayerScore> sorted = scores;
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) { return a.score > b.score; });
+  std::string o = "rank,layer,score\n";
+  for (std::size_t i = 0; i < sorted.size(); ++i)
+    o += fmt::format("{},{},{:.9g}\n", i + 1, text::csv_field(sorted[i].layer), sorted[i].score);
+  return o;
+}
+
+plot::Figure ranking_plot(const std::vector<LayerScore>& scores, const std::string& title) {
+  std::vector<std::string> cats;
+  plot::Series series{"importance", {}, {}};
+  for (const auto& x : scores) {
+    cats.push_back(x.layer);
+    series.y.push_back(x.score);
+  }
+  return plot::stacked_bars(title, "score", cats, {series});
+}
+
+std::string assignment_yaml(const Assignment& a, const std::string& exact,
+                            const std::string& comment) {
+  std::string layers;
+  for (const auto& [l, m] : a)
+    if (!m.empty()) layers += fmt::format("  {}: {}\n", l, m);
+  return fmt::format("# {}\ndefault: {}\nlayers:{}", comment, exact,
+                     layers.empty() ? " {}\n" : "\n" + layers);
+}
+
+std::string results_table(const GenReport& r) {
+  std::string o =
+      "| method | energy saving (total) | energy saving (multipliers) | val. acc. loss (pp) | "
+      "test acc. (%) | accuracy evaluations | wall time (s) | note |\n"
+      "|---|---|---|---|---|---|---|---|\n";
+  for (std::size_t i = 0; i < r.results.size(); ++i) {
+    const auto& x = r.results[i];
+    if (skipped(x)) {
+      o += fmt::format("| {} | - | - | - | - | 0 | 0 | {} |\n", x.method, x.note);
+      continue;
+    }
+    o += fmt::format("| {} | {:.3f}x | {:.2f}x | {:.2f} | {:.2f} | {} | {:.1f} | {} |\n", x.method,
+                     r.exact_eval.energy_pj / x.best.energy_pj,
+                     r.exact_eval.mult_energy_pj / x.best.mult_energy_pj,
+                     100.0 * (r.exact_val - x.best.accuracy), 100.0 * r.test_acc[i], x.evaluations,
+                     x.seconds, x.note);
+  }
+  return o;
+}
+
+std::string results_csv(const GenReport& r) {
+  std::string o =
+      "budget_pct,method,energy_pj,mult_energy_pj,energy_saving_x,mult_energy_saving_x,"
+      "val_accuracy,val_loss_pp,test_accuracy,evaluations,seconds,note\n";
+  for (std::size_t i = 0; i < r.results.size(); ++i) {
+    const auto& x = r.results[i];
+    o += fmt::format("{:.2f},{},{:.3f},{:.3f},{:.4f},{:.4f},{:.4f},{:.3f},{:.4f},{},{:.2f},{}\n",
+                     r.budget, x.method, x.best.energy_pj, x.best.mult_energy_pj,
+                     r.exact_eval.energy_pj / x.best.energy_pj,
+                     r.exact_eval.mult_energy_pj / x.best.mult_energy_pj, x.best.accuracy,
+                     100.0 * (r.exact_val - x.best.accuracy), r.test_acc[i], x.evaluations,
+                     x.seconds, text::csv_field(x.note));
+  }
+  return o;
+}
+
+std::string pareto_csv(const std::vector<Evaluation>& front) {
+  std::string o = "energy_pj,mult_energy_pj,val_accuracy,assignment\n";
+  for (const auto& e : front) {
+    std::string a;
+    for (const auto& [l, m] : e.assign) a += (a.empty() ? "" : " ") + l + "=" + m;
+    o += fmt::format("{:.3f},{:.3f},{:.4f},{}\n", e.energy_pj, e.mult_energy_pj, e.accuracy,
+                     text::csv_field(a.empty() ? "all exact" : a));
+  }
+  return o;
+}
+
+plot::Figure pareto_plot(const GenReport& r, const std::string& title) {
+  std::vector<plot::Series> series{{"Pareto front", {}, {}}};
+  for (const auto& e : r.pareto) {
+    series[0].x.push_back(e.energy_pj / 1e6);
+    series[0].y.push_back(100.0 * e.accuracy);
+  }
+  for (const auto& x : r.results)
+    if (!skipped(x))
+      series.push_back({x.method, {x.best.energy_pj / 1e6}, {100.0 * x.best.accuracy}});
+  return plot::scatter(title, "energy per inference (uJ)", "validation accuracy (%)", series, false,
+                       false);
+}
+
+std::string confirmation_text(const Confirmation& c, const std::string& accelerator) {
+  const int n = std::max(1, c.images);
+  return fmt::format(
+      "Cycle-level confirmation on `{}`: {}/{} MAC layer outputs bit-exact over {} test images; "
+      "{} cycles and {:.3f} uJ per image (every layer, as `axpod simulate` runs it).",
+      accelerator, c.bit_exact, c.layers, c.images, c.cycles / n, c.energy_pj / n / 1e6);
+}
+
+std::string gen_markdown(const GenReport& r, const std::string& network,
+                         const std::string& accelerator) {
+  return fmt::format(
+      "# XAI-Gen: {} on {}, budget {:.2f} pp\n\n"
+      "Exact int8: validation {:.2f} %, test {:.2f} %, {:.3f} uJ per inference.\n\n{}\n{}\n\n"
+      "![pareto](pareto.png)\n",
+      network, accelerator, r.budget, 100 * r.exact_val, 100 * r.exact_test,
+      r.exact_eval.energy_pj / 1e6, results_table(r), confirmation_text(r.conf, accelerator));
+}
+
+}  // namespace axpod::host

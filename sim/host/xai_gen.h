@@ -1,0 +1,112 @@
+// The XAI-Gen flow as a library (REFERENCE.md section 7; DESIGN.md "Host controller"): a
+// trained model and its data, the candidate multipliers, XAI's layer order, the assignment
+// search with its baselines, and the confirmation on the cycle-level model. The CLI only parses
+// options and prints; reports are written by report.h.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "accel/accelerator.h"
+#include "cycle_model.h"
+#include "data/idx.h"
+#include "engine/qnet.h"
+#include "gen.h"
+#include "zoo.h"
+
+namespace axpod::host {
+
+/// A trained zoo model (PREFIX.axq, PREFIX.pt) and the Fashion-MNIST splits.
+struct TrainedModel {
+  std::string prefix;  // PREFIX of PREFIX.axq / PREFIX.pt
+  engine::QNet qnet;
+  data::Split train, test;
+};
+
+/// PREFIX, PREFIX.axq or PREFIX.pt -> PREFIX.
+std::string model_prefix(std::string model);
+
+/// Loads PREFIX.axq and the data; PREFIX.pt must exist (the gradient rankers read it).
+TrainedModel load_trained(const std::string& model, const std::string& data_dir);
+
+/// Trains a zoo model and writes PREFIX.pt and PREFIX.axq (refusing to replace them unless
+/// `force`); returns the result with the quantized network.
+TrainResult train_and_save(const TrainOptions& opt, const std::string& prefix,
+                           const data::Split& train_set, const data::Split& test_set, bool force,
+                           const std::function<void(const TrainProgress&)>& progress = {});
+
+/// The multiplier the exact pods of an accelerator carry (its first pod's).
+std::string exact_multiplier(const accel::Accelerator& acc);
+
+/// Candidate multipliers, cheapest first: the ';'-separated names of `list`, or (empty list)
+/// every signed multiplier of the accelerator's catalog that is cheaper than `exact`.
+std::vector<std::string> candidate_multipliers(const accel::Accelerator& acc,
+                                               const std::string& exact,
+                                               const std::string& list = {});
+
+/// XAI-Gen's layer order: least important per unit of energy at stake first (score / MACs).
+std::vector<std::string> xai_order(const std::vector<LayerScore>& scores,
+                                   const workload::Network& net);
+
+/// The accelerator-side form of an assignment: listed layers, the rest on `exact`.
+accel::Assignment to_accel(const Assignment& a, const std::string& exact);
+
+/// The cycle-level model's run of one image: every layer of the network (CycleModel::
+/// run_network), the MAC layers with the int8 data the engine saw for it.
+struct ImageRun {
+  std::vector<core::LayerSim> layers;
+  std::vector<engine::MacTrace> traces;  // the engine's, by MAC layer
+};
+ImageRun simulate_image(core::CycleModel& sim, const engine::QNet& qnet, const Assignment& a,
+                        const std::string& exact, const std::uint8_t* pixels);
+
+struct Confirmation {
+  int images = 0, layers = 0, bit_exact = 0;  // MAC layer outputs checked / equal to the engine
+  std::int64_t cycles = 0;                    // all layers, all images
+  double energy_pj = 0;                       // all layers, all images
+};
+
+/// Runs an assignment on the cycle-level model for the first `images` test images and checks
+/// every MAC layer's int32 outputs against the engine.
+Confirmation confirm(const engine::QNet& qnet, const data::Split& test, const Assignment& a,
+                     const accel::Accelerator& acc, int images, const std::string& exact);
+
+struct GenOptions {
+  double budget = 1.0;  // validation accuracy loss allowed, percentage points
+  int val = 2000;       // validation images (the held-out end of the training split)
+  int threads = 2;
+  bool baselines = true;
+  int random_tries = 60;
+  std::size_t exhaustive_subset = 2, exhaustive_limit = 400;
+  int nsga_pop = 16, nsga_gens = 8;
+  std::uint64_t seed = 1;  // random and evolutionary baselines
+  int confirm_images = 2;  // test images run on the cycle-level model
+};
+
+struct GenReport {
+  double budget = 0;
+  std::vector<SearchResult> results;  // xai-gen first, then the baselines
+  std::vector<double> test_acc;       // per result (0 for skipped ones)
+  double exact_val = 0, exact_test = 0;
+  Evaluation exact_eval;
+  Confirmation conf;
+  std::vector<Evaluation> pareto;  // non-dominated over XAI-Gen's and NSGA-II's evaluations
+};
+
+/// Whether a search result was skipped (e.g. exhaustive on a large space).
+inline bool skipped(const SearchResult& r) {
+  return r.note.rfind("skipped", 0) == 0;
+}
+
+/// XAI-Gen (greedy over xai_order(scores)) and, when asked, the baselines (uniform, random,
+/// exhaustive, NSGA-II, sensitivity), each on its own evaluator; test accuracy of every result;
+/// the cycle-level confirmation of XAI-Gen's. `progress(stage)` names each baseline as it ends.
+GenReport run_gen(
+    const TrainedModel& m, const accel::Accelerator& acc,
+    const std::vector<std::string>& candidates, const std::vector<LayerScore>& scores,
+    const GenOptions& opt, const std::string& exact,
+    const std::function<void(const std::string& stage, int done, int total)>& progress = {});
+
+}  // namespace axpod::host

@@ -1,0 +1,40 @@
+# Installs axpod into a temporary prefix, then runs the installed binary from a folder outside
+# the source and build trees: it must find its shipped configs under PREFIX/share/axpod and its
+# torch module under PREFIX/lib/axpod. Usage: cmake -DBUILD=dir -DPREFIX=dir -P check_install.cmake
+file(REMOVE_RECURSE ${PREFIX})
+execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD} --prefix ${PREFIX}
+  RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+if(rc)
+  message(FATAL_ERROR "cmake --install failed: ${err}")
+endif()
+set(work ${PREFIX}/elsewhere)
+file(MAKE_DIRECTORY ${work})
+
+function(run_installed)
+  execute_process(COMMAND ${PREFIX}/bin/axpod ${ARGN} WORKING_DIRECTORY ${work}
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(rc)
+    message(FATAL_ERROR "installed `axpod ${ARGN}` failed (${rc}):\n${out}${err}")
+  endif()
+  set(out "${out}" PARENT_SCOPE)
+endfunction()
+
+run_installed(version)
+foreach(expected "home: ${PREFIX}/share/axpod" "torch module: ${PREFIX}/lib/axpod/libaxpod_torch.so")
+  string(FIND "${out}" "${expected}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "expected '${expected}' in:\n${out}")
+  endif()
+endforeach()
+run_installed(analyze --accel edge_16x16 --network lenet5 --out run1)
+if(NOT EXISTS ${work}/run1/summary.json)
+  message(FATAL_ERROR "the installed analyze wrote no run1/summary.json:\n${out}")
+endif()
+run_installed(mult show drum:k=4 --png drum.png)
+if(NOT EXISTS ${work}/drum.png)
+  message(FATAL_ERROR "the installed mult show wrote no drum.png:\n${out}")
+endif()
+run_installed(simulate --accel sosa_32x32 --network lenet5 --out sim1)
+if(NOT EXISTS ${work}/sim1/power.vcd)
+  message(FATAL_ERROR "the installed simulate wrote no sim1/power.vcd:\n${out}")
+endif()
