@@ -189,8 +189,8 @@ class Canvas {
   }
 
  private:
-  static std::uint8_t to_byte(float v) {
-    return static_cast<std::uint8_t>(std::clamp(std::lround(v * 255.0f), 0L, 255L));
+  static std::uint8_t to_byte(float v) {  // round half up; lround was a third of the time
+    return static_cast<std::uint8_t>(std::clamp(v, 0.0f, 1.0f) * 255.0f + 0.5f);
   }
   int m_s;                  // samples per pixel along each axis
   int m_w, m_h;             // canvas size, samples

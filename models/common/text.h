@@ -11,11 +11,6 @@ namespace axpod::text {
 /// Splits `s` at every `sep`; empty fields are kept.
 std::vector<std::string> split(std::string_view s, char sep);
 
-/// Whether `s` ends with `suffix`.
-inline bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 /// Removes leading and trailing blanks (space, tab, CR, LF).
 std::string trim(std::string_view s);
 

@@ -41,7 +41,7 @@ Table parse_csv(const std::string& text_in, const std::string& path) {
     ++line_no;
     const std::string line = text::trim(raw);
     if (line.empty() || line[0] == '#') continue;
-    const auto fields = text::split(line, ',');
+    const auto fields = text::split_csv(line);
     if (fields.size() != 256)
       throw Error("'" + path + "':" + std::to_string(line_no) + ": expected 256 values, got " +
                   std::to_string(fields.size()));
@@ -71,7 +71,7 @@ Table parse_csv(const std::string& text_in, const std::string& path) {
 
 Table read_lut_file(const std::string& path) {
   const std::string bytes = fs::read_file(path);
-  return text::ends_with(path, ".csv") ? parse_csv(bytes, path) : parse_binary(bytes, path);
+  return path.ends_with(".csv") ? parse_csv(bytes, path) : parse_binary(bytes, path);
 }
 
 void write_lut_binary(const Table& table, const std::string& path) {

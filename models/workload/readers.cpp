@@ -23,7 +23,7 @@ Network read_scalesim_topology(const std::string& path) {
   const std::string content = fs::read_file(path);
   Network net;
   net.name = path.substr(path.find_last_of('/') + 1);
-  if (text::ends_with(net.name, ".csv")) net.name.resize(net.name.size() - 4);
+  if (net.name.ends_with(".csv")) net.name.resize(net.name.size() - 4);
   bool header_seen = false;
   bool gemm = false;
   std::size_t line_no = 0;
@@ -33,7 +33,7 @@ Network read_scalesim_topology(const std::string& path) {
     const std::string line = text::trim(raw);
     if (line.empty() || line[0] == '#') continue;
     std::vector<std::string> f;
-    for (const auto& x : text::split(line, ',')) f.push_back(text::trim(x));
+    for (const auto& x : text::split_csv(line)) f.push_back(text::trim(x));
     while (!f.empty() && f.back().empty()) f.pop_back();  // SCALE-Sim rows end with a comma
     const std::string where = path + ":" + std::to_string(line_no);
     if (!header_seen) {
@@ -167,10 +167,9 @@ Network read_network_yaml(const std::string& path) {
 }
 
 Network load_network(const std::string& spec, int batch) {
-  if (text::ends_with(spec, ".csv")) return read_scalesim_topology(spec);
-  if (text::ends_with(spec, ".axq")) return engine::load_qnet(spec).workload(batch);
-  if (text::ends_with(spec, ".yaml") || text::ends_with(spec, ".yml"))
-    return read_network_yaml(spec);
+  if (spec.ends_with(".csv")) return read_scalesim_topology(spec);
+  if (spec.ends_with(".axq")) return engine::load_qnet(spec).workload(batch);
+  if (spec.ends_with(".yaml") || spec.ends_with(".yml")) return read_network_yaml(spec);
   return builtin_network(spec, batch);
 }
 

@@ -7,7 +7,9 @@
 #include <sstream>
 #include <thread>
 
+#include <fmt/format.h>
 #include "analytical/model.h"
+
 #include "commands.h"
 #include "common/error.h"
 #include "common/fs.h"
@@ -26,12 +28,6 @@ namespace {
 using analytical::LayerResult;
 using analytical::NetworkResult;
 
-std::string f2(double v, const char* fmt = "%.2f") {
-  char b[64];
-  std::snprintf(b, sizeof b, fmt, v);
-  return b;
-}
-
 std::string layers_csv(const NetworkResult& r) {
   std::string o =
       "layer,kind,multiplier,m,n,k,groups,macs,pods,folds,tiles,compute_cycles,memory_cycles,"
@@ -43,13 +39,14 @@ std::string layers_csv(const NetworkResult& r) {
     s << text::csv_field(l.layer) << ',' << l.kind << ',' << text::csv_field(l.multiplier) << ','
       << l.m << ',' << l.n << ',' << l.k << ',' << l.groups << ',' << l.macs << ',' << l.pods << ','
       << l.plan.folds << ',' << l.plan.tiles << ',' << l.compute_cycles << ',' << l.memory_cycles
-      << ',' << l.cycles << ',' << l.stall_cycles << ',' << f2(l.utilization_pct, "%.4f") << ','
-      << f2(l.mapping_pct, "%.4f") << ',' << l.sram_bytes << ',' << l.gbuf_bytes << ','
-      << l.noc_byte_hops << ',' << l.dram_bytes << ',' << f2(l.energy.mult, "%.3f") << ','
-      << f2(l.energy.add, "%.3f") << ',' << f2(l.energy.reg, "%.3f") << ','
-      << f2(l.energy.sram, "%.3f") << ',' << f2(l.energy.gbuf, "%.3f") << ','
-      << f2(l.energy.noc, "%.3f") << ',' << f2(l.energy.dram, "%.3f") << ','
-      << f2(l.energy.leak, "%.3f") << ',' << f2(l.energy.total(), "%.3f") << '\n';
+      << ',' << l.cycles << ',' << l.stall_cycles << ',' << fmt::format("{:.4f}", l.utilization_pct)
+      << ',' << fmt::format("{:.4f}", l.mapping_pct) << ',' << l.sram_bytes << ',' << l.gbuf_bytes
+      << ',' << l.noc_byte_hops << ',' << l.dram_bytes << ','
+      << fmt::format("{:.3f}", l.energy.mult) << ',' << fmt::format("{:.3f}", l.energy.add) << ','
+      << fmt::format("{:.3f}", l.energy.reg) << ',' << fmt::format("{:.3f}", l.energy.sram) << ','
+      << fmt::format("{:.3f}", l.energy.gbuf) << ',' << fmt::format("{:.3f}", l.energy.noc) << ','
+      << fmt::format("{:.3f}", l.energy.dram) << ',' << fmt::format("{:.3f}", l.energy.leak) << ','
+      << fmt::format("{:.3f}", l.energy.total()) << '\n';
     o += s.str();
   }
   return o;
@@ -164,8 +161,8 @@ int cmd_analyze(const std::vector<std::string>& args) {
     std::string csv = "layer,cycles,stall_cycles,utilization_pct,mapping_pct,macs\n";
     for (const auto& l : result.layers)
       csv += text::csv_field(l.layer) + "," + std::to_string(l.cycles) + "," +
-             std::to_string(l.stall_cycles) + "," + f2(l.utilization_pct, "%.4f") + "," +
-             f2(l.mapping_pct, "%.4f") + "," + std::to_string(l.macs) + "\n";
+             std::to_string(l.stall_cycles) + "," + fmt::format("{:.4f}", l.utilization_pct) + "," +
+             fmt::format("{:.4f}", l.mapping_pct) + "," + std::to_string(l.macs) + "\n";
     if (vm.count("out")) {
       fs::write_file_atomic(vm["out"].as<std::string>(), csv);
       std::fprintf(stderr, "%zu layers, %lld cycles in all: %s\n", result.layers.size(),
@@ -296,9 +293,10 @@ int cmd_sweep(const std::vector<std::string>& args) {
     csv += std::to_string(pt.pods) + "," + std::to_string(pt.size) + "," + accel::to_string(pt.df) +
            "," + text::csv_field(pt.mult) + "," +
            std::to_string(static_cast<long long>(pt.pods) * pt.size * pt.size) + "," +
-           std::to_string(r.cycles) + "," + f2(r.latency_ms(), "%.6f") + "," + f2(util, "%.4f") +
-           "," + f2(r.energy.total() / 1e6, "%.6f") + "," + f2(r.energy.mult / 1e6, "%.6f") + "," +
-           f2(r.energy.dram / 1e6, "%.6f") + "\n";
+           std::to_string(r.cycles) + "," + fmt::format("{:.6f}", r.latency_ms()) + "," +
+           fmt::format("{:.4f}", util) + "," + fmt::format("{:.6f}", r.energy.total() / 1e6) + "," +
+           fmt::format("{:.6f}", r.energy.mult / 1e6) + "," +
+           fmt::format("{:.6f}", r.energy.dram / 1e6) + "\n";
     const std::string key =
         std::string(accel::to_string(pt.df)) + (mults.size() > 1 ? " " + pt.mult : "");
     auto& s = by_df[key];

@@ -10,6 +10,8 @@
 #include <sstream>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "commands.h"
 #include "common/error.h"
 #include "common/fs.h"
@@ -44,12 +46,6 @@ constexpr const char* kMultUsage =
     "Multiplier names: family[:key=value,...] (e.g. drum:k=4, bam:h=1,v=6,signed=1),\n"
     "rtl:<family>[:...] for Verilated RTL, lut:PATH or lut:signed:PATH for truth-table files.\n"
     "Run `axpod mult <subcommand> --help` for options and examples.\n";
-
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
 
 // ---------------------------------------------------------------------------------- list
 int cmd_list(const std::vector<std::string>& args) {
@@ -273,8 +269,8 @@ int cmd_characterize(const std::vector<std::string>& args) {
               "depth");
   for (const auto& r : rows)
     std::printf("%-34s %9.4f %9.4f %9s %9s %6s\n", r.info.name.c_str(), r.metrics.mred_pct,
-                r.metrics.wce_pct, r.cost ? fmt("%.1f", r.cost->area_ge).c_str() : "n/a",
-                r.cost ? fmt("%.2f", r.cost->energy_fj).c_str() : "n/a",
+                r.metrics.wce_pct, r.cost ? fmt::format("{:.1f}", r.cost->area_ge).c_str() : "n/a",
+                r.cost ? fmt::format("{:.2f}", r.cost->energy_fj).c_str() : "n/a",
                 r.cost ? std::to_string(r.cost->depth).c_str() : "n/a");
   std::printf("catalog written to %s (%zu multipliers; provenance in %s.meta.json)\n",
               out_path.c_str(), rows.size(), out_path.c_str());
@@ -367,7 +363,7 @@ int cmd_export(const std::vector<std::string>& args) {
   const auto m = Registry::instance().create(vm["name"].as<std::string>());
   const mult::Table table(*m.model);
   const std::string out = vm["out"].as<std::string>();
-  if (text::ends_with(out, ".csv"))
+  if (out.ends_with(".csv"))
     mult::write_lut_csv(table, out);
   else
     mult::write_lut_binary(table, out);

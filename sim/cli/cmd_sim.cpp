@@ -8,8 +8,10 @@
 #include <set>
 #include <sstream>
 
+#include <fmt/format.h>
 #include "accelerator_module.h"
 #include "analytical/model.h"
+
 #include "commands.h"
 #include "common/error.h"
 #include "common/fs.h"
@@ -95,12 +97,6 @@ core::TensorSource source_of(const std::map<std::size_t, engine::LayerTensors>& 
   };
 }
 
-std::string fmt(const char* f, double v) {
-  char b[64];
-  std::snprintf(b, sizeof b, f, v);
-  return b;
-}
-
 // ------------------------------------------------------------------------------ simulate
 int cmd_simulate(const std::vector<std::string>& args) {
   po::options_description opts("options");
@@ -158,11 +154,12 @@ int cmd_simulate(const std::vector<std::string>& args) {
     std::ostringstream row;
     row << text::csv_field(l.layer) << ',' << l.kind << ',' << text::csv_field(l.multiplier) << ','
         << l.macs << ',' << l.gated << ',' << l.pods << ',' << l.start << ',' << l.cycles << ','
-        << l.stall_free << ',' << l.stall_cycles << ',' << fmt("%.3f", l.energy.mult) << ','
-        << fmt("%.3f", l.energy.add) << ',' << fmt("%.3f", l.energy.reg) << ','
-        << fmt("%.3f", l.energy.sram) << ',' << fmt("%.3f", l.energy.gbuf) << ','
-        << fmt("%.3f", l.energy.noc) << ',' << fmt("%.3f", l.energy.dram) << ','
-        << fmt("%.3f", l.energy.leak) << ',' << fmt("%.3f", l.energy.total()) << '\n';
+        << l.stall_free << ',' << l.stall_cycles << ',' << fmt::format("{:.3f}", l.energy.mult)
+        << ',' << fmt::format("{:.3f}", l.energy.add) << ',' << fmt::format("{:.3f}", l.energy.reg)
+        << ',' << fmt::format("{:.3f}", l.energy.sram) << ','
+        << fmt::format("{:.3f}", l.energy.gbuf) << ',' << fmt::format("{:.3f}", l.energy.noc) << ','
+        << fmt::format("{:.3f}", l.energy.dram) << ',' << fmt::format("{:.3f}", l.energy.leak)
+        << ',' << fmt::format("{:.3f}", l.energy.total()) << '\n';
     csv += row.str();
     total += l.energy;
     cycles += l.cycles;
@@ -282,10 +279,10 @@ int cmd_validate(const std::vector<std::string>& args) {
                 ok ? "ok" : "FAIL");
     csv += text::csv_field(layer.name) + "," + text::csv_field(c.multiplier) + "," +
            std::to_string(a.cycles) + "," + std::to_string(c.cycles) + "," + std::to_string(diff) +
-           "," + fmt("%.4f", diff_pct) + "," + std::to_string(c.stall_cycles) + "," +
-           fmt("%.3f", a.energy.total()) + "," + fmt("%.3f", c.energy.total()) + "," +
-           fmt("%.4f", e_pct) + "," + fmt("%.4f", gated_pct) + "," + exact + "," +
-           (ok ? "ok" : "FAIL") + "\n";
+           "," + fmt::format("{:.4f}", diff_pct) + "," + std::to_string(c.stall_cycles) + "," +
+           fmt::format("{:.3f}", a.energy.total()) + "," + fmt::format("{:.3f}", c.energy.total()) +
+           "," + fmt::format("{:.4f}", e_pct) + "," + fmt::format("{:.4f}", gated_pct) + "," +
+           exact + "," + (ok ? "ok" : "FAIL") + "\n";
     progress.step(++i, layer.name);
   });
   progress.finish();

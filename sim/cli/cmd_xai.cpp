@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <memory>
 
+#include <fmt/format.h>
+
 #include "commands.h"
 #include "common/error.h"
 #include "common/fs.h"
@@ -180,14 +182,13 @@ int cmd_gen(const std::vector<std::string>& args) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::unique_ptr<Progress> bar;
   auto rep = host::run_gen(m, acc, cands, scores, g, exact,
-                           baseline_bar(bar, "baselines (" + std::to_string(g.budget) + " pp)"));
+                           baseline_bar(bar, fmt::format("baselines ({:.2f} pp)", g.budget)));
   rep.results.front().seconds += rank_s;  // XAI-Gen's time includes its ranking
-  char budget[32];
-  std::snprintf(budget, sizeof budget, "%.2f", rep.budget);
-  fs::write_file_atomic(run.work() + "/assignment.yaml",
-                        host::assignment_yaml(rep.results.front().best.assign, exact,
-                                              "XAI-Gen assignment for " + m.qnet.name +
-                                                  ", budget " + budget + " pp"));
+  fs::write_file_atomic(
+      run.work() + "/assignment.yaml",
+      host::assignment_yaml(
+          rep.results.front().best.assign, exact,
+          fmt::format("XAI-Gen assignment for {}, budget {:.2f} pp", m.qnet.name, rep.budget)));
   fs::write_file_atomic(run.work() + "/ranking.csv", host::ranking_csv(scores));
   fs::write_file_atomic(run.work() + "/results.csv", host::results_csv(rep));
   fs::write_file_atomic(run.work() + "/pareto.csv", host::pareto_csv(rep.pareto));
