@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/fs.h"
+#include "common/names.h"
 #include "common/paths.h"
 #include "common/text.h"
 #include "config/yaml_node.h"
@@ -12,28 +13,19 @@
 
 namespace axpod::accel {
 
+namespace {
+constexpr Names<Dataflow, 3> kDataflows{
+    {{Dataflow::ws, "ws"}, {Dataflow::os, "os"}, {Dataflow::is, "is"}}};
+constexpr Names<Topology, 3> kTopologies{
+    {{Topology::butterfly, "butterfly"}, {Topology::crossbar, "crossbar"}, {Topology::bus, "bus"}}};
+}  // namespace
+
 const char* to_string(Dataflow d) {
-  switch (d) {
-    case Dataflow::ws:
-      return "ws";
-    case Dataflow::os:
-      return "os";
-    case Dataflow::is:
-      return "is";
-  }
-  return "?";
+  return name_of(kDataflows, d);
 }
 
 const char* to_string(Topology t) {
-  switch (t) {
-    case Topology::butterfly:
-      return "butterfly";
-    case Topology::crossbar:
-      return "crossbar";
-    case Topology::bus:
-      return "bus";
-  }
-  return "?";
+  return name_of(kTopologies, t);
 }
 
 std::int64_t Accelerator::total_pes() const {
@@ -45,15 +37,7 @@ std::int64_t Accelerator::total_pes() const {
 namespace {
 
 bool parse_dataflow(const std::string& s, Dataflow& d) {
-  if (s == "ws")
-    d = Dataflow::ws;
-  else if (s == "os")
-    d = Dataflow::os;
-  else if (s == "is")
-    d = Dataflow::is;
-  else
-    return false;
-  return true;
+  return parse_name(kDataflows, s, d);
 }
 
 std::string resolve(const std::string& base_file, const std::string& rel) {
@@ -108,14 +92,8 @@ Accelerator load_accelerator(const std::string& path) {
   const auto noc = root.required("interconnect");
   const auto topo = noc.required("topology");
   const std::string ts = topo.as_string("crossbar");
-  if (ts == "butterfly")
-    a.noc.topology = Topology::butterfly;
-  else if (ts == "crossbar")
-    a.noc.topology = Topology::crossbar;
-  else if (ts == "bus")
-    a.noc.topology = Topology::bus;
-  else
-    topo.error("expected butterfly, crossbar or bus, got \"" + ts + "\"");
+  if (!parse_name(kTopologies, ts, a.noc.topology))
+    topo.error("expected " + name_list(kTopologies) + ", got \"" + ts + "\"");
   a.noc.bytes_per_cycle = noc.required("bytes_per_cycle").as_double(1e-3, 1e9, 64);
   a.noc.hop_latency = static_cast<int>(noc.required("hop_latency").as_int(0, 1000, 1));
   const auto dram = root.required("dram");

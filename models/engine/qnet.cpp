@@ -8,24 +8,21 @@
 
 #include "common/error.h"
 #include "common/fs.h"
+#include "common/names.h"
 #include "common/text.h"
 
 namespace axpod::engine {
 
+namespace {
+constexpr Names<OpKind, 5> kOpKinds{{{OpKind::conv, "conv"},
+                                     {OpKind::fc, "fc"},
+                                     {OpKind::maxpool, "maxpool"},
+                                     {OpKind::avgpool, "avgpool"},
+                                     {OpKind::add, "add"}}};
+}  // namespace
+
 const char* to_string(OpKind k) {
-  switch (k) {
-    case OpKind::conv:
-      return "conv";
-    case OpKind::fc:
-      return "fc";
-    case OpKind::maxpool:
-      return "maxpool";
-    case OpKind::avgpool:
-      return "avgpool";
-    case OpKind::add:
-      return "add";
-  }
-  return "?";
+  return name_of(kOpKinds, k);
 }
 
 int QNet::find(const std::string& op) const {

@@ -3,26 +3,22 @@
 #include <algorithm>
 
 #include "common/error.h"
+#include "common/names.h"
 #include "common/text.h"
 
 namespace axpod::workload {
 
+namespace {
+constexpr Names<LayerKind, 6> kLayerKinds{{{LayerKind::conv, "conv"},
+                                           {LayerKind::depthwise, "depthwise"},
+                                           {LayerKind::fc, "fc"},
+                                           {LayerKind::gemm, "gemm"},
+                                           {LayerKind::add, "add"},
+                                           {LayerKind::pool, "pool"}}};
+}  // namespace
+
 const char* to_string(LayerKind k) {
-  switch (k) {
-    case LayerKind::conv:
-      return "conv";
-    case LayerKind::depthwise:
-      return "depthwise";
-    case LayerKind::fc:
-      return "fc";
-    case LayerKind::gemm:
-      return "gemm";
-    case LayerKind::add:
-      return "add";
-    case LayerKind::pool:
-      return "pool";
-  }
-  return "?";
+  return name_of(kLayerKinds, k);
 }
 
 int conv_out(int in, int k, int stride, int pad) {
