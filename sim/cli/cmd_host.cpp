@@ -57,23 +57,10 @@ int cmd_train(const std::vector<std::string>& args) {
   const std::string dir = vm["data"].as<std::string>();
   const auto train_set = data::load_fashion_mnist(dir, "train");
   const auto test_set = data::load_fashion_mnist(dir, "test");
-  std::unique_ptr<Progress> bar;
-  int last_epoch = 0;
-  const bool force = vm["force"].as<bool>();
-  const auto r = host::train_and_save(
-      o, prefix, train_set, test_set, force, [&](const host::TrainProgress& p) {
-        if (p.epoch != last_epoch) {
-          if (bar) bar->finish();
-          bar = std::make_unique<Progress>(
-              "epoch " + std::to_string(p.epoch) + "/" + std::to_string(p.epochs),
-              static_cast<std::size_t>(p.steps));
-          last_epoch = p.epoch;
-        }
-        char label[64];
-        std::snprintf(label, sizeof label, "loss %.4f", p.loss);
-        bar->step(static_cast<std::size_t>(p.step), label);
-      });
-  if (bar) bar->finish();
+  EpochBars bars;
+  const auto r = host::train_and_save(o, prefix, train_set, test_set, vm["force"].as<bool>(),
+                                      [&](const host::TrainProgress& p) { bars(p); });
+  bars.finish();
   const engine::Engine eng(r.qnet);
   const auto t0 = std::chrono::steady_clock::now();
   const double int8_acc = eng.accuracy(test_set, 0, test_set.images.count, o.threads);

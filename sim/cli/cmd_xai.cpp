@@ -230,23 +230,13 @@ int cmd_demo(const std::vector<std::string>& args) {
   o.gen = gen_options(vm);
   RunDir run(vm.count("out") ? vm["out"].as<std::string>() : "", "demo");
   host::DemoHooks hooks;
-  std::unique_ptr<Progress> train_bar, base_bar;
+  EpochBars bars;
+  std::unique_ptr<Progress> base_bar;
   hooks.stage = [&](const std::string& s) {
-    if (train_bar) train_bar->finish();
-    train_bar.reset();
+    bars.finish();
     std::printf("== %s\n", s.c_str());
   };
-  int last_epoch = 0;
-  hooks.train = [&](const host::TrainProgress& p) {
-    if (p.epoch != last_epoch) {
-      if (train_bar) train_bar->finish();
-      train_bar = std::make_unique<Progress>(
-          "epoch " + std::to_string(p.epoch) + "/" + std::to_string(p.epochs),
-          static_cast<std::size_t>(p.steps));
-      last_epoch = p.epoch;
-    }
-    train_bar->step(static_cast<std::size_t>(p.step), "");
-  };
+  hooks.train = [&](const host::TrainProgress& p) { bars(p); };
   hooks.baseline = baseline_bar(base_bar, "baselines (1 pp)");
   const std::string md = host::run_demo(o, run.work(), hooks);
   run.commit();

@@ -34,4 +34,22 @@ void Progress::finish() {
   if (m_tty) std::fprintf(stderr, "\n");
 }
 
+void EpochBars::update(int epoch, int epochs, int step, int steps, double loss) {
+  if (epoch != m_epoch) {
+    finish();
+    m_bar =
+        std::make_unique<Progress>("epoch " + std::to_string(epoch) + "/" + std::to_string(epochs),
+                                   static_cast<std::size_t>(steps));
+    m_epoch = epoch;
+  }
+  char label[64];
+  std::snprintf(label, sizeof label, "loss %.4f", loss);
+  m_bar->step(static_cast<std::size_t>(step), label);
+}
+
+void EpochBars::finish() {
+  if (m_bar) m_bar->finish();
+  m_bar.reset();
+}
+
 }  // namespace axpod::cli
