@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <ctime>
 #include <filesystem>
 #include <sstream>
@@ -110,7 +111,7 @@ json::Json energy_json(const analytical::Energy& e) {
                                 {"dram", e.dram},
                                 {"leak", e.leak},
                                 {"total", e.total()}})
-    j[name] = json::number(v);
+    j[name] = json::number(std::round(v * 1e3) / 1e3);  // to the femtojoule
   return j;
 }
 
