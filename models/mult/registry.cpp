@@ -47,6 +47,20 @@ bool Registry::add_rtl(RtlInfo rtl) {
   return true;
 }
 
+bool Registry::add_twin(RtlInfo twin) {
+  const std::string name = twin.behavioural;
+  if (!m_twins.emplace(name, std::move(twin)).second)
+    throw std::logic_error("synthesis twin of '" + name + "' registered twice");
+  return true;
+}
+
+const RtlInfo* Registry::verilog_twin(const std::string& canonical) const {
+  const std::string behavioural = canonical.rfind("rtl:", 0) == 0 ? canonical.substr(4) : canonical;
+  if (const auto it = m_rtl.find("rtl:" + behavioural); it != m_rtl.end()) return &it->second;
+  if (const auto it = m_twins.find(behavioural); it != m_twins.end()) return &it->second;
+  return nullptr;
+}
+
 const FamilyInfo& Registry::family(const std::string& name) const {
   const auto it = m_families.find(name);
   if (it == m_families.end()) throw Error("unknown multiplier family '" + name + "'");

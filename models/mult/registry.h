@@ -52,6 +52,11 @@ class Registry {
   bool add_family(FamilyInfo family);
   /// Adds an RTL model; a duplicate name is a programming error (std::logic_error).
   bool add_rtl(RtlInfo rtl);
+  /// Adds a synthesis twin: Verilog that Yosys turns into the gate netlist that costs a
+  /// behavioural multiplier, without a Verilated model (no `rtl:` name). Its `factory` is empty.
+  bool add_twin(RtlInfo twin);
+  /// The Verilog that costs a multiplier: its RTL model's or its synthesis twin's; null if none.
+  const RtlInfo* verilog_twin(const std::string& canonical) const;
 
   /// Creates a multiplier from a name: `family[:key=value,...]`, `rtl:family[:...]`,
   /// `lut:PATH` or `lut:signed:PATH`. Throws axpod::Error with a clear message (unknown
@@ -63,6 +68,7 @@ class Registry {
 
   const std::map<std::string, FamilyInfo>& families() const { return m_families; }
   const std::map<std::string, RtlInfo>& rtl_models() const { return m_rtl; }
+  const std::map<std::string, RtlInfo>& twins() const { return m_twins; }
   const FamilyInfo& family(const std::string& name) const;
 
  private:
@@ -76,6 +82,7 @@ class Registry {
 
   std::map<std::string, FamilyInfo> m_families;  // behavioural families by name
   std::map<std::string, RtlInfo> m_rtl;          // RTL models by canonical name
+  std::map<std::string, RtlInfo> m_twins;        // synthesis twins by behavioural name
 };
 
 /// Registration helper for AXPOD_REGISTER_MULTIPLIER: `Class` has a constructor

@@ -157,9 +157,7 @@ int cmd_show(const std::vector<std::string>& args) {
 
 // -------------------------------------------------------------------------- characterize
 const mult::RtlInfo* rtl_twin(const mult::MultiplierInfo& info) {
-  const auto& rtl = Registry::instance().rtl_models();
-  const auto it = rtl.find(info.source == mult::Source::rtl ? info.name : "rtl:" + info.name);
-  return it == rtl.end() ? nullptr : &it->second;
+  return Registry::instance().verilog_twin(info.name);
 }
 
 int cmd_characterize(const std::vector<std::string>& args) {

@@ -98,7 +98,7 @@ TEST(Characterize, ShippedCatalogCoversTheListAndHasCostsForRtlTwins) {
   ASSERT_EQ(rows.size(), names.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
     EXPECT_EQ(rows[i].at("name"), names[i]);
-    const bool has_rtl = Registry::instance().rtl_models().count("rtl:" + names[i]) > 0;
+    const bool has_rtl = Registry::instance().verilog_twin(rows[i].at("name")) != nullptr;
     EXPECT_EQ(rows[i].at("area_ge") != "n/a", has_rtl) << names[i];
   }
 }

@@ -182,5 +182,14 @@ TEST(Families, EveryParameterValueKeepsTheNumericContract) {
   }
 }
 
+// Perforating rows j .. j+m-1 of b removes exactly those partial products.
+TEST(Families, PerforationDropsThePartialProductRows) {
+  const auto m = Registry::instance().create("perf:j=0,m=4");
+  EXPECT_EQ(m.model->multiply(200, 0x0F), 0);           // only perforated rows
+  EXPECT_EQ(m.model->multiply(200, 0x1F), 200 * 0x10);  // row 4 kept
+  const auto mid = Registry::instance().create("perf:j=2,m=3,signed=1");
+  EXPECT_EQ(mid.model->multiply(0xFD, 0x7F), -3 * 0x63);  // b = 127 keeps bits 0, 1, 5, 6
+}
+
 }  // namespace
 }  // namespace axpod::mult

@@ -14,7 +14,7 @@ const Registry& reg() {
 // A dropped translation unit must fail here, not in a user's run.
 TEST(Registry, HoldsEveryBehaviouralFamily) {
   for (const char* f : {"exact", "trunc_op", "trunc_col", "bam", "kulkarni", "drum", "mitchell",
-                        "ilm", "roba", "compressor42"})
+                        "ilm", "roba", "compressor42", "perf"})
     EXPECT_TRUE(reg().families().count(f)) << f;
 }
 
