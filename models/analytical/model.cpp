@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "mult/characterize.h"
 #include "mult/registry.h"
+#include "mult/verilog_import.h"
 
 namespace axpod::analytical {
 
@@ -108,10 +109,18 @@ double MultiplierEnergies::fj(const std::string& canonical) const {
   if (canonical.rfind("rtl:", 0) == 0 && !m_fj.count(canonical)) return fj(canonical.substr(4));
   const auto it = m_fj.find(canonical);
   if (it != m_fj.end()) return it->second;
+  // A Verilog multiplier costs what its gate netlist costs, with the catalog's gate library
+  // and operands.
+  if (canonical.rfind("verilog:", 0) == 0) return mult::verilog_energy_fj(canonical);
   throw Error("multiplier '" + canonical + "' has no energy in the catalog" +
               (m_source.empty() ? std::string() : " '" + m_source + "'") +
               ": add it to configs/multipliers.yaml and run `axpod mult characterize` (a "
               "multiplier without RTL has no cost)");
+}
+
+double MultiplierEnergies::fj(const std::string& canonical, const std::string& layer) const {
+  const auto it = m_layer_fj.find(layer + "\n" + canonical);
+  return it != m_layer_fj.end() ? it->second : fj(canonical);
 }
 
 Model::Model(accel::Accelerator acc, MultiplierEnergies energies)
@@ -223,7 +232,8 @@ LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mul
     r.gbuf_bytes = in_b + w_b + out_b;
     r.noc_byte_hops = (stationary + streamed + out_b) * hops;
     r.energy.mult = static_cast<double>(r.macs) *
-                    (A.energy.catalog.empty() ? 0.0 : m_energies.fj(r.multiplier)) / 1000.0;
+                    (A.energy.catalog.empty() ? 0.0 : m_energies.fj(r.multiplier, layer.name)) /
+                    1000.0;
     r.energy.add = static_cast<double>(r.macs) * E.add32_pj;
     r.energy.reg = static_cast<double>(r.macs + stationary) * E.reg_write_pj;
   } else {

@@ -141,13 +141,21 @@ class MultiplierEnergies {
   static MultiplierEnergies of(const accel::Accelerator& acc);
   /// Energy of a multiplier; throws axpod::Error naming the catalog when it has no cost.
   double fj(const std::string& canonical) const;
+  /// Energy of a multiplier in one layer: the layer's own figure when set (operand-aware
+  /// energies), else fj(canonical).
+  double fj(const std::string& canonical, const std::string& layer) const;
   void set(const std::string& canonical, double fj) { m_fj[canonical] = fj; }
+  /// Sets a multiplier's energy in one layer (e.g. from toggles on that layer's operands).
+  void set_for_layer(const std::string& layer, const std::string& canonical, double fj) {
+    m_layer_fj[layer + "\n" + canonical] = fj;
+  }
   /// Whether no multiplier has a cost (an accelerator without a catalog).
   bool empty() const { return m_fj.empty(); }
 
  private:
-  std::map<std::string, double> m_fj;  // fJ per operation
-  std::string m_source;                // catalog path, for messages
+  std::map<std::string, double> m_fj;        // fJ per operation
+  std::map<std::string, double> m_layer_fj;  // fJ per operation by "layer\nmultiplier"
+  std::string m_source;                      // catalog path, for messages
 };
 
 class Model {

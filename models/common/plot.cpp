@@ -192,12 +192,19 @@ Figure scatter(const std::string& title, const std::string& x_label, const std::
   const Axis xa = make_axis(xs, log_x, false), ya = make_axis(ys, log_y, false);
   Figure f = page(title);
   frame(f, xa, ya, x_label, y_label, true);
-  for (std::size_t i = 0; i < series.size(); ++i)
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    bool have_prev = false;
+    double px = 0, py = 0;
     for (std::size_t k = 0; k < series[i].x.size() && k < series[i].y.size(); ++k) {
       if ((log_x && !(series[i].x[k] > 0)) || (log_y && !(series[i].y[k] > 0))) continue;
-      f.add(Circle{xa.map(series[i].x[k], kL, kW - kR), ya.map(series[i].y[k], kH - kB, kT), 4,
-                   kPalette[i % 10], 0.8});
+      const double x = xa.map(series[i].x[k], kL, kW - kR), y = ya.map(series[i].y[k], kH - kB, kT);
+      if (series[i].joined && have_prev) f.add(Line{px, py, x, y, kPalette[i % 10]});
+      f.add(Circle{x, y, series[i].joined ? 3.0 : 4.0, kPalette[i % 10], 0.8});
+      px = x;
+      py = y;
+      have_prev = true;
     }
+  }
   legend(f, series);
   return f;
 }

@@ -67,6 +67,7 @@ struct Series {
   std::string label;      // legend text
   std::vector<double> x;  // scatter: x values
   std::vector<double> y;  // scatter: y values; bars: one value per category
+  bool joined = false;    // scatter: consecutive points joined by lines (a front, a limit)
 };
 
 /// Scatter plot; `log_x` / `log_y` use decade axes (values must be > 0).

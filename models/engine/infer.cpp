@@ -77,11 +77,21 @@ void Engine::assign(const std::map<std::string, std::string>& per_layer,
       it = m_tables.emplace(m, std::make_unique<mult::Table>(int8_table(m))).first;
     return it->second.get();
   };
+  std::map<std::string, const mult::Table*> tables;
+  for (const auto& op : m_net.ops) {
+    if (!op.is_mac()) continue;
+    const auto it = per_layer.find(op.name);
+    tables[op.name] = table_for(it != per_layer.end() ? it->second : fallback);
+  }
+  assign_tables(tables);
+}
+
+void Engine::assign_tables(const std::map<std::string, const mult::Table*>& per_layer) {
   for (std::size_t i = 0; i < m_net.ops.size(); ++i) {
     if (!m_net.ops[i].is_mac()) continue;
     const auto it = per_layer.find(m_net.ops[i].name);
-    m_prep[i].table = table_for(it != per_layer.end() ? it->second : fallback);
-    const auto& t = m_prep[i].table;
+    const mult::Table* t = it != per_layer.end() ? it->second : nullptr;
+    m_prep[i].table = t;
     m_prep[i].zero_row_zero =
         t != nullptr && std::all_of(t->products().begin(), t->products().begin() + 256,
                                     [](auto v) { return v == 0; });
@@ -156,7 +166,8 @@ std::int8_t clamp8(std::int32_t v, bool relu) {
 
 }  // namespace
 
-std::vector<std::int8_t> Engine::run(const std::int8_t* input, std::vector<MacTrace>* trace) const {
+std::vector<std::int8_t> Engine::run(const std::int8_t* input, std::vector<MacTrace>* trace,
+                                     std::vector<std::vector<std::int8_t>>* tensors) const {
   std::vector<std::vector<std::int8_t>> t(m_net.tensors.size());
   const QTensor& in0 = m_net.tensors[0];
   t[0].assign(input, input + static_cast<std::size_t>(in0.h) * in0.w * in0.c);
@@ -239,7 +250,9 @@ std::vector<std::int8_t> Engine::run(const std::int8_t* input, std::vector<MacTr
       }
     }
   }
-  return t[m_net.ops.back().out];
+  std::vector<std::int8_t> out = t[m_net.ops.back().out];
+  if (tensors) *tensors = std::move(t);
+  return out;
 }
 
 std::vector<std::int8_t> Engine::quantize_image(const std::uint8_t* pixels) const {

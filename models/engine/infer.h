@@ -39,9 +39,14 @@ class Engine {
   void assign(const std::map<std::string, std::string>& per_layer,
               const std::string& fallback = "");
 
-  /// Runs one image of int8 input (HWC); returns the final tensor (the logits).
-  std::vector<std::int8_t> run(const std::int8_t* input,
-                               std::vector<MacTrace>* trace = nullptr) const;
+  /// Tables by MAC op name, owned by the caller (null or absent: the exact int8 path); for
+  /// callers that rebuild the engine often with the same multipliers (fine-tuning).
+  void assign_tables(const std::map<std::string, const mult::Table*>& per_layer);
+
+  /// Runs one image of int8 input (HWC); returns the final tensor (the logits). `tensors`, when
+  /// given, receives every tensor of the run by id (HWC int8).
+  std::vector<std::int8_t> run(const std::int8_t* input, std::vector<MacTrace>* trace = nullptr,
+                               std::vector<std::vector<std::int8_t>>* tensors = nullptr) const;
   /// Quantizes 8-bit pixels (value / 255) with the input scale.
   std::vector<std::int8_t> quantize_image(const std::uint8_t* pixels) const;
   /// Predicted class of an image of 8-bit pixels.

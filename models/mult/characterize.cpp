@@ -9,8 +9,8 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <random>
 #include <sstream>
@@ -33,8 +33,9 @@ bool abc_gate_list_ok(const std::string& list, std::string& why) {
   // The gate types Yosys' `abc -g` accepts: the value goes into a Yosys script, so nothing
   // else may pass (a newline or a `!` line there would run a shell command).
   static const std::vector<std::string> kAbcGates = {
-      "AND",   "NAND", "OR",  "NOR",  "XOR",  "XNOR", "ANDNOT", "ORNOT", "MUX",  "NMUX",
-      "AOI3",  "OAI3", "AOI4", "OAI4", "simple", "cmos2", "cmos3", "cmos4", "cmos", "gates", "aig"};
+      "AND",    "NAND",  "OR",    "NOR",   "XOR",  "XNOR",  "ANDNOT",
+      "ORNOT",  "MUX",   "NMUX",  "AOI3",  "OAI3", "AOI4",  "OAI4",
+      "simple", "cmos2", "cmos3", "cmos4", "cmos", "gates", "aig"};
   if (list.empty()) {
     why = "expected a comma-separated list of gate types, got an empty value";
     return false;
@@ -184,60 +185,67 @@ std::string tail(const std::string& s, std::size_t lines) {
   return out;
 }
 
-/// A private temporary folder, removed when the object goes.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/axpod-yosys-XXXXXX";
-    if (::mkdtemp(tmpl.data()) == nullptr) throw Error("cannot create a temporary folder");
-    m_path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(m_path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return m_path; }
-
- private:
-  std::string m_path;  // the folder
-};
-
 }  // namespace
 
-Synthesis synthesize(const RtlInfo& rtl, const std::string& rtl_dir, const GateLibrary& lib) {
-  TempDir tmp;
-  std::ostringstream script;
-  script << "read_verilog";
-  for (const auto& src : rtl.sources) script << " " << yosys_quote(rtl_dir + "/" + src);
-  script << "\n";
-  for (const auto& [k, v] : rtl.verilog_params)
-    script << "chparam -set " << yosys_identifier(k) << " " << v << " " << yosys_identifier(rtl.top)
-           << "\n";
-  std::string why;
-  if (!abc_gate_list_ok(lib.abc_gates, why)) throw Error("gate library: abc_gates: " + why);
-  script << "synth -flatten -top " << yosys_identifier(rtl.top) << "\n"
-         << "abc -g " << lib.abc_gates << "\n"
-         << "opt_clean -purge\n"
-         << "tee -q -o " << yosys_quote(tmp.path() + "/stat.txt") << " stat -tech cmos\n"
-         << "write_blif -icells -impltf " << yosys_quote(tmp.path() + "/net.blif") << "\n";
-  fs::write_file_atomic(tmp.path() + "/run.ys", script.str());
-  const std::string log = tmp.path() + "/yosys.log";
-  const int code = run_program({"yosys", "-q", "-l", log, "-s", tmp.path() + "/run.ys"});
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/axpod-yosys-XXXXXX";
+  if (::mkdtemp(tmpl.data()) == nullptr) throw Error("cannot create a temporary folder");
+  m_path = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(m_path, ec);
+}
+
+std::string yosys_path(const std::string& path) {
+  return yosys_quote(path);
+}
+
+void run_yosys(const std::string& script_path, const std::string& log_path,
+               const std::string& what) {
+  const int code = run_program({"yosys", "-q", "-l", log_path, "-s", script_path});
   if (code == 127)
     throw Error("yosys was not found on PATH: run scripts/setup.sh (Debian package 'yosys')");
   if (code != 0) {
     std::string log_text;
     try {
-      log_text = fs::read_file(log);
+      log_text = fs::read_file(log_path);
     } catch (const Error&) {
     }
-    throw Error("yosys failed on " + rtl.name + " (exit " + std::to_string(code) + "):\n" +
+    throw Error("yosys failed on " + what + " (exit " + std::to_string(code) + "):\n" +
                 tail(log_text, 15));
   }
-  Synthesis out{Netlist::parse_blif(fs::read_file(tmp.path() + "/net.blif"), rtl.name), -1};
+}
+
+Synthesis synthesize(const RtlInfo& rtl, const std::string& rtl_dir, const GateLibrary& lib) {
+  std::vector<std::string> files;
+  for (const auto& src : rtl.sources) files.push_back(rtl_dir + "/" + src);
+  return synthesize_files(files, rtl.top, rtl.verilog_params, rtl.name, lib);
+}
+
+Synthesis synthesize_files(const std::vector<std::string>& files, const std::string& top,
+                           const std::vector<std::pair<std::string, int>>& params,
+                           const std::string& name, const GateLibrary& lib) {
+  TempDir tmp;
+  std::ostringstream script;
+  script << "read_verilog";
+  for (const auto& f : files) script << " " << yosys_quote(f);
+  script << "\n";
+  for (const auto& [k, v] : params)
+    script << "chparam -set " << yosys_identifier(k) << " " << v << " " << yosys_identifier(top)
+           << "\n";
+  std::string why;
+  if (!abc_gate_list_ok(lib.abc_gates, why)) throw Error("gate library: abc_gates: " + why);
+  script << "synth -flatten -top " << yosys_identifier(top) << "\n"
+         << "abc -g " << lib.abc_gates << "\n"
+         << "opt_clean -purge\n"
+         << "tee -q -o " << yosys_quote(tmp.path() + "/stat.txt") << " stat -tech cmos\n"
+         << "write_blif -icells -impltf " << yosys_quote(tmp.path() + "/net.blif") << "\n";
+  fs::write_file_atomic(tmp.path() + "/run.ys", script.str());
+  run_yosys(tmp.path() + "/run.ys", tmp.path() + "/yosys.log", name);
+  Synthesis out{Netlist::parse_blif(fs::read_file(tmp.path() + "/net.blif"), name), -1};
   for (const auto& line : text::split(fs::read_file(tmp.path() + "/stat.txt"), '\n')) {
     const auto pos = line.find("Estimated number of transistors:");
     if (pos == std::string::npos) continue;

@@ -55,6 +55,32 @@ struct Synthesis {
 /// Runs Yosys on an RTL model (sources under `rtl_dir`); throws axpod::Error with Yosys' log
 /// tail when it fails or is missing.
 Synthesis synthesize(const RtlInfo& rtl, const std::string& rtl_dir, const GateLibrary& lib);
+/// The same for Verilog files given by path, top module `top` (ports a[7:0], b[7:0], p[..]).
+Synthesis synthesize_files(const std::vector<std::string>& files, const std::string& top,
+                           const std::vector<std::pair<std::string, int>>& params,
+                           const std::string& name, const GateLibrary& lib);
+
+/// Runs `yosys -q -l LOG -s SCRIPT` on a script (an argument vector, no shell); throws
+/// axpod::Error with the log's tail naming `what` when Yosys fails or is missing.
+void run_yosys(const std::string& script_path, const std::string& log_path,
+               const std::string& what);
+
+/// A path as a Yosys script argument (refused with a clear message when it holds blanks,
+/// quotes, `;`, `#` or control characters).
+std::string yosys_path(const std::string& path);
+
+/// A private temporary folder, removed when the object goes.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return m_path; }
+
+ private:
+  std::string m_path;  // the folder
+};
 
 struct HardwareCost {
   double area_ge = 0;             // sum of gate areas

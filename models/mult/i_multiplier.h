@@ -14,7 +14,7 @@ inline constexpr product_t kProductMin = -65536;  // smallest representable prod
 inline constexpr product_t kProductMax = 65535;   // largest representable product (2^16 - 1)
 
 /// Where a multiplier's function comes from.
-enum class Source { behavioural, rtl, lut };
+enum class Source { behavioural, rtl, lut, verilog };
 
 const char* to_string(Source s);
 

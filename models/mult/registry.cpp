@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "mult/lut_file.h"
+#include "mult/verilog_import.h"
 
 namespace axpod::mult {
 
@@ -16,6 +17,8 @@ const char* to_string(Source s) {
       return "rtl";
     case Source::lut:
       return "lut";
+    case Source::verilog:
+      return "verilog";
   }
   return "?";
 }
@@ -138,6 +141,10 @@ Registry::Parsed Registry::parse(const std::string& spec, const std::string& sho
 
 std::string Registry::canonical(const std::string& name) const {
   if (name.rfind("lut:", 0) == 0) return name;
+  if (name.rfind("verilog:", 0) == 0) {
+    parse_verilog_name(name);  // malformed names fail here, before any work
+    return text::trim(name);
+  }
   if (name.rfind("rtl:", 0) == 0) {
     const Parsed p = parse(name.substr(4), name);
     return "rtl:" + canonical_of(*p.family, p.params);
@@ -161,6 +168,13 @@ Created Registry::create(const std::string& name) const {
     return Created{
         MultiplierInfo{trimmed, "lut", is_signed, Source::lut, "truth table loaded from " + path},
         std::move(model)};
+  }
+  if (trimmed.rfind("verilog:", 0) == 0) {
+    auto v = load_verilog(trimmed);
+    const bool is_signed = v->spec.is_signed;
+    const std::string what = "gate netlist of " + v->spec.canonical;
+    return Created{MultiplierInfo{trimmed, "verilog", is_signed, Source::verilog, what},
+                   verilog_model(std::move(v))};
   }
   if (trimmed.rfind("rtl:", 0) == 0) {
     const Parsed p = parse(trimmed.substr(4), trimmed);

@@ -59,8 +59,9 @@ class Registry {
   const RtlInfo* verilog_twin(const std::string& canonical) const;
 
   /// Creates a multiplier from a name: `family[:key=value,...]`, `rtl:family[:...]`,
-  /// `lut:PATH` or `lut:signed:PATH`. Throws axpod::Error with a clear message (unknown
-  /// family with a suggestion, unknown or out-of-range parameter, unreadable table).
+  /// `lut:PATH`, `lut:signed:PATH` or `verilog:PATH.v[:top=M,a=A,b=B,out=O,signed=1]`.
+  /// Throws axpod::Error with a clear message (unknown family with a suggestion, unknown or
+  /// out-of-range parameter, unreadable table, unusable Verilog).
   Created create(const std::string& name) const;
 
   /// Canonical form of a behavioural or rtl name (all parameters explicit, declared order).

@@ -24,6 +24,7 @@
 #include "mult/metrics.h"
 #include "mult/registry.h"
 #include "mult/table.h"
+#include "mult/verilog_import.h"
 #include "options.h"
 #include "progress.h"
 
@@ -173,6 +174,10 @@ int cmd_characterize(const std::vector<std::string>& args) {
       "pairs", po::value<std::size_t>()->default_value(20000), "random operand pairs")(
       "seed", po::value<std::uint64_t>()->default_value(1), "seed of the random operands")(
       "no-cost", po::bool_switch(), "error metrics only (no Yosys)")(
+      "verilog-dir", po::value<std::string>(),
+      "also every *.v file of this folder as verilog:FILE (signed when its name starts with "
+      "mul8s, as in EvoApprox8b, or with --verilog-signed)")(
+      "verilog-signed", po::bool_switch(), "read every --verilog-dir circuit as signed")(
       "jobs,j",
       po::value<unsigned>()->default_value(std::max(1u, std::thread::hardware_concurrency())),
       "parallel Yosys runs");
@@ -188,14 +193,30 @@ int cmd_characterize(const std::vector<std::string>& args) {
           "behavioural table on all 65,536 pairs before it is costed.\n\n"
           "examples:\n  axpod mult characterize --out catalog.csv\n"
           "  axpod mult characterize drum:k=4 mitchell --out two.csv\n"
-          "  axpod mult characterize exact --operands layer1_pairs.txt --out real.csv\n",
+          "  axpod mult characterize exact --operands layer1_pairs.txt --out real.csv\n"
+          "  axpod mult characterize --verilog-dir evoapprox/multipliers/8x8 --out evo.csv\n"
+          "  axpod mult characterize verilog:my_mult.v:top=mul8,signed=1 --out mine.csv\n",
           &hidden))
     return 0;
   std::vector<std::string> names;
   if (vm.count("names"))
     names = vm["names"].as<std::vector<std::string>>();
-  else
+  else if (!vm.count("verilog-dir"))
     names = mult::load_multiplier_list(vm["catalog-list"].as<std::string>());
+  if (vm.count("verilog-dir")) {
+    const std::string dir = vm["verilog-dir"].as<std::string>();
+    if (!std::filesystem::is_directory(dir)) throw Error("--verilog-dir: no folder '" + dir + "'");
+    std::vector<std::string> files;
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+      if (e.is_regular_file() && e.path().extension() == ".v") files.push_back(e.path().string());
+    std::sort(files.begin(), files.end());
+    if (files.empty()) throw Error("--verilog-dir: no .v files in '" + dir + "'");
+    for (const auto& f : files) {
+      const bool is_signed = vm["verilog-signed"].as<bool>() ||
+                             std::filesystem::path(f).filename().string().rfind("mul8s", 0) == 0;
+      names.push_back("verilog:" + f + (is_signed ? ":signed=1" : ""));
+    }
+  }
   const bool want_cost = !vm["no-cost"].as<bool>();
   mult::GateLibrary lib;
   if (want_cost) lib = mult::load_gate_library(vm["gates"].as<std::string>());
@@ -206,6 +227,12 @@ int cmd_characterize(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < names.size(); ++i)
     rows[i].info = Registry::instance().create(names[i]).info;
 
+  const auto stream_for = [&](bool is_signed) {
+    return vm.count("operands")
+               ? mult::read_operand_file(vm["operands"].as<std::string>(), is_signed)
+               : mult::uniform_stream(vm["pairs"].as<std::size_t>(),
+                                      vm["seed"].as<std::uint64_t>());
+  };
   Progress progress("characterize", names.size());
   std::atomic<std::size_t> next{0};
   std::size_t done = 0;
@@ -217,17 +244,17 @@ int cmd_characterize(const std::vector<std::string>& args) {
         const auto m = Registry::instance().create(names[i]);
         const mult::Table table(*m.model);
         rows[i].metrics = mult::compute_metrics(table, m.info.is_signed);
-        if (const mult::RtlInfo* rtl = want_cost ? rtl_twin(m.info) : nullptr) {
+        if (want_cost && m.info.source == mult::Source::verilog) {
+          // The imported circuit's own netlist (already checked: it is the table).
+          const auto v = mult::load_verilog(m.info.name);
+          rows[i].cost = mult::hardware_cost(v->netlist, lib, stream_for(m.info.is_signed));
+          rows[i].rtl = v->spec.canonical;
+        } else if (const mult::RtlInfo* rtl = want_cost ? rtl_twin(m.info) : nullptr) {
           const auto syn = mult::synthesize(*rtl, paths::shipped("rtl/multipliers"), lib);
           const auto all = mult::exhaustive_stream();
           if (syn.netlist.simulate(all.a, all.b).products != table.products())
             throw Error("the gate-level netlist of " + rtl->name + " differs from " + m.info.name);
-          const auto stream =
-              vm.count("operands")
-                  ? mult::read_operand_file(vm["operands"].as<std::string>(), m.info.is_signed)
-                  : mult::uniform_stream(vm["pairs"].as<std::size_t>(),
-                                         vm["seed"].as<std::uint64_t>());
-          rows[i].cost = mult::hardware_cost(syn.netlist, lib, stream);
+          rows[i].cost = mult::hardware_cost(syn.netlist, lib, stream_for(m.info.is_signed));
           rows[i].rtl = rtl->name;
         }
         std::lock_guard lock(mu);

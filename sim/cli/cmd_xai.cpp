@@ -4,10 +4,12 @@
 // demo.h, ranker.h).
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include <fmt/format.h>
 
+#include "accel/assignment.h"
 #include "commands.h"
 #include "common/error.h"
 #include "common/fs.h"
@@ -15,6 +17,7 @@
 #include "common/plot.h"
 #include "data/idx.h"
 #include "demo.h"
+#include "engine/infer.h"
 #include "options.h"
 #include "progress.h"
 #include "ranker.h"
@@ -32,9 +35,12 @@ void add_gen_options(po::options_description& opts) {
       "accelerator for energy")("multipliers", po::value<std::string>(),
                                 "candidate multipliers, ';'-separated (default: every signed "
                                 "catalog multiplier cheaper than exact)")(
-      "val", po::value<int>()->default_value(2000),
+      "val", po::value<int>()->default_value(5000),
       "validation images (held-out end of the training split)")(
-      "samples", po::value<int>()->default_value(64), "images explained by the ranking")(
+      "guard", po::value<double>()->default_value(0.2),
+      "guard band, pp: searches keep the validation loss within budget - guard, so that the "
+      "test split holds the budget")("samples", po::value<int>()->default_value(64),
+                                     "images explained by the ranking")(
       "steps", po::value<int>()->default_value(16), "conductance path steps")(
       "threads,t", po::value<int>()->default_value(2), "threads")(
       "data", po::value<std::string>()->default_value(data::kFashionMnistDir),
@@ -46,10 +52,19 @@ void add_gen_options(po::options_description& opts) {
       "exhaustive baseline: largest search")("nsga-pop", po::value<int>()->default_value(16),
                                              "NSGA-II population")(
       "nsga-gens", po::value<int>()->default_value(8), "NSGA-II generations")(
-      "confirm-images", po::value<int>()->default_value(2),
-      "test images run on the cycle-level model")("seed",
-                                                  po::value<std::uint64_t>()->default_value(1),
-                                                  "seed of the random and evolutionary baselines");
+      "finetune", po::value<int>()->default_value(0),
+      "epochs of approximation-aware fine-tuning per round (0: none)")(
+      "finetune-rounds", po::value<int>()->default_value(2),
+      "rounds of fine-tuning + search for cheaper multipliers")(
+      "finetune-lr", po::value<double>()->default_value(5e-4), "fine-tuning learning rate")(
+      "finetune-relax", po::value<double>()->default_value(2.0),
+      "a round fine-tunes for the assignment of budget x this")(
+      "operand-aware", po::bool_switch(),
+      "multiplier energy from toggles on each layer's own operands (default: uniform operands, "
+      "the catalog)")("confirm-images", po::value<int>()->default_value(2),
+                      "test images run on the cycle-level model")(
+      "seed", po::value<std::uint64_t>()->default_value(1),
+      "seed of the random and evolutionary baselines");
 }
 
 std::vector<std::string> candidates_from(const po::variables_map& vm, const accel::Accelerator& acc,
@@ -61,6 +76,8 @@ std::vector<std::string> candidates_from(const po::variables_map& vm, const acce
 host::GenOptions gen_options(const po::variables_map& vm) {
   host::GenOptions g;
   g.val = vm["val"].as<int>();
+  g.guard = vm["guard"].as<double>();
+  g.operand_aware = vm["operand-aware"].as<bool>();
   g.threads = vm["threads"].as<int>();
   g.random_tries = vm["random"].as<int>();
   g.exhaustive_subset = vm["exhaustive-subset"].as<std::size_t>();
@@ -69,6 +86,12 @@ host::GenOptions gen_options(const po::variables_map& vm) {
   g.nsga_gens = vm["nsga-gens"].as<int>();
   g.seed = vm["seed"].as<std::uint64_t>();
   g.confirm_images = vm["confirm-images"].as<int>();
+  g.finetune_epochs = vm["finetune"].as<int>();
+  g.finetune_rounds = vm["finetune-rounds"].as<int>();
+  g.finetune_lr = vm["finetune-lr"].as<double>();
+  g.finetune_relax = vm["finetune-relax"].as<double>();
+  if (g.finetune_epochs < 0 || g.finetune_rounds < 1)
+    throw Error("--finetune must be >= 0 and --finetune-rounds >= 1");
   return g;
 }
 
@@ -161,9 +184,14 @@ int cmd_gen(const std::vector<std::string>& args) {
           "cheapest multiplier that keeps the validation accuracy loss within the budget (energy\n"
           "from the analytical model). Baselines: uniform, random, exhaustive, NSGA-II,\n"
           "sensitivity. Confirms the result on the cycle-level model (bit-exact outputs).\n"
-          "Writes assignment.yaml, results.csv, pareto.csv, pareto.svg/.png, "
+          "With --finetune E: rounds of approximation-aware fine-tuning (E epochs each) for the\n"
+          "assignment found, each followed by a search for cheaper multipliers on the tuned\n"
+          "network, held to the original network's budget (result 'xai-gen+ft'; the tuned\n"
+          "network is written as finetuned_R.axq/.pt in the run folder).\n"
+          "Writes assignment.yaml, results.csv, pareto.csv, pareto(_mult).svg/.png, "
           "report.md.\n\nexamples:\n"
           "  axpod gen --model trained/lenet5 --budget 1.0\n"
+          "  axpod gen --model trained/lenet5 --budget 1.0 --finetune 1 --no-baselines\n"
           "  axpod gen --model trained/lenet5 --budget 2 --multipliers "
           "'drum:k=4,signed=1;trunc_op:k=3,signed=1'\n"))
     return 0;
@@ -175,6 +203,7 @@ int cmd_gen(const std::vector<std::string>& args) {
   g.budget = vm["budget"].as<double>();
   g.baselines = !vm["no-baselines"].as<bool>();
   RunDir run(vm.count("out") ? vm["out"].as<std::string>() : "", "gen-" + m.qnet.name);
+  g.finetune_dir = run.work();
   const auto t0 = std::chrono::steady_clock::now();
   const auto scores =
       host::rank_layers("conductance", rank_input(m, vm, "conductance", acc, exact, cands.front()));
@@ -192,14 +221,83 @@ int cmd_gen(const std::vector<std::string>& args) {
   fs::write_file_atomic(run.work() + "/ranking.csv", host::ranking_csv(scores));
   fs::write_file_atomic(run.work() + "/results.csv", host::results_csv(rep));
   fs::write_file_atomic(run.work() + "/pareto.csv", host::pareto_csv(rep.pareto));
-  plot::write(host::pareto_plot(rep, m.qnet.name + ": energy vs validation accuracy"),
+  plot::write(host::pareto_plot(rep, m.qnet.name + ": fronts per method (total energy)", false),
               run.work() + "/pareto");
+  plot::write(host::pareto_plot(rep, m.qnet.name + ": fronts per method (multiplier energy)", true),
+              run.work() + "/pareto_mult");
   const std::string md = host::gen_markdown(rep, m.qnet.name, acc.name);
   fs::write_file_atomic(run.work() + "/report.md", md);
   run.commit();
   std::fputs(md.c_str(), stdout);
   std::printf("\nrun folder: %s\n", run.final_path().c_str());
   return rep.conf.bit_exact == rep.conf.layers ? 0 : 1;
+}
+
+int cmd_finetune(const std::vector<std::string>& args) {
+  po::options_description opts("options");
+  opts.add_options()("help,h", "show this help")("model,m", po::value<std::string>()->required(),
+                                                 "trained model prefix (PREFIX.axq and PREFIX.pt)")(
+      "assign", po::value<std::string>()->required(), "per-layer multiplier assignment YAML")(
+      "epochs,e", po::value<int>()->default_value(1), "fine-tuning epochs")(
+      "lr", po::value<double>()->default_value(1e-4), "Adam learning rate")(
+      "limit", po::value<int>()->default_value(0), "train on the first N images only (0: all)")(
+      "val", po::value<int>()->default_value(5000), "validation images for the before/after")(
+      "threads,t", po::value<int>()->default_value(2), "threads")(
+      "seed,s", po::value<std::uint64_t>()->default_value(1), "seed (shuffling)")(
+      "data", po::value<std::string>()->default_value(data::kFashionMnistDir),
+      "Fashion-MNIST folder")("out,o", po::value<std::string>(),
+                              "output prefix (default PREFIX_ft): writes OUT.pt and OUT.axq")(
+      "force", po::bool_switch(), "replace existing output files");
+  po::variables_map vm;
+  if (!parse_options(
+          args, opts, {}, vm, "usage: axpod finetune --model PREFIX --assign X.yaml [options]",
+          "Approximation-aware fine-tuning: libtorch training whose forward pass is the bit-exact\n"
+          "int8 engine with each layer's multiplier table (straight-through gradients of the\n"
+          "float model), keeping the activation scales of the model. Prints the engine's\n"
+          "validation and test accuracy with the assignment before and after.\n\nexamples:\n"
+          "  axpod finetune --model trained/lenet5 --assign gen-run/assignment.yaml --epochs 2\n"))
+    return 0;
+  const auto m = host::load_trained(vm["model"].as<std::string>(), vm["data"].as<std::string>());
+  const auto file = accel::load_assignment(vm["assign"].as<std::string>(), m.qnet.workload());
+  const std::string exact = file.fallback;
+  const host::Assignment a(file.layers.begin(), file.layers.end());
+  const std::string out = vm.count("out") ? vm["out"].as<std::string>() : m.prefix + "_ft";
+  for (const char* ext : {".pt", ".axq"})
+    if (std::filesystem::exists(out + ext) && !vm["force"].as<bool>())
+      throw Error("'" + out + ext +
+                  "' exists: pass --force to replace it, or choose another --out");
+  const int threads = vm["threads"].as<int>();
+  const int val = vm["val"].as<int>();
+  const int vbegin = host::validation_begin(m.train);
+  if (val < 1 || val > m.train.images.count - vbegin)
+    throw Error("--val must lie in [1, " + std::to_string(m.train.images.count - vbegin) + "]");
+  const auto accuracy = [&](const engine::QNet& q) {
+    engine::Engine e(q);
+    e.assign(a, exact);
+    return std::pair{e.accuracy(m.train, vbegin, vbegin + val, threads),
+                     e.accuracy(m.test, 0, m.test.images.count, threads)};
+  };
+  const auto before = accuracy(m.qnet);
+  host::FinetuneOptions o;
+  o.epochs = vm["epochs"].as<int>();
+  o.lr = vm["lr"].as<double>();
+  o.train_limit = vm["limit"].as<int>();
+  o.threads = threads;
+  o.seed = vm["seed"].as<std::uint64_t>();
+  EpochBars bars;
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto tuned =
+      host::finetune(m, a, exact, o, out, [&](const host::TrainProgress& p) { bars(p); });
+  bars.finish();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto after = accuracy(tuned.qnet);
+  std::printf("%s with %s: fine-tuned %d epoch(s) in %.1f s\n", m.qnet.name.c_str(),
+              vm["assign"].as<std::string>().c_str(), o.epochs, secs);
+  std::printf("              validation   test\n");
+  std::printf("before        %8.2f %%  %6.2f %%\n", 100 * before.first, 100 * before.second);
+  std::printf("after         %8.2f %%  %6.2f %%\n", 100 * after.first, 100 * after.second);
+  std::printf("wrote %s.pt and %s.axq\n", out.c_str(), out.c_str());
+  return 0;
 }
 
 int cmd_demo(const std::vector<std::string>& args) {
@@ -248,6 +346,10 @@ int cmd_demo(const std::vector<std::string>& args) {
 
 int run_demo(const std::vector<std::string>& args) {
   return cmd_demo(args);
+}
+
+int run_finetune(const std::vector<std::string>& args) {
+  return cmd_finetune(args);
 }
 
 int run_rank(const std::vector<std::string>& args) {

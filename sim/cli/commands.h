@@ -15,6 +15,7 @@ int run_simulate(const std::vector<std::string>& args);
 int run_validate(const std::vector<std::string>& args);
 int run_train(const std::vector<std::string>& args);
 int run_eval(const std::vector<std::string>& args);
+int run_finetune(const std::vector<std::string>& args);
 int run_rank(const std::vector<std::string>& args);
 int run_gen(const std::vector<std::string>& args);
 int run_demo(const std::vector<std::string>& args);

@@ -26,6 +26,7 @@ constexpr const char* kUsage =
     "  train     train a zoo model on Fashion-MNIST (libtorch) and quantize it to int8\n"
     "  eval      accuracy of a quantized network with exact or approximate multipliers\n"
     "  rank      XAI layer importance (layer conductance, gradient x activation, sensitivity)\n"
+    "  finetune  approximation-aware fine-tuning for a multiplier assignment (libtorch)\n"
     "  gen       XAI-Gen: per-layer multipliers under an accuracy budget, with baselines\n"
     "  demo      the whole flow on LeNet-5 / Fashion-MNIST, into a report folder\n"
     "  version   print the version, the folder of the shipped configs and the torch module\n"
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
     if (args[0] == "train") return axpod::cli::run_train(rest);
     if (args[0] == "eval") return axpod::cli::run_eval(rest);
     if (args[0] == "rank") return axpod::cli::run_rank(rest);
+    if (args[0] == "finetune") return axpod::cli::run_finetune(rest);
     if (args[0] == "gen") return axpod::cli::run_gen(rest);
     if (args[0] == "demo") return axpod::cli::run_demo(rest);
     if (args[0] == "version" || args[0] == "--version") {

@@ -149,7 +149,7 @@ void CycleModel::begin_layer(const workload::Layer& layer, const engine::LayerTe
   if (tensors == nullptr) throw Error("layer '" + layer.name + "' needs tensors");
   const auto g = layer.gemm();
   s.macs = g.macs();
-  s.mult_pj = A.energy.catalog.empty() ? 0.0 : m_energies.fj(s.mult) / 1000.0;
+  s.mult_pj = A.energy.catalog.empty() ? 0.0 : m_energies.fj(s.mult, layer.name) / 1000.0;
   s.plan = analytical::plan_tiles(g, s.df, s.a, s.b, static_cast<int>(s.pod_ids.size()), A.timing);
   const analytical::Mapping mp = analytical::map_gemm(g, s.df, s.a);
   const std::int64_t fr = ceil_div(mp.rows, s.a), fc = ceil_div(mp.cols, s.b);

@@ -41,6 +41,10 @@ class Evaluator {
   /// Energy only (no accuracy evaluation).
   Evaluation energy(const Assignment& a) const;
   const std::string& exact_name() const { return m_exact; }
+  /// The accuracy that budgets are counted from: the exact design's, unless set (a fine-tuned
+  /// network is held to the budget of the network it came from).
+  double reference() { return m_reference >= 0 ? m_reference : exact().accuracy; }
+  void set_reference(double accuracy) { m_reference = accuracy; }
 
  private:
   static std::string key(const Assignment& a);
@@ -53,6 +57,7 @@ class Evaluator {
   std::vector<std::string> m_layers;          // MAC layers in order
   std::map<std::string, Evaluation> m_cache;  // by assignment key
   int m_evals = 0;                            // distinct evaluations
+  double m_reference = -1;                    // budget reference (-1: the exact accuracy)
 };
 
 struct SearchResult {
@@ -66,9 +71,18 @@ struct SearchResult {
 /// Least important layers first, cheapest multiplier (candidates sorted cheapest first) that
 /// keeps the validation accuracy loss within `budget_pct` percentage points; a second pass in the
 /// same order tries cheaper multipliers again with what the later layers left of the budget.
+/// From `start` (e.g. the result of an earlier round), each layer only tries multipliers cheaper
+/// than the one it has.
 SearchResult greedy_by_order(Evaluator& ev, const std::vector<std::string>& order,
                              const std::vector<std::string>& candidates, double budget_pct,
-                             const std::string& method);
+                             const std::string& method, const Assignment& start = {});
+/// From `start` (possibly over budget): one layer at a time, the change to a more accurate
+/// multiplier (exact included) that buys the most accuracy per unit of energy, until the budget
+/// holds or no change gains accuracy; then greedy_by_order from there for what is left. The
+/// result may be over budget: callers check it.
+SearchResult repair_search(Evaluator& ev, const std::vector<std::string>& order,
+                           const std::vector<std::string>& candidates, double budget_pct,
+                           const std::string& method, const Assignment& start);
 /// One multiplier for every layer: the cheapest within budget.
 SearchResult uniform_search(Evaluator& ev, const std::vector<std::string>& candidates,
                             double budget_pct);

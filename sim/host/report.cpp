@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "common/text.h"
 
@@ -40,7 +41,7 @@ std::string assignment_yaml(const Assignment& a, const std::string& exact,
 std::string results_table(const GenReport& r) {
   std::string o =
       "| method | energy saving (total) | energy saving (multipliers) | val. acc. loss (pp) | "
-      "test acc. (%) | accuracy evaluations | wall time (s) | note |\n"
+      "test acc. loss (pp) | accuracy evaluations | wall time (s) | note |\n"
       "|---|---|---|---|---|---|---|---|\n";
   for (std::size_t i = 0; i < r.results.size(); ++i) {
     const auto& x = r.results[i];
@@ -51,8 +52,8 @@ std::string results_table(const GenReport& r) {
     o += fmt::format("| {} | {:.3f}x | {:.2f}x | {:.2f} | {:.2f} | {} | {:.1f} | {} |\n", x.method,
                      r.exact_eval.energy_pj / x.best.energy_pj,
                      r.exact_eval.mult_energy_pj / x.best.mult_energy_pj,
-                     100.0 * (r.exact_val - x.best.accuracy), 100.0 * r.test_acc[i], x.evaluations,
-                     x.seconds, x.note);
+                     100.0 * (r.exact_val - x.best.accuracy),
+                     100.0 * (r.exact_test - r.test_acc[i]), x.evaluations, x.seconds, x.note);
   }
   return o;
 }
@@ -60,15 +61,16 @@ std::string results_table(const GenReport& r) {
 std::string results_csv(const GenReport& r) {
   std::string o =
       "budget_pct,method,energy_pj,mult_energy_pj,energy_saving_x,mult_energy_saving_x,"
-      "val_accuracy,val_loss_pp,test_accuracy,evaluations,seconds,note\n";
+      "val_accuracy,val_loss_pp,test_accuracy,test_loss_pp,evaluations,seconds,note\n";
   for (std::size_t i = 0; i < r.results.size(); ++i) {
     const auto& x = r.results[i];
-    o += fmt::format("{:.2f},{},{:.3f},{:.3f},{:.4f},{:.4f},{:.4f},{:.3f},{:.4f},{},{:.2f},{}\n",
-                     r.budget, x.method, x.best.energy_pj, x.best.mult_energy_pj,
-                     r.exact_eval.energy_pj / x.best.energy_pj,
-                     r.exact_eval.mult_energy_pj / x.best.mult_energy_pj, x.best.accuracy,
-                     100.0 * (r.exact_val - x.best.accuracy), r.test_acc[i], x.evaluations,
-                     x.seconds, text::csv_field(x.note));
+    o += fmt::format(
+        "{:.2f},{},{:.3f},{:.3f},{:.4f},{:.4f},{:.4f},{:.3f},{:.4f},{:.3f},{},{:.2f},{}\n",
+        r.budget, x.method, x.best.energy_pj, x.best.mult_energy_pj,
+        r.exact_eval.energy_pj / x.best.energy_pj,
+        r.exact_eval.mult_energy_pj / x.best.mult_energy_pj, x.best.accuracy,
+        100.0 * (r.exact_val - x.best.accuracy), r.test_acc[i],
+        100.0 * (r.exact_test - r.test_acc[i]), x.evaluations, x.seconds, text::csv_field(x.note));
   }
   return o;
 }
@@ -84,17 +86,28 @@ std::string pareto_csv(const std::vector<Evaluation>& front) {
   return o;
 }
 
-plot::Figure pareto_plot(const GenReport& r, const std::string& title) {
-  std::vector<plot::Series> series{{"Pareto front", {}, {}}};
-  for (const auto& e : r.pareto) {
-    series[0].x.push_back(e.energy_pj / 1e6);
-    series[0].y.push_back(100.0 * e.accuracy);
+plot::Figure pareto_plot(const GenReport& r, const std::string& title, bool multipliers) {
+  const auto x_of = [&](const Evaluation& e) {
+    return multipliers ? e.mult_energy_pj / 1e3 : e.energy_pj / 1e6;
+  };
+  std::vector<plot::Series> series;
+  double lo = x_of(r.exact_eval), hi = lo;
+  for (const auto& [method, front] : r.fronts) {
+    plot::Series s{method, {}, {}, true};
+    for (const auto& e : front) {
+      s.x.push_back(x_of(e));
+      s.y.push_back(100.0 * e.accuracy);
+      lo = std::min(lo, s.x.back());
+      hi = std::max(hi, s.x.back());
+    }
+    series.push_back(std::move(s));
   }
-  for (const auto& x : r.results)
-    if (!skipped(x))
-      series.push_back({x.method, {x.best.energy_pj / 1e6}, {100.0 * x.best.accuracy}});
-  return plot::scatter(title, "energy per inference (uJ)", "validation accuracy (%)", series, false,
-                       false);
+  const double limit = 100.0 * r.exact_val - r.budget;
+  series.push_back({fmt::format("budget ({:.2f} pp)", r.budget), {lo, hi}, {limit, limit}, true});
+  series.push_back({"all exact", {x_of(r.exact_eval)}, {100.0 * r.exact_val}});
+  return plot::scatter(
+      title, multipliers ? "multiplier energy per inference (nJ)" : "energy per inference (uJ)",
+      "validation accuracy (%)", series, false, false);
 }
 
 std::string confirmation_text(const Confirmation& c, const std::string& accelerator) {
@@ -107,12 +120,25 @@ std::string confirmation_text(const Confirmation& c, const std::string& accelera
 
 std::string gen_markdown(const GenReport& r, const std::string& network,
                          const std::string& accelerator) {
+  const auto& chosen = r.results[r.chosen];
+  const std::string tuned = chosen.method == "xai-gen+ft" && r.tuned
+                                ? " on the fine-tuned network `" +
+                                      std::filesystem::path(r.tuned->prefix).filename().string() +
+                                      ".axq`"
+                                : "";
   return fmt::format(
       "# XAI-Gen: {} on {}, budget {:.2f} pp\n\n"
-      "Exact int8: validation {:.2f} %, test {:.2f} %, {:.3f} uJ per inference.\n\n{}\n{}\n\n"
-      "![pareto](pareto.png)\n",
-      network, accelerator, r.budget, 100 * r.exact_val, 100 * r.exact_test,
-      r.exact_eval.energy_pj / 1e6, results_table(r), confirmation_text(r.conf, accelerator));
+      "Searches held the loss on {} validation images within {:.2f} pp (a guard band of {:.2f} "
+      "pp for the test split). Multiplier energy: {}. Exact int8: validation {:.2f} %, test "
+      "{:.2f} %, {:.3f} uJ per inference.\n\n{}\n"
+      "Chosen: {} (`assignment.yaml`){}: multiplier energy {:.2f}x and total energy {:.3f}x "
+      "below all-exact, validation loss {:.2f} pp, test loss {:.2f} pp.\n\n{}\n\n"
+      "![pareto, multiplier energy](pareto_mult.png)\n\n![pareto, total energy](pareto.png)\n",
+      network, accelerator, r.budget, r.val, r.budget - r.guard, r.guard, r.energy_model,
+      100 * r.exact_val, 100 * r.exact_test, r.exact_eval.energy_pj / 1e6, results_table(r),
+      chosen.method, tuned, r.exact_eval.mult_energy_pj / chosen.best.mult_energy_pj,
+      r.exact_eval.energy_pj / chosen.best.energy_pj, 100 * (r.exact_val - chosen.best.accuracy),
+      100 * (r.exact_test - r.test_acc[r.chosen]), confirmation_text(r.conf, accelerator));
 }
 
 }  // namespace axpod::host

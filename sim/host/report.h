@@ -23,8 +23,10 @@ std::string results_table(const GenReport& r);
 std::string results_csv(const GenReport& r);
 /// energy_pj,mult_energy_pj,val_accuracy,assignment: the Pareto front.
 std::string pareto_csv(const std::vector<Evaluation>& front);
-/// Energy vs validation accuracy: the front and each method's choice.
-plot::Figure pareto_plot(const GenReport& r, const std::string& title);
+/// Validation accuracy against energy per inference: one front per method (XAI-Gen, each
+/// baseline, XAI-Gen after fine-tuning) and the budget line; x is the multipliers' energy when
+/// `multipliers`, else the total.
+plot::Figure pareto_plot(const GenReport& r, const std::string& title, bool multipliers);
 /// The cycle-level confirmation in one sentence.
 std::string confirmation_text(const Confirmation& c, const std::string& accelerator);
 /// The report.md of `axpod gen`.

@@ -4,16 +4,19 @@
 // which neither train nor explain never load libtorch and its ~290 shared libraries.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "mult/table.h"
 #include "zoo.h"
 
 namespace axpod::host {
 
 /// What the torch module offers. Bumped whenever this interface or a type it passes changes.
-inline constexpr int kTorchBackendAbi = 1;
+inline constexpr int kTorchBackendAbi = 2;
 
 class TorchBackend {
  public:
@@ -27,6 +30,20 @@ class TorchBackend {
                                               int steps, int threads) const = 0;
   virtual void zero_layer_weights(const std::string& model, const std::string& pt_in,
                                   const std::string& pt_out, const std::string& layer) const = 0;
+  /// Approximation-aware fine-tuning: the forward pass of every tensor is the bit-exact int8
+  /// engine's with `tables` (MAC layer -> table; absent: exact), gradients are the float
+  /// model's (straight-through). Activation scales stay those of `from`; returns the network
+  /// of the fine-tuned weights.
+  virtual engine::QNet finetune(
+      const FinetuneOptions& opt, const engine::QNet& from,
+      const std::map<std::string, const mult::Table*>& tables, const data::Split& train_set,
+      const std::function<void(const TrainProgress&)>& progress) const = 0;
+  /// The fine-tuning forward's logits for images [begin, begin + count) of `split`, on the
+  /// output tensor's int8 grid (a test checks them against the engine).
+  virtual std::vector<std::vector<std::int8_t>> finetune_logits(
+      const std::string& model, const std::string& weights_pt, const engine::QNet& from,
+      const std::map<std::string, const mult::Table*>& tables, const data::Split& split, int begin,
+      int count) const = 0;
 };
 
 /// The torch module, loaded on the first call: $AXPOD_TORCH_MODULE when set, else

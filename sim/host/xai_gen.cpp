@@ -1,5 +1,7 @@
 #include "xai_gen.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -7,10 +9,13 @@
 
 #include "analytical/model.h"
 #include "common/error.h"
+#include "common/paths.h"
 #include "common/text.h"
 #include "engine/infer.h"
 #include "mult/characterize.h"
 #include "mult/registry.h"
+#include "operand_energy.h"
+#include "torch_backend.h"
 
 namespace axpod::host {
 
@@ -47,6 +52,37 @@ TrainResult train_and_save(const TrainOptions& opt, const std::string& prefix,
   std::filesystem::rename(o.weights_out, prefix + ".pt");
   engine::save_qnet(r.qnet, prefix + ".axq");
   return r;
+}
+
+LayerTables layer_tables(const engine::QNet& qnet, const Assignment& a, const std::string& exact) {
+  LayerTables t;
+  for (const auto& op : qnet.ops) {
+    if (!op.is_mac()) continue;
+    const auto it = a.find(op.name);
+    const std::string name = it != a.end() && !it->second.empty() ? it->second : exact;
+    if (name.empty() || name == "exact" || name == "exact:signed=1") continue;
+    auto& owned = t.owned[name];
+    if (!owned) owned = std::make_unique<mult::Table>(engine::int8_table(name));
+    t.by_layer[op.name] = owned.get();
+  }
+  return t;
+}
+
+TrainedModel finetune(const TrainedModel& m, const Assignment& a, const std::string& exact,
+                      FinetuneOptions opt, const std::string& out_prefix,
+                      const std::function<void(const TrainProgress&)>& progress) {
+  const auto tables = layer_tables(m.qnet, a, exact);
+  opt.model = m.qnet.name;
+  opt.weights_pt = m.prefix + ".pt";
+  opt.weights_out = out_prefix + ".pt.partial";
+  TrainedModel out;
+  out.prefix = out_prefix;
+  out.qnet = torch_backend().finetune(opt, m.qnet, tables.by_layer, m.train, progress);
+  std::filesystem::rename(opt.weights_out, out_prefix + ".pt");
+  engine::save_qnet(out.qnet, out_prefix + ".axq");
+  out.train = m.train;
+  out.test = m.test;
+  return out;
 }
 
 std::string exact_multiplier(const accel::Accelerator& acc) {
@@ -133,12 +169,14 @@ ImageRun simulate_image(core::CycleModel& sim, const engine::QNet& qnet, const A
 }
 
 Confirmation confirm(const engine::QNet& qnet, const data::Split& test, const Assignment& a,
-                     const accel::Accelerator& acc, int images, const std::string& exact) {
+                     const accel::Accelerator& acc, int images, const std::string& exact,
+                     const analytical::MultiplierEnergies* energies) {
   if (images < 0 || images > test.images.count)
     throw Error("confirmation: " + std::to_string(images) + " images requested, the split has " +
                 std::to_string(test.images.count));
   Confirmation c;
-  core::CycleModel sim(acc, analytical::MultiplierEnergies::of(acc), 1 << 30);
+  core::CycleModel sim(acc, energies ? *energies : analytical::MultiplierEnergies::of(acc),
+                       1 << 30);
   const std::size_t px = static_cast<std::size_t>(test.images.rows) * test.images.cols;
   for (int i = 0; i < images; ++i) {
     const auto run = simulate_image(sim, qnet, a, exact, test.images.pixels.data() + i * px);
@@ -172,7 +210,28 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
   if (cands.empty()) throw Error("no candidate multipliers");
   GenReport rep;
   rep.budget = o.budget;
-  const analytical::MultiplierEnergies en(acc.energy.catalog);
+  rep.guard = o.guard;
+  rep.val = o.val;
+  if (!(o.guard >= 0) || o.guard >= o.budget)
+    throw Error("the guard band (" + fmt::format("{:g}", o.guard) +
+                " pp) must be at least 0 and below the budget (" + fmt::format("{:g}", o.budget) +
+                " pp)");
+  // Every search is held to the budget less the guard band, so that the loss measured on the
+  // test split (other images than the validation split searched on) stays within the budget.
+  const double budget = o.budget - o.guard;
+  analytical::MultiplierEnergies en(acc.energy.catalog);
+  rep.energy_model =
+      "catalog: each multiplier's gate netlist toggling on 20,000 uniform random "
+      "operand pairs";
+  if (o.operand_aware) {
+    std::vector<std::string> names = cands;
+    names.push_back(exact);
+    auto oe = operand_aware_energies(
+        m.qnet, m.train, 0, o.operand_images, names, en,
+        mult::load_gate_library(paths::shipped("configs/gate_library.yaml")));
+    en = std::move(oe.energies);
+    rep.energy_model = oe.description;
+  }
   const int vbegin = validation_begin(m.train);
   const auto make_ev = [&] {
     return Evaluator(m.qnet, acc, en, m.train, vbegin, o.val, o.threads, exact);
@@ -188,33 +247,105 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
   rep.exact_eval = ev.exact();
   rep.exact_val = rep.exact_eval.accuracy;
   ev.reset_count();
-  rep.results.push_back(
-      greedy_by_order(ev, xai_order(scores, m.qnet.workload()), cands, o.budget, "xai-gen"));
+  const auto order = xai_order(scores, m.qnet.workload());
+  rep.results.push_back(greedy_by_order(ev, order, cands, budget, "xai-gen"));
   rep.pareto = pareto_front(ev.history());
+  rep.fronts["xai-gen"] = rep.pareto;
+  if (o.finetune_epochs > 0) {
+    // Each round fine-tunes for a target beyond the budget, then repairs the target on the
+    // tuned network until it holds the budget of the original network (and takes what is left);
+    // rounds go on while they find a cheaper assignment.
+    const auto t0 = std::chrono::steady_clock::now();
+    Assignment cur = rep.results.front().best.assign;
+    const TrainedModel* base = &m;
+    int evals = 0;
+    double after_first = 0;  // accuracy of xai-gen's assignment after the first fine-tuning
+    double best_energy = rep.results.front().best.energy_pj;
+    std::optional<SearchResult> last;  // the last round that improved
+    std::optional<TrainedModel> kept;  // its tuned network
+    int stopped = 0;                   // the round that found nothing better (0: none)
+    for (int r = 1; r <= o.finetune_rounds; ++r) {
+      if (progress) progress("fine-tuning round " + std::to_string(r), r, o.finetune_rounds);
+      // The target: XAI-Gen's search on the current network with a relaxed budget, so that
+      // the network is tuned for more approximation than the budget allows today.
+      Evaluator base_ev(base->qnet, acc, en, m.train, vbegin, o.val, o.threads, exact);
+      base_ev.set_reference(rep.exact_val);
+      const auto target =
+          greedy_by_order(base_ev, order, cands, budget * o.finetune_relax, "target", cur);
+      evals += target.evaluations;
+      FinetuneOptions f;
+      f.epochs = o.finetune_epochs;
+      f.threads = o.threads;
+      f.lr = o.finetune_lr;
+      f.seed = o.seed + static_cast<std::uint64_t>(r);
+      rep.tuned = finetune(*base, target.best.assign, exact, f,
+                           (o.finetune_dir.empty() ? std::string(".") : o.finetune_dir) +
+                               "/finetuned_" + std::to_string(r));
+      base = &*rep.tuned;
+      // The real budget on the tuned network, from the target it was tuned for.
+      Evaluator tuned_ev(base->qnet, acc, en, m.train, vbegin, o.val, o.threads, exact);
+      tuned_ev.set_reference(rep.exact_val);
+      if (r == 1) after_first = tuned_ev.evaluate(cur).accuracy;
+      auto res = repair_search(tuned_ev, order, cands, budget, "xai-gen+ft", target.best.assign);
+      evals += res.evaluations;
+      if (100.0 * (rep.exact_val - res.best.accuracy) > budget + 1e-9 ||
+          res.best.energy_pj >= best_energy) {
+        stopped = r;  // this round found nothing better within the budget: keep the last one
+        break;
+      }
+      best_energy = res.best.energy_pj;
+      rep.fronts["xai-gen+ft"] = pareto_front(tuned_ev.history());
+      cur = res.best.assign;
+      last = res;
+      kept = rep.tuned;
+    }
+    rep.tuned = kept;
+    if (last) {
+      auto res = *last;
+      res.evaluations = evals;
+      res.seconds = seconds_since(t0) + rep.results.front().seconds;
+      res.note = fmt::format(
+          "fine-tuned {} x {} epoch(s) for {:g}x-budget targets{}; xai-gen's assignment: {:.2f} % "
+          "val. before, {:.2f} % after round 1",
+          stopped ? stopped - 1 : o.finetune_rounds, o.finetune_epochs, o.finetune_relax,
+          stopped ? fmt::format(" (round {} found nothing better)", stopped) : "",
+          100 * rep.results.front().best.accuracy, 100 * after_first);
+      rep.results.push_back(res);
+      rep.chosen = rep.results.size() - 1;
+    } else {
+      rep.results.push_back({"xai-gen+ft", rep.results.front().best, evals, seconds_since(t0),
+                             "skipped: fine-tuning found nothing within the "
+                             "budget cheaper than xai-gen's assignment"});
+    }
+  }
   if (o.baselines) {
     const auto step = [&](const std::string& stage, int done) {
       if (progress) progress(stage, done, 5);
     };
     {
       auto e = fresh();
-      rep.results.push_back(uniform_search(e, cands, o.budget));
+      rep.results.push_back(uniform_search(e, cands, budget));
+      rep.fronts["uniform"] = pareto_front(e.history());
       step("uniform", 1);
     }
     {
       auto e = fresh();
-      rep.results.push_back(random_search(e, cands, o.budget, o.random_tries, o.seed));
+      rep.results.push_back(random_search(e, cands, budget, o.random_tries, o.seed));
+      rep.fronts["random"] = pareto_front(e.history());
       step("random", 2);
     }
     {
       auto e = fresh();
       rep.results.push_back(
-          exhaustive_search(e, cands, o.budget, o.exhaustive_subset, o.exhaustive_limit));
+          exhaustive_search(e, cands, budget, o.exhaustive_subset, o.exhaustive_limit));
+      rep.fronts["exhaustive"] = pareto_front(e.history());
       step("exhaustive", 3);
     }
     {
       auto e = fresh();
-      rep.results.push_back(nsga2_search(e, cands, o.budget, o.nsga_pop, o.nsga_gens, o.seed));
+      rep.results.push_back(nsga2_search(e, cands, budget, o.nsga_pop, o.nsga_gens, o.seed));
       const auto more = pareto_front(e.history());
+      rep.fronts["nsga2"] = more;
       rep.pareto.insert(rep.pareto.end(), more.begin(), more.end());
       rep.pareto = pareto_front(rep.pareto);
       step("nsga2", 4);
@@ -223,10 +354,11 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
       auto e = fresh();
       const auto t0 = std::chrono::steady_clock::now();
       const auto sens = sensitivity_order(e, cands.front());
-      auto r = greedy_by_order(e, sens, cands, o.budget, "sensitivity");
+      auto r = greedy_by_order(e, sens, cands, budget, "sensitivity");
       r.evaluations = e.evaluations();
       r.seconds = seconds_since(t0);
       rep.results.push_back(r);
+      rep.fronts["sensitivity"] = pareto_front(e.history());
       step("sensitivity", 5);
     }
   }
@@ -237,9 +369,20 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
     return e.accuracy(m.test, 0, m.test.images.count, o.threads);
   };
   rep.exact_test = test_acc({});
-  for (const auto& r : rep.results)
-    rep.test_acc.push_back(skipped(r) ? 0.0 : test_acc(r.best.assign));
-  rep.conf = confirm(m.qnet, m.test, rep.results.front().best.assign, acc, o.confirm_images, exact);
+  for (const auto& r : rep.results) {
+    if (skipped(r)) {
+      rep.test_acc.push_back(0.0);
+    } else if (r.method == "xai-gen+ft") {
+      engine::Engine e(rep.tuned->qnet);
+      e.assign(r.best.assign, exact);
+      rep.test_acc.push_back(e.accuracy(m.test, 0, m.test.images.count, o.threads));
+    } else {
+      rep.test_acc.push_back(test_acc(r.best.assign));
+    }
+  }
+  const auto& chosen = rep.results[rep.chosen];
+  rep.conf = confirm(chosen.method == "xai-gen+ft" ? rep.tuned->qnet : m.qnet, m.test,
+                     chosen.best.assign, acc, o.confirm_images, exact, &en);
   return rep;
 }
 

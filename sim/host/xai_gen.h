@@ -6,14 +6,19 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "accel/accelerator.h"
+#include "analytical/model.h"
 #include "cycle_model.h"
 #include "data/idx.h"
 #include "engine/qnet.h"
 #include "gen.h"
+#include "mult/table.h"
 #include "zoo.h"
 
 namespace axpod::host {
@@ -36,6 +41,19 @@ TrainedModel load_trained(const std::string& model, const std::string& data_dir)
 TrainResult train_and_save(const TrainOptions& opt, const std::string& prefix,
                            const data::Split& train_set, const data::Split& test_set, bool force,
                            const std::function<void(const TrainProgress&)>& progress = {});
+
+/// Multiplier tables of an assignment for the engine, by MAC layer (exact layers: none).
+struct LayerTables {
+  std::map<std::string, const mult::Table*> by_layer;
+  std::map<std::string, std::unique_ptr<mult::Table>> owned;  // by multiplier name
+};
+LayerTables layer_tables(const engine::QNet& qnet, const Assignment& a, const std::string& exact);
+
+/// Approximation-aware fine-tuning of `m` for the assignment `a` (torch module): writes
+/// OUT.pt and OUT.axq and returns the fine-tuned model (same data, prefix OUT).
+TrainedModel finetune(const TrainedModel& m, const Assignment& a, const std::string& exact,
+                      FinetuneOptions opt, const std::string& out_prefix,
+                      const std::function<void(const TrainProgress&)>& progress = {});
 
 /// The multiplier the exact pods of an accelerator carry (its first pod's).
 std::string exact_multiplier(const accel::Accelerator& acc);
@@ -69,30 +87,46 @@ struct Confirmation {
 };
 
 /// Runs an assignment on the cycle-level model for the first `images` test images and checks
-/// every MAC layer's int32 outputs against the engine.
+/// every MAC layer's int32 outputs against the engine; multiplier energies from `energies`
+/// (null: the accelerator's catalog).
 Confirmation confirm(const engine::QNet& qnet, const data::Split& test, const Assignment& a,
-                     const accel::Accelerator& acc, int images, const std::string& exact);
+                     const accel::Accelerator& acc, int images, const std::string& exact,
+                     const analytical::MultiplierEnergies* energies = nullptr);
 
 struct GenOptions {
-  double budget = 1.0;  // validation accuracy loss allowed, percentage points
-  int val = 2000;       // validation images (the held-out end of the training split)
+  double budget = 1.0;  // accuracy loss allowed, percentage points
+  double guard = 0.2;   // searches hold the validation loss within budget - guard
+  int val = 5000;       // validation images (the held-out end of the training split)
   int threads = 2;
   bool baselines = true;
   int random_tries = 60;
   std::size_t exhaustive_subset = 2, exhaustive_limit = 400;
   int nsga_pop = 16, nsga_gens = 8;
-  std::uint64_t seed = 1;  // random and evolutionary baselines
-  int confirm_images = 2;  // test images run on the cycle-level model
+  std::uint64_t seed = 1;   // random and evolutionary baselines
+  int confirm_images = 2;   // test images run on the cycle-level model
+  int finetune_epochs = 0;  // > 0: rounds of fine-tuning, then a search for cheaper ones
+  int finetune_rounds = 2;  // fine-tune + search rounds after XAI-Gen's first search
+  double finetune_lr = 5e-4;
+  double finetune_relax = 2;   // a round tunes for the assignment of budget x relax
+  bool operand_aware = false;  // multiplier energy from toggles on each layer's own operands
+  int operand_images = 8;      // training images whose operands are streamed
+  std::string finetune_dir;    // where fine-tuned models are written (FOLDER/finetuned_R.*)
 };
 
 struct GenReport {
   double budget = 0;
+  double guard = 0;                   // searches held the validation loss within budget - guard
+  int val = 0;                        // validation images
+  std::string energy_model;           // where multiplier energies came from (for the report)
+  std::size_t chosen = 0;             // the result confirmed and written as the assignment
+  std::optional<TrainedModel> tuned;  // the fine-tuned model the chosen result runs on
   std::vector<SearchResult> results;  // xai-gen first, then the baselines
   std::vector<double> test_acc;       // per result (0 for skipped ones)
   double exact_val = 0, exact_test = 0;
   Evaluation exact_eval;
   Confirmation conf;
   std::vector<Evaluation> pareto;  // non-dominated over XAI-Gen's and NSGA-II's evaluations
+  std::map<std::string, std::vector<Evaluation>> fronts;  // each method's own front
 };
 
 /// Whether a search result was skipped (e.g. exhaustive on a large space).
@@ -100,7 +134,10 @@ inline bool skipped(const SearchResult& r) {
   return r.note.rfind("skipped", 0) == 0;
 }
 
-/// XAI-Gen (greedy over xai_order(scores)) and, when asked, the baselines (uniform, random,
+/// XAI-Gen (greedy over xai_order(scores)); with fine-tuning, `finetune_rounds` rounds of
+/// fine-tuning for the current assignment then a search for cheaper multipliers on the tuned
+/// network (held to the original exact accuracy), as the result "xai-gen+ft", chosen; and, when
+/// asked, the baselines (uniform, random,
 /// exhaustive, NSGA-II, sensitivity), each on its own evaluator; test accuracy of every result;
 /// the cycle-level confirmation of XAI-Gen's. `progress(stage)` names each baseline as it ends.
 GenReport run_gen(

@@ -32,6 +32,20 @@ struct TrainOptions {
   std::string weights_out;  // float weights (torch::save) written here when not empty
 };
 
+/// Approximation-aware fine-tuning of a trained zoo model (host::finetune in xai_gen.h).
+struct FinetuneOptions {
+  std::string model = "lenet5";  // zoo architecture
+  std::string weights_pt;        // float weights to start from
+  std::string weights_out;       // fine-tuned float weights written here when not empty
+  int epochs = 1;
+  std::uint64_t seed = 1;
+  int threads = 1;
+  int batch = 64;
+  double lr = 1e-4;       // Adam
+  int train_limit = 0;    // use only the first N training images (0: all but the validation)
+  int validation = 5000;  // the held-out end of the training images, never trained on
+};
+
 struct TrainProgress {
   int epoch = 0, epochs = 0;  // 1-based epoch
   int step = 0, steps = 0;    // batches in this epoch

@@ -5,13 +5,18 @@
 
 #include <torch/torch.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <map>
+#include <thread>
 #include <numeric>
 #include <random>
 
 #include "common/error.h"
 #include "common/text.h"
+#include "engine/infer.h"
+#include "mult/table.h"
 
 namespace axpod::host {
 
@@ -135,36 +140,37 @@ struct NetImpl : torch::nn::Module {
       }
     }
   }
-  /// All tensors of the forward pass (index = tensor id).
+  /// Op `i` on the tensors computed so far (index = tensor id), ReLU included.
+  torch::Tensor apply(std::size_t i, const std::vector<torch::Tensor>& t) {
+    const auto& op = spec.ops[i];
+    torch::Tensor y;
+    switch (op.kind) {
+      case engine::OpKind::conv:
+        y = convs[i]->forward(t[op.in]);
+        break;
+      case engine::OpKind::fc:
+        // Flatten in HWC order, as the int8 engine does.
+        y = fcs[i]->forward(
+            t[op.in].permute({0, 2, 3, 1}).contiguous().view({t[op.in].size(0), -1}));
+        y = y.view({y.size(0), -1, 1, 1});
+        break;
+      case engine::OpKind::maxpool:
+        y = torch::max_pool2d(t[op.in], op.k, op.stride);
+        break;
+      case engine::OpKind::avgpool:
+        y = torch::avg_pool2d(t[op.in], op.k, op.stride);
+        break;
+      case engine::OpKind::add:
+        y = t[op.in] + t[op.in2];
+        break;
+    }
+    return op.relu ? torch::relu(y) : y;
+  }
+  /// All tensors of the float forward pass (index = tensor id).
   std::vector<torch::Tensor> forward_all(torch::Tensor x) {
     std::vector<torch::Tensor> t(spec.shapes.size());
     t[0] = x;
-    for (std::size_t i = 0; i < spec.ops.size(); ++i) {
-      const auto& op = spec.ops[i];
-      torch::Tensor y;
-      switch (op.kind) {
-        case engine::OpKind::conv:
-          y = convs[i]->forward(t[op.in]);
-          break;
-        case engine::OpKind::fc:
-          // Flatten in HWC order, as the int8 engine does.
-          y = fcs[i]->forward(
-              t[op.in].permute({0, 2, 3, 1}).contiguous().view({t[op.in].size(0), -1}));
-          y = y.view({y.size(0), -1, 1, 1});
-          break;
-        case engine::OpKind::maxpool:
-          y = torch::max_pool2d(t[op.in], op.k, op.stride);
-          break;
-        case engine::OpKind::avgpool:
-          y = torch::avg_pool2d(t[op.in], op.k, op.stride);
-          break;
-        case engine::OpKind::add:
-          y = t[op.in] + t[op.in2];
-          break;
-      }
-      if (op.relu) y = torch::relu(y);
-      t[op.out] = y;
-    }
+    for (std::size_t i = 0; i < spec.ops.size(); ++i) t[spec.ops[i].out] = apply(i, t);
     return t;
   }
   torch::Tensor forward(torch::Tensor x) { return forward_all(x).back().view({x.size(0), -1}); }
@@ -195,11 +201,10 @@ torch::Tensor labels_tensor(const data::Split& s, const std::vector<int>& idx, s
   return t;
 }
 
-engine::QNet quantize(Net& net, const Spec& spec, const data::Split& train_set, int calib,
-                      const std::string& name) {
+/// Activation scales: max |x| per tensor over the first `calib` training images, / 127.
+std::vector<float> calibrate(Net& net, const Spec& spec, const data::Split& train_set, int calib) {
   torch::NoGradGuard no_grad;
   net->eval();
-  // Activation ranges: max |x| per tensor over the calibration images.
   std::vector<float> amax(spec.shapes.size(), 0.0f);
   std::vector<int> idx(std::min(calib, train_set.images.count));
   std::iota(idx.begin(), idx.end(), 0);
@@ -209,13 +214,22 @@ engine::QNet quantize(Net& net, const Spec& spec, const data::Split& train_set, 
     for (std::size_t t = 0; t < ts.size(); ++t)
       amax[t] = std::max(amax[t], ts[t].abs().max().item<float>());
   }
+  std::vector<float> scales;
+  for (std::size_t t = 0; t < spec.shapes.size(); ++t)
+    scales.push_back(t == 0 ? 1.0f / 127.0f : std::max(amax[t], 1e-6f) / 127.0f);
+  return scales;
+}
+
+/// The int8 network of the float weights with the given activation scales: per-channel
+/// symmetric weights, int32 biases in units of input scale x weight scale.
+engine::QNet export_qnet(Net& net, const Spec& spec, const std::vector<float>& scales,
+                         const std::string& name) {
+  torch::NoGradGuard no_grad;
   engine::QNet q;
   q.name = name;
   q.classes = 10;
-  for (std::size_t t = 0; t < spec.shapes.size(); ++t) {
-    const float scale = t == 0 ? 1.0f / 127.0f : std::max(amax[t], 1e-6f) / 127.0f;
-    q.tensors.push_back({spec.shapes[t][0], spec.shapes[t][1], spec.shapes[t][2], scale});
-  }
+  for (std::size_t t = 0; t < spec.shapes.size(); ++t)
+    q.tensors.push_back({spec.shapes[t][0], spec.shapes[t][1], spec.shapes[t][2], scales[t]});
   for (std::size_t i = 0; i < spec.ops.size(); ++i) {
     const auto& os = spec.ops[i];
     engine::QOp op;
@@ -259,6 +273,153 @@ engine::QNet quantize(Net& net, const Spec& spec, const data::Split& train_set, 
     q.ops.push_back(std::move(op));
   }
   return q;
+}
+
+engine::QNet quantize(Net& net, const Spec& spec, const data::Split& train_set, int calib,
+                      const std::string& name) {
+  return export_qnet(net, spec, calibrate(net, spec, train_set, calib), name);
+}
+
+std::vector<float> scales_of(const engine::QNet& q, const Spec& spec) {
+  if (q.tensors.size() != spec.shapes.size())
+    throw Error("the quantized network has " + std::to_string(q.tensors.size()) +
+                " tensors, the zoo model " + std::to_string(spec.shapes.size()));
+  std::vector<float> s;
+  for (const auto& t : q.tensors) s.push_back(t.scale);
+  return s;
+}
+
+void load_weights(Net& net, const std::string& pt, const std::string& model) {
+  try {
+    torch::load(net, pt);
+  } catch (const std::exception& e) {
+    throw Error("cannot load float weights '" + pt + "' for model '" + model + "': " + e.what());
+  }
+}
+
+/// The approximation-aware forward pass: every tensor takes the value the bit-exact int8
+/// engine computes for it (with each MAC layer's multiplier table), while gradients flow
+/// through the float operations (straight-through: y = y_float + (engine - y_float).detach()).
+/// Returns the logits; `int8_logits` (when given) receives the engine's int8 logits per image.
+struct ApproxForward {
+  Net& net;
+  const Spec& spec;
+  const std::vector<float>& scales;
+  const std::map<std::string, const mult::Table*>& tables;
+  std::string name;
+  int threads = 1;
+
+  torch::Tensor operator()(const data::Split& split, const std::vector<int>& idx, std::size_t from,
+                           std::size_t count,
+                           std::vector<std::vector<std::int8_t>>* int8_logits = nullptr) {
+    engine::Engine eng(export_qnet(net, spec, scales, name));
+    eng.assign_tables(tables);
+    // The engine's tensors of every image, dequantized, NCHW.
+    std::vector<std::vector<std::vector<std::int8_t>>> runs(count);
+    const std::size_t px = static_cast<std::size_t>(split.images.rows) * split.images.cols;
+    std::atomic<std::size_t> next{0};
+    const auto worker = [&] {
+      for (std::size_t i = next++; i < count; i = next++)
+        eng.run(eng.quantize_image(split.images.pixels.data() + idx[from + i] * px).data(),
+                nullptr, &runs[i]);
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < std::max(1, threads); ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& th : pool) th.join();
+    std::vector<torch::Tensor> deq(spec.shapes.size());
+    for (std::size_t t = 1; t < spec.shapes.size(); ++t) {
+      const auto [h, w, c] = spec.shapes[t];
+      auto hwc = torch::empty({static_cast<long>(count), h, w, c});
+      float* p = hwc.data_ptr<float>();
+      const std::size_t n = static_cast<std::size_t>(h) * w * c;
+      for (std::size_t i = 0; i < count; ++i)
+        for (std::size_t e = 0; e < n; ++e) p[i * n + e] = runs[i][t][e] * scales[t];
+      deq[t] = hwc.permute({0, 3, 1, 2}).contiguous();
+    }
+    if (int8_logits) {
+      int8_logits->clear();
+      for (const auto& r : runs) int8_logits->push_back(r[spec.ops.back().out]);
+    }
+    std::vector<torch::Tensor> ts(spec.shapes.size());
+    ts[0] = images_tensor(split, idx, from, count);
+    for (std::size_t i = 0; i < spec.ops.size(); ++i) {
+      const auto& op = spec.ops[i];
+      const auto y = net->apply(i, ts);
+      ts[op.out] = y + (deq[op.out] - y).detach();
+    }
+    return ts.back().view({static_cast<long>(count), -1});
+  }
+};
+
+engine::QNet finetune_model(const FinetuneOptions& o, const engine::QNet& from,
+                            const std::map<std::string, const mult::Table*>& tables,
+                            const data::Split& train_set,
+                            const std::function<void(const TrainProgress&)>& progress) {
+  const Spec spec = make_spec(o.model);
+  if (o.epochs < 1) throw Error("fine-tuning needs at least 1 epoch");
+  torch::manual_seed(o.seed);
+  torch::set_num_threads(std::max(1, o.threads));
+  Net net(spec);
+  load_weights(net, o.weights_pt, o.model);
+  const auto scales = scales_of(from, spec);
+  torch::optim::Adam optim(net->parameters(), torch::optim::AdamOptions(o.lr));
+  const int available = train_set.images.count - std::max(0, o.validation);
+  if (available < 1) throw Error("no training images left after the validation split");
+  const int n = o.train_limit > 0 ? std::min(o.train_limit, available) : available;
+  std::vector<int> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 rng(o.seed);
+  ApproxForward fwd{net, spec, scales, tables, from.name, o.threads};
+  TrainProgress pr;
+  pr.epochs = o.epochs;
+  pr.steps = (n + o.batch - 1) / o.batch;
+  for (int e = 1; e <= o.epochs; ++e) {
+    net->train();
+    std::shuffle(order.begin(), order.end(), rng);
+    pr.epoch = e;
+    double loss_sum = 0;
+    for (int s = 0; s < pr.steps; ++s) {
+      const std::size_t at = static_cast<std::size_t>(s) * o.batch;
+      const std::size_t count = std::min<std::size_t>(o.batch, n - at);
+      optim.zero_grad();
+      const auto loss = torch::nn::functional::cross_entropy(
+          fwd(train_set, order, at, count), labels_tensor(train_set, order, at, count));
+      loss.backward();
+      optim.step();
+      loss_sum += loss.item<double>();
+      pr.step = s + 1;
+      pr.loss = loss_sum / (s + 1);
+      if (progress && (s % 20 == 0 || s + 1 == pr.steps)) progress(pr);
+    }
+  }
+  if (!o.weights_out.empty()) torch::save(net, o.weights_out);
+  return export_qnet(net, spec, scales, from.name);
+}
+
+std::vector<std::vector<std::int8_t>> approx_logits(
+    const std::string& model, const std::string& weights_pt, const engine::QNet& from,
+    const std::map<std::string, const mult::Table*>& tables, const data::Split& split, int begin,
+    int count) {
+  const Spec spec = make_spec(model);
+  Net net(spec);
+  load_weights(net, weights_pt, model);
+  const auto scales = scales_of(from, spec);
+  std::vector<int> idx(count);
+  std::iota(idx.begin(), idx.end(), begin);
+  ApproxForward fwd{net, spec, scales, tables, from.name, 1};
+  std::vector<std::vector<std::int8_t>> engine_logits;
+  const auto logits = fwd(split, idx, 0, static_cast<std::size_t>(count), &engine_logits).detach();
+  // The forward's own logits, back on the int8 grid of the output tensor.
+  std::vector<std::vector<std::int8_t>> out;
+  const float s = scales.back();
+  for (int i = 0; i < count; ++i) {
+    std::vector<std::int8_t> row;
+    for (long c = 0; c < logits.size(1); ++c)
+      row.push_back(static_cast<std::int8_t>(std::lround(logits[i][c].item<float>() / s)));
+    out.push_back(row);
+  }
+  return out;
 }
 
 TrainResult train_model(const TrainOptions& opt, const data::Split& train_set,
@@ -348,12 +509,7 @@ std::vector<LayerScore> attribute(const std::string& model, const std::string& w
   const Spec spec = make_spec(model);
   torch::set_num_threads(std::max(1, threads));
   Net net(spec);
-  try {
-    torch::load(net, weights_pt);
-  } catch (const std::exception& e) {
-    throw Error("cannot load float weights '" + weights_pt + "' for model '" + model +
-                "': " + e.what());
-  }
+  load_weights(net, weights_pt, model);
   net->eval();
   if (begin < 0 || count < 1 || begin + count > split.images.count)
     throw Error("rank: sample range out of the split");
@@ -423,6 +579,18 @@ class Backend final : public TorchBackend {
   void zero_layer_weights(const std::string& model, const std::string& pt_in,
                           const std::string& pt_out, const std::string& layer) const override {
     zero_weights(model, pt_in, pt_out, layer);
+  }
+  engine::QNet finetune(const FinetuneOptions& opt, const engine::QNet& from,
+                        const std::map<std::string, const mult::Table*>& tables,
+                        const data::Split& train_set,
+                        const std::function<void(const TrainProgress&)>& progress) const override {
+    return finetune_model(opt, from, tables, train_set, progress);
+  }
+  std::vector<std::vector<std::int8_t>> finetune_logits(
+      const std::string& model, const std::string& weights_pt, const engine::QNet& from,
+      const std::map<std::string, const mult::Table*>& tables, const data::Split& split,
+      int begin, int count) const override {
+    return approx_logits(model, weights_pt, from, tables, split, begin, count);
   }
 };
 

@@ -34,6 +34,11 @@ Run axpod(const std::string& args, const std::string& env = "") {
   return r;
 }
 
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 std::string temp(const std::string& name) {
   const auto dir = std::filesystem::path(::testing::TempDir()) / "axpod_cli";
   std::filesystem::create_directories(dir);
@@ -181,6 +186,32 @@ TEST(Cli, ShippedFilesCarryNoMachinePaths) {
   EXPECT_EQ(first.rfind("name,family,signed,", 0), 0u) << first;
 }
 
+// A folder of EvoApprox8b-style Verilog multipliers characterized in one call: mul8s_* files
+// are read as signed, every one costed from its own gate netlist.
+TEST(Cli, CharacterizeAFolderOfVerilog) {
+  const std::string dir = temp("evo_") + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/mul8u_trunc.v")
+      << "module mul8u_trunc(input [7:0] A, input [7:0] B, output [15:0] O);\n"
+         "  assign O = {A[7:2], 2'b00} * {B[7:2], 2'b00};\nendmodule\n";
+  std::ofstream(dir + "/mul8s_exact.v")
+      << "module mul8s_exact(input [7:0] A, input [7:0] B, output [15:0] O);\n"
+         "  assign O = $signed(A) * $signed(B);\nendmodule\n";
+  const std::string csv = dir + "/evo.csv";
+  const auto r = axpod("mult characterize --verilog-dir " + dir + " --out " + csv);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string text = slurp(csv);
+  EXPECT_NE(text.find("verilog:" + dir + "/mul8s_exact.v:signed=1,verilog,1,0.0000"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("verilog:" + dir + "/mul8u_trunc.v,verilog,0,"), std::string::npos) << text;
+  EXPECT_EQ(text.find("n/a"), std::string::npos) << text;  // both costed
+  // The imported multiplier is a name like any other.
+  const auto show = axpod("mult show verilog:" + dir + "/mul8s_exact.v:signed=1");
+  ASSERT_EQ(show.code, 0) << show.output;
+  EXPECT_NE(show.output.find("mred 0.0000 %"), std::string::npos) << show.output;
+}
+
 TEST(Cli, CharacterizeBadNameWritesNothing) {
   const std::string csv = temp("none.csv");
   const auto r = axpod("mult characterize exact nope --out " + csv);
@@ -197,11 +228,6 @@ TEST(Cli, VerifyNamedModel) {
 
 std::string src(const std::string& rel) {
   return std::string(AXPOD_TEST_SOURCE_DIR) + "/" + rel;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 // SCALE-Sim compatibility: the CSV of `analyze --scalesim-cfg --topology --format csv`.
@@ -485,7 +511,10 @@ TEST(Cli, TrainEvalRankGenEndToEnd) {
   const std::string yaml = slurp(gen_dir + "/assignment.yaml");
   EXPECT_NE(yaml.find("default: exact:signed=1"), std::string::npos) << yaml;
   // The report shows the Pareto plot that gen wrote beside it.
-  EXPECT_NE(slurp(gen_dir + "/report.md").find("![pareto](pareto.png)"), std::string::npos);
+  const std::string md = slurp(gen_dir + "/report.md");
+  EXPECT_NE(md.find("](pareto.png)"), std::string::npos) << md;
+  EXPECT_NE(md.find("](pareto_mult.png)"), std::string::npos) << md;
+  EXPECT_EQ(slurp(gen_dir + "/pareto_mult.png").substr(0, 4), "\x89PNG");
   EXPECT_EQ(slurp(gen_dir + "/pareto.png").substr(0, 4), "\x89PNG");
   // The assignment gen wrote is a valid input of eval and analyze.
   r = axpod("eval --model " + prefix + ".axq --limit 200 --assign " + gen_dir + "/assignment.yaml");

@@ -5,7 +5,10 @@
 
 #include "accel/accelerator.h"
 #include "common/paths.h"
+#include "engine/infer.h"
 #include "gen.h"
+#include "torch_backend.h"
+#include "xai_gen.h"
 #include "zoo.h"
 
 namespace axpod::host {
@@ -108,6 +111,60 @@ TEST(Xai, Nsga2IsDeterministicForASeed) {
   const auto rb = nsga2_search(b, cands, 1.0, 6, 2, 9);
   EXPECT_EQ(ra.best.assign, rb.best.assign);
   EXPECT_EQ(ra.evaluations, rb.evaluations);
+}
+
+// The fine-tuning forward pass is the int8 engine with the layers' multiplier tables: its logits
+// equal the engine's bit for bit, for exact and approximate layers alike.
+TEST(Finetune, ForwardEqualsTheEngineBitForBit) {
+  const auto t = quick("lenet5", 1500);
+  const Assignment a{{"conv2", "drum:k=4,signed=1"},
+                     {"fc1", "trunc_op:k=4,signed=1"},
+                     {"fc3", "bam:h=2,v=8,signed=1"}};
+  const auto tables = layer_tables(t.qnet, a, "exact:signed=1");
+  ASSERT_EQ(tables.by_layer.size(), 3u);
+  const auto logits =
+      torch_backend().finetune_logits("lenet5", t.pt, t.qnet, tables.by_layer, test_set(), 0, 24);
+  engine::Engine eng(t.qnet);
+  eng.assign(a, "exact:signed=1");
+  ASSERT_EQ(logits.size(), 24u);
+  for (int i = 0; i < 24; ++i) {
+    const auto want = eng.run(eng.quantize_image(test_set().images.pixels.data() + i * 784).data());
+    EXPECT_EQ(logits[i], want) << "image " << i;
+  }
+}
+
+// Fine-tuning for an aggressive assignment recovers accuracy that the assignment lost, keeps the
+// activation scales (the forward pass used them) and writes the tuned model.
+TEST(Finetune, RecoversAccuracyForTheAssignment) {
+  const auto t = quick("lenet5", 3000);
+  TrainedModel m;
+  m.prefix = ::testing::TempDir() + "/lenet5_ft_base";
+  std::filesystem::copy_file(t.pt, m.prefix + ".pt",
+                             std::filesystem::copy_options::overwrite_existing);
+  m.qnet = t.qnet;
+  m.train = train_set();
+  m.test = test_set();
+  const Assignment a{{"conv1", "trunc_op:k=4,signed=1"}, {"conv2", "trunc_op:k=5,signed=1"}};
+  const std::string exact = "exact:signed=1";
+  const auto val = [&](const engine::QNet& q) {
+    engine::Engine e(q);
+    e.assign(a, exact);
+    return e.accuracy(train_set(), validation_begin(train_set()),
+                      validation_begin(train_set()) + 1000, 2);
+  };
+  FinetuneOptions o;
+  o.epochs = 1;
+  o.train_limit = 3000;
+  o.threads = 2;
+  o.lr = 5e-4;
+  const std::string out = ::testing::TempDir() + "/lenet5_ft_out";
+  const auto tuned = finetune(m, a, exact, o, out);
+  EXPECT_GT(val(tuned.qnet), val(t.qnet) + 0.02);
+  ASSERT_EQ(tuned.qnet.tensors.size(), t.qnet.tensors.size());
+  for (std::size_t i = 0; i < t.qnet.tensors.size(); ++i)
+    EXPECT_EQ(tuned.qnet.tensors[i].scale, t.qnet.tensors[i].scale);
+  EXPECT_TRUE(std::filesystem::exists(out + ".pt"));
+  EXPECT_EQ(engine::load_qnet(out + ".axq").ops.size(), t.qnet.ops.size());
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include "common/paths.h"
 #include "cycle_model.h"
 #include "engine/infer.h"
+#include "mult/characterize.h"
+#include "operand_energy.h"
 #include "ranker.h"
 #include "report.h"
 #include "torch_backend.h"
@@ -210,6 +212,34 @@ TEST(XaiGen, PlacementFollowsTheSelection) {
   EXPECT_FALSE(some[1].input_on_chip);
   EXPECT_THROW(analytical::place_layers(acc, net, {2, 1}), Error);
   EXPECT_THROW(analytical::place_layers(acc, net, {7}), Error);
+}
+
+// Operand-aware energy: each layer's own operand stream, weight-stationary (a PE's weight is
+// fixed while activations go by); multipliers without a netlist keep the catalog figure.
+TEST(OperandEnergy, LayerStreamsAndPerLayerFigures) {
+  const auto m = tiny_model();
+  const engine::Engine eng(m.qnet);
+  std::vector<engine::MacTrace> tr;
+  eng.run(eng.quantize_image(m.train.images.pixels.data()).data(), &tr);
+  const auto s = layer_stream(tr[0], 1000);
+  ASSERT_EQ(s.a.size(), 960u);  // whole columns: 15 PEs x 64 activations
+  // conv1: M = 64 output pixels per PE, so the weight changes every 64 pairs only.
+  for (std::size_t i = 1; i < 64; ++i) EXPECT_EQ(s.b[i], s.b[0]);
+  const auto acc = edge();
+  const analytical::MultiplierEnergies base(acc.energy.catalog);
+  const auto oe = operand_aware_energies(
+      m.qnet, m.train, 0, 2, {"exact:signed=1", "trunc_op:k=4,signed=1", "mitchell:w=3,signed=1"},
+      base, mult::load_gate_library(paths::shipped("configs/gate_library.yaml")));
+  EXPECT_EQ(oe.uncosted, (std::vector<std::string>{"mitchell:w=3,signed=1"}));
+  for (const char* layer : {"conv1", "fc1", "fc2"}) {
+    const double e = oe.energies.fj("exact:signed=1", layer);
+    const double t = oe.energies.fj("trunc_op:k=4,signed=1", layer);
+    EXPECT_GT(e, 0.0) << layer;
+    EXPECT_NE(e, base.fj("exact:signed=1")) << layer;  // not the uniform figure
+    EXPECT_LT(t, e) << layer;
+  }
+  EXPECT_EQ(oe.energies.fj("exact:signed=1", "no_such_layer"), base.fj("exact:signed=1"));
+  EXPECT_NE(oe.description.find("operand-aware"), std::string::npos);
 }
 
 }  // namespace
