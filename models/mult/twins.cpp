@@ -35,6 +35,12 @@ const bool kRegistered = [] {
       {"perf:j=0,m=4,signed=1", "perf", {{"SIGNED", 1}, {"J", 0}, {"M", 4}}},
       {"perf:j=0,m=5,signed=1", "perf", {{"SIGNED", 1}, {"J", 0}, {"M", 5}}},
       {"drum:k=2,signed=1", "drum", {{"SIGNED", 1}, {"K", 2}}},
+      {"ilm:iter=0", "ilm", {{"SIGNED", 0}, {"ITER", 0}}},
+      {"ilm:iter=1", "ilm", {{"SIGNED", 0}, {"ITER", 1}}},
+      {"ilm:iter=1,signed=1", "ilm", {{"SIGNED", 1}, {"ITER", 1}}},
+      {"compressor42:k=8", "compressor42", {{"SIGNED", 0}, {"K", 8}}},
+      {"compressor42:k=12", "compressor42", {{"SIGNED", 0}, {"K", 12}}},
+      {"compressor42:k=12,signed=1", "compressor42", {{"SIGNED", 1}, {"K", 12}}},
   };
   for (const auto& t : specs) {
     const std::string family = t.family;

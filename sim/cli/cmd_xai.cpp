@@ -37,7 +37,7 @@ void add_gen_options(po::options_description& opts) {
                                 "catalog multiplier cheaper than exact)")(
       "val", po::value<int>()->default_value(5000),
       "validation images (held-out end of the training split)")(
-      "guard", po::value<double>()->default_value(0.2),
+      "guard", po::value<double>()->default_value(0.5),
       "guard band, pp: searches keep the validation loss within budget - guard, so that the "
       "test split holds the budget")("samples", po::value<int>()->default_value(64),
                                      "images explained by the ranking")(

@@ -210,15 +210,16 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
   if (cands.empty()) throw Error("no candidate multipliers");
   GenReport rep;
   rep.budget = o.budget;
-  rep.guard = o.guard;
   rep.val = o.val;
-  if (!(o.guard >= 0) || o.guard >= o.budget)
-    throw Error("the guard band (" + fmt::format("{:g}", o.guard) +
-                " pp) must be at least 0 and below the budget (" + fmt::format("{:g}", o.budget) +
-                " pp)");
-  // Every search is held to the budget less the guard band, so that the loss measured on the
-  // test split (other images than the validation split searched on) stays within the budget.
-  const double budget = o.budget - o.guard;
+  if (!(o.guard >= 0) || !(o.budget > 0))
+    throw Error("the budget must be positive and the guard band at least 0, got budget " +
+                fmt::format("{:g}", o.budget) + " pp and guard " + fmt::format("{:g}", o.guard) +
+                " pp");
+  // Every search is held to the budget less the guard band (at most half the budget), so that
+  // the loss measured on the test split (other images than the validation split searched on)
+  // stays within the budget.
+  rep.guard = std::min(o.guard, o.budget / 2);
+  const double budget = o.budget - rep.guard;
   analytical::MultiplierEnergies en(acc.energy.catalog);
   rep.energy_model =
       "catalog: each multiplier's gate netlist toggling on 20,000 uniform random "

@@ -95,7 +95,7 @@ Confirmation confirm(const engine::QNet& qnet, const data::Split& test, const As
 
 struct GenOptions {
   double budget = 1.0;  // accuracy loss allowed, percentage points
-  double guard = 0.2;   // searches hold the validation loss within budget - guard
+  double guard = 0.5;   // searches hold the validation loss within budget - guard (<= budget/2)
   int val = 5000;       // validation images (the held-out end of the training split)
   int threads = 2;
   bool baselines = true;
