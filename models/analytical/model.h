@@ -168,6 +168,7 @@ class Model {
                        bool weights_on_chip = false) const;
   NetworkResult run(const workload::Network& net, const accel::Assignment& assign = {}) const;
   const accel::Accelerator& accelerator() const { return m_acc; }
+  const MultiplierEnergies& energies() const { return m_energies; }
 
  private:
   accel::Accelerator m_acc;       // the machine

@@ -41,7 +41,7 @@ std::string relative_to_home(const std::string& path) {
   const auto root = std::filesystem::weakly_canonical(home(), ec);
   if (ec) return path;
   const auto rel = abs.lexically_relative(root);
-  if (rel.empty() || rel.native().starts_with("..")) return path;
+  if (rel.empty() || *rel.begin() == "..") return path;
   return rel.string();
 }
 

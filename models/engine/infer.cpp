@@ -71,7 +71,7 @@ void Engine::assign(const std::map<std::string, std::string>& per_layer,
     }
   }
   const auto table_for = [&](const std::string& m) -> const mult::Table* {
-    if (m.empty() || m == "exact" || m == "exact:signed=1") return nullptr;
+    if (is_exact_int8(m)) return nullptr;
     auto it = m_tables.find(m);
     if (it == m_tables.end())
       it = m_tables.emplace(m, std::make_unique<mult::Table>(int8_table(m))).first;

@@ -17,6 +17,12 @@
 
 namespace axpod::engine {
 
+/// Whether a multiplier name means the exact int8 product ("", "exact", "exact:signed=1"):
+/// the engine's exact path, no table.
+inline bool is_exact_int8(const std::string& name) {
+  return name.empty() || name == "exact" || name == "exact:signed=1";
+}
+
 /// The table used on int8 operands: a signed multiplier's own, or an unsigned multiplier's
 /// sign-magnitude use sign(a) sign(w) M(|a|, |w|) (DESIGN.md, numeric contract).
 mult::Table int8_table(const std::string& multiplier);

@@ -17,6 +17,7 @@
 
 #include "common/error.h"
 #include "common/fs.h"
+#include "common/paths.h"
 #include "common/text.h"
 #include "config/yaml_node.h"
 #include "mult/table.h"
@@ -52,6 +53,18 @@ bool abc_gate_list_ok(const std::string& list, std::string& why) {
     return false;
   }
   return true;
+}
+
+bool verilog_identifier(const std::string& s) {
+  return !s.empty() && !std::isdigit(static_cast<unsigned char>(s[0])) &&
+         std::all_of(s.begin(), s.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+         });
+}
+
+const GateLibrary& shipped_gate_library() {
+  static const GateLibrary lib = load_gate_library(paths::shipped("configs/gate_library.yaml"));
+  return lib;
 }
 
 GateLibrary load_gate_library(const std::string& path) {
@@ -149,11 +162,7 @@ std::string yosys_quote(const std::string& s) {
 
 /// A Verilog identifier (module or parameter name) for a Yosys script.
 const std::string& yosys_identifier(const std::string& s) {
-  const bool ok = !s.empty() && !std::isdigit(static_cast<unsigned char>(s[0])) &&
-                  std::all_of(s.begin(), s.end(), [](char c) {
-                    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-                  });
-  if (!ok) throw Error("not a plain Verilog identifier: '" + s + "'");
+  if (!verilog_identifier(s)) throw Error("not a plain Verilog identifier: '" + s + "'");
   return s;
 }
 

@@ -30,6 +30,11 @@ bool abc_gate_list_ok(const std::string& list, std::string& why);
 
 /// Loads configs/gate_library.yaml (file:line:col errors for bad, missing, unknown keys).
 GateLibrary load_gate_library(const std::string& path);
+/// The shipped configs/gate_library.yaml, loaded once.
+const GateLibrary& shipped_gate_library();
+
+/// Whether `s` is a plain Verilog identifier (letters, digits, '_', not starting with a digit).
+bool verilog_identifier(const std::string& s);
 
 /// Operands applied one pair per cycle, as raw bytes.
 struct OperandStream {

@@ -9,20 +9,12 @@
 
 #include "common/error.h"
 #include "common/fs.h"
-#include "common/paths.h"
 #include "common/text.h"
 #include "mult/table.h"
 
 namespace axpod::mult {
 
 namespace {
-
-bool identifier(const std::string& s) {
-  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
-  for (char c : s)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
-  return true;
-}
 
 struct Port {
   std::string name;
@@ -97,6 +89,9 @@ int resolve_ports(VerilogSpec& s) {
     if (outs.size() != 1) fail("expected exactly one output");
     s.out = outs[0]->name;
   }
+  for (const auto* name : {&s.top, &s.a, &s.b, &s.out})
+    if (!verilog_identifier(*name))
+      fail("'" + *name + "' is not a plain Verilog identifier (escaped names are not supported)");
   const Port* pa = find(s.a);
   const Port* pb = find(s.b);
   const Port* po = find(s.out);
@@ -116,11 +111,6 @@ std::string wrapper(const VerilogSpec& s, int out_width) {
          "  wire [" +
          std::to_string(out_width - 1) + ":0] o;\n  " + s.top + " u_dut (." + s.a + "(a), ." + s.b +
          "(b), ." + s.out + "(o));\n  assign p = " + ext + ";\nendmodule\n";
-}
-
-const GateLibrary& shipped_gates() {
-  static const GateLibrary lib = load_gate_library(paths::shipped("configs/gate_library.yaml"));
-  return lib;
 }
 
 class NetlistTable final : public IMultiplier {
@@ -172,7 +162,7 @@ VerilogSpec parse_verilog_name(const std::string& name) {
       if (dst == nullptr)
         throw Error("multiplier '" + name + "': unknown option '" + key +
                     "' (top, a, b, out, signed)");
-      if (!identifier(val))
+      if (!verilog_identifier(val))
         throw Error("multiplier '" + name + "': " + key + " must be a Verilog identifier, got '" +
                     val + "'");
       *dst = val;
@@ -197,7 +187,7 @@ std::shared_ptr<const VerilogMultiplier> load_verilog(const std::string& name) {
   TempDir tmp;
   fs::write_file_atomic(tmp.path() + "/wrap.v", wrapper(s, width));
   auto syn = synthesize_files({s.path, tmp.path() + "/wrap.v"}, "axpod_verilog_wrap", {}, name,
-                              shipped_gates());
+                              shipped_gate_library());
   const auto all = exhaustive_stream();
   auto v = std::make_shared<VerilogMultiplier>(VerilogMultiplier{s, std::move(syn.netlist), {}});
   v->products = v->netlist.simulate(all.a, all.b).products;
@@ -216,7 +206,8 @@ double verilog_energy_fj(const std::string& name) {
   std::lock_guard lock(mu);
   const auto it = cache.find(v.get());
   if (it != cache.end()) return it->second;
-  const double fj = hardware_cost(v->netlist, shipped_gates(), uniform_stream(20000, 1)).energy_fj;
+  const double fj =
+      hardware_cost(v->netlist, shipped_gate_library(), uniform_stream(20000, 1)).energy_fj;
   cache[v.get()] = fj;
   return fj;
 }

@@ -115,9 +115,9 @@ host::RankInput rank_input(const host::TrainedModel& m, const po::variables_map&
   return in;
 }
 
-/// A Progress bar over the baselines of one gen run.
-std::function<void(const std::string&, int, int)> baseline_bar(std::unique_ptr<Progress>& bar,
-                                                               const std::string& what) {
+/// A Progress bar over the stages of one gen run (fine-tuning rounds, baselines).
+std::function<void(const std::string&, int, int)> stage_bar(std::unique_ptr<Progress>& bar,
+                                                            const std::string& what) {
   return [&bar, what](const std::string& stage, int done, int total) {
     if (!bar) bar = std::make_unique<Progress>(what, static_cast<std::size_t>(total));
     bar->step(static_cast<std::size_t>(done), stage);
@@ -211,13 +211,14 @@ int cmd_gen(const std::vector<std::string>& args) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::unique_ptr<Progress> bar;
   auto rep = host::run_gen(m, acc, cands, scores, g, exact,
-                           baseline_bar(bar, fmt::format("baselines ({:.2f} pp)", g.budget)));
+                           stage_bar(bar, fmt::format("gen ({:.2f} pp)", g.budget)));
   rep.results.front().seconds += rank_s;  // XAI-Gen's time includes its ranking
   fs::write_file_atomic(
       run.work() + "/assignment.yaml",
-      host::assignment_yaml(
-          rep.results.front().best.assign, exact,
-          fmt::format("XAI-Gen assignment for {}, budget {:.2f} pp", m.qnet.name, rep.budget)));
+      host::assignment_yaml(rep.results[rep.chosen].best.assign, exact,
+                            fmt::format("{} assignment for {}, budget {:.2f} pp{}",
+                                        rep.results[rep.chosen].method, m.qnet.name, rep.budget,
+                                        rep.tuned ? " (for " + rep.tuned->prefix + ".axq)" : "")));
   fs::write_file_atomic(run.work() + "/ranking.csv", host::ranking_csv(scores));
   fs::write_file_atomic(run.work() + "/results.csv", host::results_csv(rep));
   fs::write_file_atomic(run.work() + "/pareto.csv", host::pareto_csv(rep.pareto));
@@ -262,10 +263,7 @@ int cmd_finetune(const std::vector<std::string>& args) {
   const std::string exact = file.fallback;
   const host::Assignment a(file.layers.begin(), file.layers.end());
   const std::string out = vm.count("out") ? vm["out"].as<std::string>() : m.prefix + "_ft";
-  for (const char* ext : {".pt", ".axq"})
-    if (std::filesystem::exists(out + ext) && !vm["force"].as<bool>())
-      throw Error("'" + out + ext +
-                  "' exists: pass --force to replace it, or choose another --out");
+  host::prepare_output(out, vm["force"].as<bool>());
   const int threads = vm["threads"].as<int>();
   const int val = vm["val"].as<int>();
   const int vbegin = host::validation_begin(m.train);
@@ -335,7 +333,7 @@ int cmd_demo(const std::vector<std::string>& args) {
     std::printf("== %s\n", s.c_str());
   };
   hooks.train = [&](const host::TrainProgress& p) { bars(p); };
-  hooks.baseline = baseline_bar(base_bar, "baselines (1 pp)");
+  hooks.baseline = stage_bar(base_bar, "gen");
   const std::string md = host::run_demo(o, run.work(), hooks);
   run.commit();
   std::printf("\n%s\nreport: %s/report.md\n", md.c_str(), run.final_path().c_str());

@@ -78,15 +78,21 @@ std::string run_demo(const DemoOptions& o, const std::string& dir, const DemoHoo
     g.budget = budget;
     g.baselines = budget == 1.0;
     say(fmt::format("XAI-Gen, budget {:.1f} pp{}", budget, g.baselines ? " (with baselines)" : ""));
+    const std::string tag = fmt::format("{:.1f}", budget);
+    if (g.finetune_epochs > 0) {
+      g.finetune_dir = dir + "/finetuned_" + tag;
+      std::filesystem::create_directories(g.finetune_dir);
+    }
     auto rep = run_gen(m, acc, cands, scores, g, exact, hooks.baseline);
     rep.results.front().seconds += rank_s;  // XAI-Gen's time includes its ranking
     if (rep.conf.bit_exact != rep.conf.layers)
       throw Error("cycle-level outputs differ from the engine");
-    const std::string tag = fmt::format("{:.1f}", budget);
-    const auto& best = rep.results.front().best.assign;
+    const auto& chosen = rep.results[rep.chosen];
+    const auto& best = chosen.best.assign;
     fs::write_file_atomic(
         dir + "/assignment_" + tag + ".yaml",
-        assignment_yaml(best, exact, "XAI-Gen assignment for lenet5, budget " + tag + " pp"));
+        assignment_yaml(best, exact,
+                        chosen.method + " assignment for lenet5, budget " + tag + " pp"));
     fs::write_file_atomic(dir + "/pareto_" + tag + ".csv", pareto_csv(rep.pareto));
     const std::string csv = results_csv(rep);
     all_csv += all_csv.empty() ? csv : csv.substr(csv.find('\n') + 1);
@@ -98,10 +104,10 @@ std::string run_demo(const DemoOptions& o, const std::string& dir, const DemoHoo
     series.push_back(s);
     md += fmt::format(
         "## Budget {} percentage points\n\nExact int8: validation {:.2f} %, test {:.2f} %, "
-        "{:.4f} uJ per inference (multipliers {:.4f} uJ).\n\n{}\nXAI-Gen assignment "
+        "{:.4f} uJ per inference (multipliers {:.4f} uJ).\n\n{}\nChosen: {} "
         "(`assignment_{}.yaml`): ",
         tag, 100 * rep.exact_val, 100 * rep.exact_test, rep.exact_eval.energy_pj / 1e6,
-        rep.exact_eval.mult_energy_pj / 1e6, results_table(rep), tag);
+        rep.exact_eval.mult_energy_pj / 1e6, results_table(rep), chosen.method, tag);
     for (const auto& [l, mm] : best) md += "`" + l + "` " + mm + "; ";
     md += "\n\n" + confirmation_text(rep.conf, acc.name) + "\n\n";
     if (budget == 1.0) {
@@ -112,7 +118,7 @@ std::string run_demo(const DemoOptions& o, const std::string& dir, const DemoHoo
       md += "![fronts per method, multiplier energy](pareto_methods_mult.png)\n\n";
       // Energy traces of the 1-point assignment, one test image, 100-cycle windows.
       core::CycleModel sim(acc, analytical::MultiplierEnergies::of(acc), 100);
-      simulate_image(sim, m.qnet, best, exact, m.test.images.pixels.data());
+      simulate_image(sim, chosen_net(rep, m), best, exact, m.test.images.pixels.data());
       sim.finish();
       fs::write_file_atomic(dir + "/power.csv", core::power_csv(sim.windows(), 100, acc.clock_mhz));
       fs::write_file_atomic(dir + "/power.vcd", core::power_vcd(sim.windows(), 100, acc.clock_mhz,

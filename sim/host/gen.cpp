@@ -12,10 +12,26 @@
 
 namespace axpod::host {
 
-namespace {
-
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+accel::Assignment to_accel(const Assignment& a, const std::string& exact) {
+  accel::Assignment out;
+  out.fallback = exact;
+  for (const auto& [l, m] : a)
+    if (!m.empty()) out.layers[l] = m;
+  return out;
+}
+
+namespace {
+
+/// Index of a layer's current multiplier in its candidate list `cl` (cl.size(): exact).
+std::size_t position(const Assignment& a, const std::string& layer,
+                     const std::vector<std::string>& cl) {
+  const auto it = a.find(layer);
+  if (it == a.end() || it->second.empty()) return cl.size();
+  return static_cast<std::size_t>(std::find(cl.begin(), cl.end(), it->second) - cl.begin());
 }
 
 bool within(const Evaluation& e, double acc0, double budget_pct) {
@@ -39,6 +55,17 @@ Evaluator::Evaluator(const engine::QNet& net, accel::Accelerator acc,
     if (op.is_mac()) m_layers.push_back(op.name);
 }
 
+std::vector<std::string> Evaluator::ordered(const std::string& layer,
+                                            const std::vector<std::string>& candidates) const {
+  std::vector<std::pair<double, std::string>> keyed;
+  for (const auto& c : candidates) keyed.emplace_back(m_model.energies().fj(c, layer), c);
+  std::stable_sort(keyed.begin(), keyed.end(),
+                   [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::vector<std::string> out;
+  for (const auto& [fj, c] : keyed) out.push_back(c);
+  return out;
+}
+
 std::string Evaluator::key(const Assignment& a) {
   std::string k;
   for (const auto& [l, m] : a)
@@ -47,11 +74,7 @@ std::string Evaluator::key(const Assignment& a) {
 }
 
 Evaluation Evaluator::energy(const Assignment& a) const {
-  accel::Assignment acc_assign;
-  acc_assign.fallback = m_exact;
-  for (const auto& [l, m] : a)
-    if (!m.empty()) acc_assign.layers[l] = m;
-  const auto r = m_model.run(m_workload, acc_assign);
+  const auto r = m_model.run(m_workload, to_accel(a, m_exact));
   Evaluation e;
   e.assign = a;
   e.energy_pj = r.energy.total();
@@ -92,15 +115,11 @@ SearchResult greedy_by_order(Evaluator& ev, const std::vector<std::string>& orde
   // buy earlier ones a cheaper multiplier.
   for (int pass = 0; pass < 2; ++pass)
     for (const auto& layer : order) {
-      const auto it = cur.find(layer);
-      const auto pos = it == cur.end() || it->second.empty()
-                           ? candidates.size()
-                           : static_cast<std::size_t>(
-                                 std::find(candidates.begin(), candidates.end(), it->second) -
-                                 candidates.begin());
+      const auto cl = ev.ordered(layer, candidates);
+      const std::size_t pos = position(cur, layer, cl);
       for (std::size_t c = 0; c < pos; ++c) {
         Assignment trial = cur;
-        trial[layer] = candidates[c];
+        trial[layer] = cl[c];
         if (within(ev.evaluate(trial), acc0, budget_pct)) {
           cur = trial;
           break;
@@ -117,12 +136,6 @@ SearchResult repair_search(Evaluator& ev, const std::vector<std::string>& order,
   const int e0 = ev.evaluations();
   const double acc0 = ev.reference();
   Assignment cur = start;
-  const auto index_of = [&](const std::string& layer) {
-    const auto it = cur.find(layer);
-    if (it == cur.end() || it->second.empty()) return candidates.size();  // exact
-    return static_cast<std::size_t>(std::find(candidates.begin(), candidates.end(), it->second) -
-                                    candidates.begin());
-  };
   while (!within(ev.evaluate(cur), acc0, budget_pct)) {
     // Every single-layer change to a more accurate (more expensive) multiplier, exact included;
     // the best accuracy gained per energy spent wins. A network tuned for this region need not
@@ -131,10 +144,10 @@ SearchResult repair_search(Evaluator& ev, const std::vector<std::string>& order,
     double best_score = 0;
     Assignment best;
     for (const auto& layer : order) {
-      const std::size_t i = index_of(layer);
-      for (std::size_t c = i + 1; c <= candidates.size(); ++c) {
+      const auto cl = ev.ordered(layer, candidates);
+      for (std::size_t c = position(cur, layer, cl) + 1; c <= cl.size(); ++c) {
         Assignment trial = cur;
-        trial[layer] = c < candidates.size() ? candidates[c] : "";
+        trial[layer] = c < cl.size() ? cl[c] : "";
         const Evaluation& e = ev.evaluate(trial);
         const double gain = e.accuracy - now.accuracy;
         const double score = gain / std::max(e.energy_pj - now.energy_pj, 1e-9);
@@ -219,15 +232,21 @@ SearchResult exhaustive_search(Evaluator& ev, const std::vector<std::string>& ca
           std::to_string(opts.size() - 1) + " cheapest multipliers + exact per layer"};
 }
 
-std::vector<std::string> sensitivity_order(Evaluator& ev, const std::string& probe) {
+std::vector<std::pair<std::string, double>> sensitivity_drops(Evaluator& ev,
+                                                              const std::string& probe) {
   const double acc0 = ev.reference();
-  std::vector<std::pair<double, std::string>> drops;
+  std::vector<std::pair<std::string, double>> drops;
   for (const auto& l : ev.mac_layers())
-    drops.emplace_back(acc0 - ev.evaluate({{l, probe}}).accuracy, l);
+    drops.emplace_back(l, 100.0 * (acc0 - ev.evaluate({{l, probe}}).accuracy));
+  return drops;
+}
+
+std::vector<std::string> sensitivity_order(Evaluator& ev, const std::string& probe) {
+  auto drops = sensitivity_drops(ev, probe);
   std::stable_sort(drops.begin(), drops.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+                   [](const auto& a, const auto& b) { return a.second < b.second; });
   std::vector<std::string> order;
-  for (const auto& d : drops) order.push_back(d.second);
+  for (const auto& d : drops) order.push_back(d.first);
   return order;
 }
 

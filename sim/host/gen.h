@@ -3,6 +3,7 @@
 // analytical model of the accelerator.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -16,6 +17,12 @@
 namespace axpod::host {
 
 using Assignment = std::map<std::string, std::string>;  // MAC layer -> multiplier ("" = exact)
+
+/// The accelerator-side form of an assignment: listed layers, the rest on `exact`.
+accel::Assignment to_accel(const Assignment& a, const std::string& exact);
+
+/// Seconds since `t0` (steady clock).
+double seconds_since(std::chrono::steady_clock::time_point t0);
 
 struct Evaluation {
   Assignment assign;
@@ -40,6 +47,10 @@ class Evaluator {
   std::vector<Evaluation> history() const;
   /// Energy only (no accuracy evaluation).
   Evaluation energy(const Assignment& a) const;
+  /// `candidates` cheapest first for one layer (per-layer energies, e.g. operand-aware, may
+  /// order them differently from the catalog).
+  std::vector<std::string> ordered(const std::string& layer,
+                                   const std::vector<std::string>& candidates) const;
   const std::string& exact_name() const { return m_exact; }
   /// The accuracy that budgets are counted from: the exact design's, unless set (a fine-tuned
   /// network is held to the budget of the network it came from).
@@ -95,8 +106,11 @@ SearchResult exhaustive_search(Evaluator& ev, const std::vector<std::string>& ca
 /// ALWANN-like NSGA-II over (energy, accuracy loss); the lowest-energy result within budget.
 SearchResult nsga2_search(Evaluator& ev, const std::vector<std::string>& candidates,
                           double budget_pct, int population, int generations, std::uint64_t seed);
-/// Direct approximation sensitivity: accuracy drop with only layer L on the cheapest candidate;
-/// least sensitive first. Returns the order; counts its evaluations in `ev`.
+/// Direct approximation sensitivity: accuracy drop (percentage points, against ev.reference())
+/// with only layer L on `probe`, per MAC layer in network order; counts its evaluations in `ev`.
+std::vector<std::pair<std::string, double>> sensitivity_drops(Evaluator& ev,
+                                                              const std::string& probe);
+/// The layers least sensitive first (sensitivity_drops).
 std::vector<std::string> sensitivity_order(Evaluator& ev, const std::string& probe);
 
 /// Non-dominated evaluations (energy down, accuracy up), sorted by energy.

@@ -37,15 +37,19 @@ TrainedModel load_trained(const std::string& model, const std::string& data_dir)
   return m;
 }
 
-TrainResult train_and_save(const TrainOptions& opt, const std::string& prefix,
-                           const data::Split& train_set, const data::Split& test_set, bool force,
-                           const std::function<void(const TrainProgress&)>& progress) {
+void prepare_output(const std::string& prefix, bool force) {
   for (const char* ext : {".pt", ".axq"})
     if (std::filesystem::exists(prefix + ext) && !force)
       throw Error("'" + prefix + ext +
                   "' exists: pass --force to replace it, or choose another --out");
   const auto parent = std::filesystem::path(prefix).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
+}
+
+TrainResult train_and_save(const TrainOptions& opt, const std::string& prefix,
+                           const data::Split& train_set, const data::Split& test_set, bool force,
+                           const std::function<void(const TrainProgress&)>& progress) {
+  prepare_output(prefix, force);
   TrainOptions o = opt;
   o.weights_out = prefix + ".pt.partial";
   auto r = train(o, train_set, test_set, progress);
@@ -60,7 +64,7 @@ LayerTables layer_tables(const engine::QNet& qnet, const Assignment& a, const st
     if (!op.is_mac()) continue;
     const auto it = a.find(op.name);
     const std::string name = it != a.end() && !it->second.empty() ? it->second : exact;
-    if (name.empty() || name == "exact" || name == "exact:signed=1") continue;
+    if (engine::is_exact_int8(name)) continue;
     auto& owned = t.owned[name];
     if (!owned) owned = std::make_unique<mult::Table>(engine::int8_table(name));
     t.by_layer[op.name] = owned.get();
@@ -72,6 +76,8 @@ TrainedModel finetune(const TrainedModel& m, const Assignment& a, const std::str
                       FinetuneOptions opt, const std::string& out_prefix,
                       const std::function<void(const TrainProgress&)>& progress) {
   const auto tables = layer_tables(m.qnet, a, exact);
+  const auto parent = std::filesystem::path(out_prefix).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent);
   opt.model = m.qnet.name;
   opt.weights_pt = m.prefix + ".pt";
   opt.weights_out = out_prefix + ".pt.partial";
@@ -137,14 +143,6 @@ std::vector<std::string> xai_order(const std::vector<LayerScore>& scores,
   return order;
 }
 
-accel::Assignment to_accel(const Assignment& a, const std::string& exact) {
-  accel::Assignment out;
-  out.fallback = exact;
-  for (const auto& [l, m] : a)
-    if (!m.empty()) out.layers[l] = m;
-  return out;
-}
-
 ImageRun simulate_image(core::CycleModel& sim, const engine::QNet& qnet, const Assignment& a,
                         const std::string& exact, const std::uint8_t* pixels) {
   engine::Engine eng(qnet);
@@ -195,14 +193,6 @@ Confirmation confirm(const engine::QNet& qnet, const data::Split& test, const As
   return c;
 }
 
-namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-}  // namespace
-
 GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
                   const std::vector<std::string>& cands, const std::vector<LayerScore>& scores,
                   const GenOptions& o, const std::string& exact,
@@ -227,9 +217,8 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
   if (o.operand_aware) {
     std::vector<std::string> names = cands;
     names.push_back(exact);
-    auto oe = operand_aware_energies(
-        m.qnet, m.train, 0, o.operand_images, names, en,
-        mult::load_gate_library(paths::shipped("configs/gate_library.yaml")));
+    auto oe = operand_aware_energies(m.qnet, m.train, 0, o.operand_images, names, en,
+                                     mult::shipped_gate_library());
     en = std::move(oe.energies);
     rep.energy_model = oe.description;
   }
@@ -252,7 +241,14 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
   rep.results.push_back(greedy_by_order(ev, order, cands, budget, "xai-gen"));
   rep.pareto = pareto_front(ev.history());
   rep.fronts["xai-gen"] = rep.pareto;
+  if (o.val < 1 || validation_begin(m.train) + o.val > m.train.images.count)
+    throw Error("--val must lie in [1, " +
+                std::to_string(m.train.images.count - validation_begin(m.train)) +
+                "] (the validation split)");
+  if (o.confirm_images < 1 || o.confirm_images > m.test.images.count)
+    throw Error("--confirm-images must lie in [1, " + std::to_string(m.test.images.count) + "]");
   if (o.finetune_epochs > 0) {
+    if (o.finetune_dir.empty()) throw Error("fine-tuning needs a folder for the tuned models");
     // Each round fine-tunes for a target beyond the budget, then repairs the target on the
     // tuned network until it holds the budget of the original network (and takes what is left);
     // rounds go on while they find a cheaper assignment.
@@ -266,7 +262,6 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
     std::optional<TrainedModel> kept;  // its tuned network
     int stopped = 0;                   // the round that found nothing better (0: none)
     for (int r = 1; r <= o.finetune_rounds; ++r) {
-      if (progress) progress("fine-tuning round " + std::to_string(r), r, o.finetune_rounds);
       // The target: XAI-Gen's search on the current network with a relaxed budget, so that
       // the network is tuned for more approximation than the budget allows today.
       Evaluator base_ev(base->qnet, acc, en, m.train, vbegin, o.val, o.threads, exact);
@@ -280,8 +275,7 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
       f.lr = o.finetune_lr;
       f.seed = o.seed + static_cast<std::uint64_t>(r);
       rep.tuned = finetune(*base, target.best.assign, exact, f,
-                           (o.finetune_dir.empty() ? std::string(".") : o.finetune_dir) +
-                               "/finetuned_" + std::to_string(r));
+                           o.finetune_dir + "/finetuned_" + std::to_string(r));
       base = &*rep.tuned;
       // The real budget on the tuned network, from the target it was tuned for.
       Evaluator tuned_ev(base->qnet, acc, en, m.train, vbegin, o.val, o.threads, exact);
@@ -292,8 +286,12 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
       if (100.0 * (rep.exact_val - res.best.accuracy) > budget + 1e-9 ||
           res.best.energy_pj >= best_energy) {
         stopped = r;  // this round found nothing better within the budget: keep the last one
+        if (progress)
+          progress("fine-tuning: round " + std::to_string(r) + " found nothing better",
+                   o.finetune_rounds, o.finetune_rounds);
         break;
       }
+      if (progress) progress("fine-tuning round " + std::to_string(r), r, o.finetune_rounds);
       best_energy = res.best.energy_pj;
       rep.fronts["xai-gen+ft"] = pareto_front(tuned_ev.history());
       cur = res.best.assign;
@@ -382,8 +380,8 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
     }
   }
   const auto& chosen = rep.results[rep.chosen];
-  rep.conf = confirm(chosen.method == "xai-gen+ft" ? rep.tuned->qnet : m.qnet, m.test,
-                     chosen.best.assign, acc, o.confirm_images, exact, &en);
+  rep.conf =
+      confirm(chosen_net(rep, m), m.test, chosen.best.assign, acc, o.confirm_images, exact, &en);
   return rep;
 }
 

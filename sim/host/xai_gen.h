@@ -36,6 +36,9 @@ std::string model_prefix(std::string model);
 /// Loads PREFIX.axq and the data; PREFIX.pt must exist (the gradient rankers read it).
 TrainedModel load_trained(const std::string& model, const std::string& data_dir);
 
+/// Refuses to replace PREFIX.pt or PREFIX.axq unless `force`; creates PREFIX's folder.
+void prepare_output(const std::string& prefix, bool force);
+
 /// Trains a zoo model and writes PREFIX.pt and PREFIX.axq (refusing to replace them unless
 /// `force`); returns the result with the quantized network.
 TrainResult train_and_save(const TrainOptions& opt, const std::string& prefix,
@@ -67,9 +70,6 @@ std::vector<std::string> candidate_multipliers(const accel::Accelerator& acc,
 /// XAI-Gen's layer order: least important per unit of energy at stake first (score / MACs).
 std::vector<std::string> xai_order(const std::vector<LayerScore>& scores,
                                    const workload::Network& net);
-
-/// The accelerator-side form of an assignment: listed layers, the rest on `exact`.
-accel::Assignment to_accel(const Assignment& a, const std::string& exact);
 
 /// The cycle-level model's run of one image: every layer of the network (CycleModel::
 /// run_network), the MAC layers with the int8 data the engine saw for it.
@@ -128,6 +128,11 @@ struct GenReport {
   std::vector<Evaluation> pareto;  // non-dominated over XAI-Gen's and NSGA-II's evaluations
   std::map<std::string, std::vector<Evaluation>> fronts;  // each method's own front
 };
+
+/// The network the chosen result runs on: the fine-tuned one for "xai-gen+ft", else `m`'s.
+inline const engine::QNet& chosen_net(const GenReport& r, const TrainedModel& m) {
+  return r.tuned && r.results[r.chosen].method == "xai-gen+ft" ? r.tuned->qnet : m.qnet;
+}
 
 /// Whether a search result was skipped (e.g. exhaustive on a large space).
 inline bool skipped(const SearchResult& r) {

@@ -18,10 +18,8 @@ class Sensitivity final : public Ranker {
       throw Error("rank: the sensitivity method needs an accelerator and a probe multiplier");
     Evaluator ev(*in.qnet, *in.acc, analytical::MultiplierEnergies::of(*in.acc), *in.split,
                  in.begin, in.count, in.threads, in.exact);
-    const double acc0 = ev.exact().accuracy;
     std::vector<LayerScore> out;
-    for (const auto& l : ev.mac_layers())
-      out.push_back({l, 100.0 * (acc0 - ev.evaluate({{l, in.probe}}).accuracy)});
+    for (const auto& [layer, drop] : sensitivity_drops(ev, in.probe)) out.push_back({layer, drop});
     return out;
   }
 };

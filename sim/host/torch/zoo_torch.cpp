@@ -9,9 +9,10 @@
 #include <chrono>
 #include <cmath>
 #include <map>
-#include <thread>
+#include <mutex>
 #include <numeric>
 #include <random>
+#include <thread>
 
 #include "common/error.h"
 #include "common/text.h"
@@ -318,15 +319,24 @@ struct ApproxForward {
     std::vector<std::vector<std::vector<std::int8_t>>> runs(count);
     const std::size_t px = static_cast<std::size_t>(split.images.rows) * split.images.cols;
     std::atomic<std::size_t> next{0};
+    std::exception_ptr failure;  // the first error of a worker, rethrown after the join
+    std::mutex failure_mu;
     const auto worker = [&] {
-      for (std::size_t i = next++; i < count; i = next++)
-        eng.run(eng.quantize_image(split.images.pixels.data() + idx[from + i] * px).data(),
-                nullptr, &runs[i]);
+      try {
+        for (std::size_t i = next++; i < count; i = next++)
+          eng.run(eng.quantize_image(split.images.pixels.data() + idx[from + i] * px).data(),
+                  nullptr, &runs[i]);
+      } catch (...) {
+        const std::lock_guard lock(failure_mu);
+        if (!failure) failure = std::current_exception();
+        next = count;
+      }
     };
     std::vector<std::thread> pool;
     for (int t = 1; t < std::max(1, threads); ++t) pool.emplace_back(worker);
     worker();
     for (auto& th : pool) th.join();
+    if (failure) std::rethrow_exception(failure);
     std::vector<torch::Tensor> deq(spec.shapes.size());
     for (std::size_t t = 1; t < spec.shapes.size(); ++t) {
       const auto [h, w, c] = spec.shapes[t];
@@ -588,8 +598,8 @@ class Backend final : public TorchBackend {
   }
   std::vector<std::vector<std::int8_t>> finetune_logits(
       const std::string& model, const std::string& weights_pt, const engine::QNet& from,
-      const std::map<std::string, const mult::Table*>& tables, const data::Split& split,
-      int begin, int count) const override {
+      const std::map<std::string, const mult::Table*>& tables, const data::Split& split, int begin,
+      int count) const override {
     return approx_logits(model, weights_pt, from, tables, split, begin, count);
   }
 };

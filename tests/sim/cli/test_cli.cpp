@@ -146,7 +146,7 @@ TEST(Cli, ShowWritesAHeatMap) {
 
 TEST(Cli, CharacterizeWritesTheCatalogColumns) {
   const std::string csv = temp("cat.csv");
-  const auto r = axpod("mult characterize exact drum:k=4 compressor42 --pairs 2000 --out " + csv);
+  const auto r = axpod("mult characterize exact drum:k=4 mitchell:w=3 --pairs 2000 --out " + csv);
   ASSERT_EQ(r.code, 0) << r.output;
   std::ifstream in(csv);
   std::string header, exact, drum, comp;
