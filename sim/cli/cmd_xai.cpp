@@ -54,7 +54,7 @@ void add_gen_options(po::options_description& opts) {
       "nsga-gens", po::value<int>()->default_value(8), "NSGA-II generations")(
       "finetune", po::value<int>()->default_value(0),
       "epochs of approximation-aware fine-tuning per round (0: none)")(
-      "finetune-rounds", po::value<int>()->default_value(2),
+      "finetune-rounds", po::value<int>()->default_value(3),
       "rounds of fine-tuning + search for cheaper multipliers")(
       "finetune-lr", po::value<double>()->default_value(5e-4), "fine-tuning learning rate")(
       "finetune-relax", po::value<double>()->default_value(2.0),
@@ -90,8 +90,6 @@ host::GenOptions gen_options(const po::variables_map& vm) {
   g.finetune_rounds = vm["finetune-rounds"].as<int>();
   g.finetune_lr = vm["finetune-lr"].as<double>();
   g.finetune_relax = vm["finetune-relax"].as<double>();
-  if (g.finetune_epochs < 0 || g.finetune_rounds < 1)
-    throw Error("--finetune must be >= 0 and --finetune-rounds >= 1");
   return g;
 }
 
@@ -195,13 +193,14 @@ int cmd_gen(const std::vector<std::string>& args) {
           "  axpod gen --model trained/lenet5 --budget 2 --multipliers "
           "'drum:k=4,signed=1;trunc_op:k=3,signed=1'\n"))
     return 0;
+  auto g = gen_options(vm);
+  g.budget = vm["budget"].as<double>();
+  g.baselines = !vm["no-baselines"].as<bool>();
+  host::check_options(g);  // before the model loads
   const auto m = host::load_trained(vm["model"].as<std::string>(), vm["data"].as<std::string>());
   const auto acc = accel::load_any_accelerator(vm["accel"].as<std::string>());
   const std::string exact = host::exact_multiplier(acc);
   const auto cands = candidates_from(vm, acc, exact);
-  auto g = gen_options(vm);
-  g.budget = vm["budget"].as<double>();
-  g.baselines = !vm["no-baselines"].as<bool>();
   RunDir run(vm.count("out") ? vm["out"].as<std::string>() : "", "gen-" + m.qnet.name);
   g.finetune_dir = run.work();
   const auto t0 = std::chrono::steady_clock::now();
@@ -222,9 +221,9 @@ int cmd_gen(const std::vector<std::string>& args) {
   fs::write_file_atomic(run.work() + "/ranking.csv", host::ranking_csv(scores));
   fs::write_file_atomic(run.work() + "/results.csv", host::results_csv(rep));
   fs::write_file_atomic(run.work() + "/pareto.csv", host::pareto_csv(rep.pareto));
-  plot::write(host::pareto_plot(rep, m.qnet.name + ": fronts per method (total energy)", false),
+  plot::write(host::pareto_plot(rep, m.qnet.name + ": total energy", false),
               run.work() + "/pareto");
-  plot::write(host::pareto_plot(rep, m.qnet.name + ": fronts per method (multiplier energy)", true),
+  plot::write(host::pareto_plot(rep, m.qnet.name + ": multiplier energy", true),
               run.work() + "/pareto_mult");
   const std::string md = host::gen_markdown(rep, m.qnet.name, acc.name);
   fs::write_file_atomic(run.work() + "/report.md", md);
@@ -324,6 +323,7 @@ int cmd_demo(const std::vector<std::string>& args) {
   o.samples = vm["samples"].as<int>();
   o.steps = vm["steps"].as<int>();
   o.gen = gen_options(vm);
+  host::check_options(o.gen);
   RunDir run(vm.count("out") ? vm["out"].as<std::string>() : "", "demo");
   host::DemoHooks hooks;
   EpochBars bars;

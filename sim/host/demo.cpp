@@ -111,9 +111,8 @@ std::string run_demo(const DemoOptions& o, const std::string& dir, const DemoHoo
     for (const auto& [l, mm] : best) md += "`" + l + "` " + mm + "; ";
     md += "\n\n" + confirmation_text(rep.conf, acc.name) + "\n\n";
     if (budget == 1.0) {
-      plot::write(pareto_plot(rep, "LeNet-5, 1 pp: fronts per method (total energy)", false),
-                  dir + "/pareto_methods");
-      plot::write(pareto_plot(rep, "LeNet-5, 1 pp: fronts per method (multiplier energy)", true),
+      plot::write(pareto_plot(rep, "LeNet-5, 1 pp: total energy", false), dir + "/pareto_methods");
+      plot::write(pareto_plot(rep, "LeNet-5, 1 pp: multiplier energy", true),
                   dir + "/pareto_methods_mult");
       md += "![fronts per method, multiplier energy](pareto_methods_mult.png)\n\n";
       // Energy traces of the 1-point assignment, one test image, 100-cycle windows.

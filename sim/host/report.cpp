@@ -90,11 +90,14 @@ plot::Figure pareto_plot(const GenReport& r, const std::string& title, bool mult
   const auto x_of = [&](const Evaluation& e) {
     return multipliers ? e.mult_energy_pj / 1e3 : e.energy_pj / 1e6;
   };
+  // The region that matters: designs far below the budget would squash it into a line.
+  const double floor = 100.0 * r.exact_val - std::max(5.0, 5.0 * r.budget);
   std::vector<plot::Series> series;
   double lo = x_of(r.exact_eval), hi = lo;
   for (const auto& [method, front] : r.fronts) {
     plot::Series s{method, {}, {}, true};
     for (const auto& e : front) {
+      if (100.0 * e.accuracy < floor) continue;
       s.x.push_back(x_of(e));
       s.y.push_back(100.0 * e.accuracy);
       lo = std::min(lo, s.x.back());

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 
@@ -193,6 +194,24 @@ Confirmation confirm(const engine::QNet& qnet, const data::Split& test, const As
   return c;
 }
 
+void check_options(const GenOptions& o) {
+  if (!std::isfinite(o.budget) || !(o.budget > 0) || !std::isfinite(o.guard) || !(o.guard >= 0))
+    throw Error(fmt::format(
+        "the budget must be a positive number and the guard band a number >= 0, got budget {} "
+        "pp and guard {} pp",
+        o.budget, o.guard));
+  if (o.finetune_epochs > 0 && (!std::isfinite(o.finetune_lr) || !(o.finetune_lr > 0) ||
+                                !std::isfinite(o.finetune_relax) || !(o.finetune_relax >= 1)))
+    throw Error(fmt::format(
+        "--finetune-lr must be a positive number and --finetune-relax a number >= 1, got {} and {}",
+        o.finetune_lr, o.finetune_relax));
+  if (o.finetune_epochs < 0 || o.finetune_rounds < 1)
+    throw Error("--finetune must be >= 0 and --finetune-rounds >= 1");
+  if (o.threads < 1 || o.threads > 256) throw Error("--threads must lie in [1, 256]");
+  if (o.random_tries < 1 || o.nsga_pop < 2 || o.nsga_gens < 1)
+    throw Error("--random must be >= 1, --nsga-pop >= 2 and --nsga-gens >= 1");
+}
+
 GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
                   const std::vector<std::string>& cands, const std::vector<LayerScore>& scores,
                   const GenOptions& o, const std::string& exact,
@@ -201,10 +220,7 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
   GenReport rep;
   rep.budget = o.budget;
   rep.val = o.val;
-  if (!(o.guard >= 0) || !(o.budget > 0))
-    throw Error("the budget must be positive and the guard band at least 0, got budget " +
-                fmt::format("{:g}", o.budget) + " pp and guard " + fmt::format("{:g}", o.guard) +
-                " pp");
+  check_options(o);
   // Every search is held to the budget less the guard band (at most half the budget), so that
   // the loss measured on the test split (other images than the validation split searched on)
   // stays within the budget.

@@ -105,13 +105,17 @@ struct GenOptions {
   std::uint64_t seed = 1;   // random and evolutionary baselines
   int confirm_images = 2;   // test images run on the cycle-level model
   int finetune_epochs = 0;  // > 0: rounds of fine-tuning, then a search for cheaper ones
-  int finetune_rounds = 2;  // fine-tune + search rounds after XAI-Gen's first search
+  int finetune_rounds = 3;  // fine-tune + search rounds after XAI-Gen's first search
   double finetune_lr = 5e-4;
   double finetune_relax = 2;   // a round tunes for the assignment of budget x relax
   bool operand_aware = false;  // multiplier energy from toggles on each layer's own operands
   int operand_images = 8;      // training images whose operands are streamed
   std::string finetune_dir;    // where fine-tuned models are written (FOLDER/finetuned_R.*)
 };
+
+/// Throws axpod::Error naming the option when a setting is out of range (NaN and infinities
+/// included); run_gen calls it, and a CLI can call it before any slow work.
+void check_options(const GenOptions& o);
 
 struct GenReport {
   double budget = 0;

@@ -88,6 +88,21 @@ TEST(Cli, OnlyTrainingAndExplainingLoadTorch) {
     EXPECT_NE(h.output.find(m), std::string::npos) << m;
 }
 
+// Numbers out of range (NaN and infinities included) are refused before any model is loaded.
+// Regression: `gen --budget nan` and `--val 0` ran to the end with a meaningless budget.
+TEST(Cli, GenRefusesBadNumbersBeforeLoading) {
+  const std::string model = " --model " + temp("no_such_model");
+  for (const std::string& bad :
+       {std::string("--budget nan"), std::string("--budget inf"), std::string("--budget -5"),
+        std::string("--guard -1"), std::string("--finetune 1 --finetune-lr 0"),
+        std::string("--finetune 1 --finetune-relax 0.5"), std::string("--threads 0")}) {
+    const auto r = axpod("gen" + model + " " + bad);
+    EXPECT_EQ(r.code, 1) << bad << "\n" << r.output;
+    EXPECT_EQ(r.output.find("no_such_model"), std::string::npos) << bad << "\n" << r.output;
+    EXPECT_NE(r.output.find("must"), std::string::npos) << bad << "\n" << r.output;
+  }
+}
+
 TEST(Cli, UnknownMultiplierFailsWithASuggestion) {
   const auto r = axpod("mult show drun:k=4");
   EXPECT_EQ(r.code, 1);
