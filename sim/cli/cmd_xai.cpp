@@ -214,10 +214,14 @@ int cmd_gen(const std::vector<std::string>& args) {
   rep.results.front().seconds += rank_s;  // XAI-Gen's time includes its ranking
   fs::write_file_atomic(
       run.work() + "/assignment.yaml",
-      host::assignment_yaml(rep.results[rep.chosen].best.assign, exact,
-                            fmt::format("{} assignment for {}, budget {:.2f} pp{}",
-                                        rep.results[rep.chosen].method, m.qnet.name, rep.budget,
-                                        rep.tuned ? " (for " + rep.tuned->prefix + ".axq)" : "")));
+      host::assignment_yaml(
+          rep.results[rep.chosen].best.assign, exact,
+          fmt::format("{} assignment for {}, budget {:.2f} pp{}", rep.results[rep.chosen].method,
+                      m.qnet.name, rep.budget,
+                      rep.tuned ? " (for " +
+                                      std::filesystem::path(rep.tuned->prefix).filename().string() +
+                                      ".axq in this folder)"
+                                : "")));
   fs::write_file_atomic(run.work() + "/ranking.csv", host::ranking_csv(scores));
   fs::write_file_atomic(run.work() + "/results.csv", host::results_csv(rep));
   fs::write_file_atomic(run.work() + "/pareto.csv", host::pareto_csv(rep.pareto));

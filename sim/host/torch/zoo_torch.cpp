@@ -298,6 +298,45 @@ void load_weights(Net& net, const std::string& pt, const std::string& model) {
   }
 }
 
+/// Epochs of Adam over the training images (all but the last `validation`, or the first
+/// `limit` of them), reshuffled every epoch from `seed`; `forward(order, from, count)` gives the
+/// logits of a batch. Deterministic for a seed and a thread count.
+void run_epochs(Net& net, double lr, int epochs, int batch, int limit, int validation,
+                std::uint64_t seed, const data::Split& train_set,
+                const std::function<torch::Tensor(const std::vector<int>&, std::size_t,
+                                                  std::size_t)>& forward,
+                const std::function<void(const TrainProgress&)>& progress) {
+  torch::optim::Adam optim(net->parameters(), torch::optim::AdamOptions(lr));
+  const int available = train_set.images.count - std::max(0, validation);
+  if (available < 1) throw Error("no training images left after the validation split");
+  const int n = limit > 0 ? std::min(limit, available) : available;
+  std::vector<int> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 rng(seed);
+  TrainProgress pr;
+  pr.epochs = epochs;
+  pr.steps = (n + batch - 1) / batch;
+  for (int e = 1; e <= epochs; ++e) {
+    net->train();
+    std::shuffle(order.begin(), order.end(), rng);
+    pr.epoch = e;
+    double loss_sum = 0;
+    for (int s = 0; s < pr.steps; ++s) {
+      const std::size_t from = static_cast<std::size_t>(s) * batch;
+      const std::size_t count = std::min<std::size_t>(batch, n - from);
+      optim.zero_grad();
+      const auto loss = torch::nn::functional::cross_entropy(
+          forward(order, from, count), labels_tensor(train_set, order, from, count));
+      loss.backward();
+      optim.step();
+      loss_sum += loss.item<double>();
+      pr.step = s + 1;
+      pr.loss = loss_sum / (s + 1);
+      if (progress && (s % 20 == 0 || s + 1 == pr.steps)) progress(pr);
+    }
+  }
+}
+
 /// The approximation-aware forward pass: every tensor takes the value the bit-exact int8
 /// engine computes for it (with each MAC layer's multiplier table), while gradients flow
 /// through the float operations (straight-through: y = y_float + (engine - y_float).detach()).
@@ -373,36 +412,12 @@ engine::QNet finetune_model(const FinetuneOptions& o, const engine::QNet& from,
   Net net(spec);
   load_weights(net, o.weights_pt, o.model);
   const auto scales = scales_of(from, spec);
-  torch::optim::Adam optim(net->parameters(), torch::optim::AdamOptions(o.lr));
-  const int available = train_set.images.count - std::max(0, o.validation);
-  if (available < 1) throw Error("no training images left after the validation split");
-  const int n = o.train_limit > 0 ? std::min(o.train_limit, available) : available;
-  std::vector<int> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::mt19937_64 rng(o.seed);
   ApproxForward fwd{net, spec, scales, tables, from.name, o.threads};
-  TrainProgress pr;
-  pr.epochs = o.epochs;
-  pr.steps = (n + o.batch - 1) / o.batch;
-  for (int e = 1; e <= o.epochs; ++e) {
-    net->train();
-    std::shuffle(order.begin(), order.end(), rng);
-    pr.epoch = e;
-    double loss_sum = 0;
-    for (int s = 0; s < pr.steps; ++s) {
-      const std::size_t at = static_cast<std::size_t>(s) * o.batch;
-      const std::size_t count = std::min<std::size_t>(o.batch, n - at);
-      optim.zero_grad();
-      const auto loss = torch::nn::functional::cross_entropy(
-          fwd(train_set, order, at, count), labels_tensor(train_set, order, at, count));
-      loss.backward();
-      optim.step();
-      loss_sum += loss.item<double>();
-      pr.step = s + 1;
-      pr.loss = loss_sum / (s + 1);
-      if (progress && (s % 20 == 0 || s + 1 == pr.steps)) progress(pr);
-    }
-  }
+  run_epochs(net, o.lr, o.epochs, o.batch, o.train_limit, o.validation, o.seed, train_set,
+             [&](const std::vector<int>& order, std::size_t at, std::size_t count) {
+               return fwd(train_set, order, at, count);
+             },
+             progress);
   if (!o.weights_out.empty()) torch::save(net, o.weights_out);
   return export_qnet(net, spec, scales, from.name);
 }
@@ -440,37 +455,13 @@ TrainResult train_model(const TrainOptions& opt, const data::Split& train_set,
   torch::manual_seed(opt.seed);
   torch::set_num_threads(std::max(1, opt.threads));
   Net net(spec);
-  torch::optim::Adam optim(net->parameters(), torch::optim::AdamOptions(opt.lr));
-  const int available = train_set.images.count - std::max(0, opt.validation);
-  if (available < 1) throw Error("no training images left after the validation split");
-  const int n = opt.train_limit > 0 ? std::min(opt.train_limit, available) : available;
-  std::vector<int> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::mt19937_64 rng(opt.seed);
   const auto t0 = std::chrono::steady_clock::now();
-  TrainProgress pr;
-  pr.epochs = opt.epochs;
-  pr.steps = (n + opt.batch - 1) / opt.batch;
-  for (int e = 1; e <= opt.epochs; ++e) {
-    net->train();
-    std::shuffle(order.begin(), order.end(), rng);
-    pr.epoch = e;
-    double loss_sum = 0;
-    for (int s = 0; s < pr.steps; ++s) {
-      const std::size_t from = static_cast<std::size_t>(s) * opt.batch;
-      const std::size_t count = std::min<std::size_t>(opt.batch, n - from);
-      optim.zero_grad();
-      const auto out = net->forward(images_tensor(train_set, order, from, count));
-      const auto loss =
-          torch::nn::functional::cross_entropy(out, labels_tensor(train_set, order, from, count));
-      loss.backward();
-      optim.step();
-      loss_sum += loss.item<double>();
-      pr.step = s + 1;
-      pr.loss = loss_sum / (s + 1);
-      if (progress && (s % 20 == 0 || s + 1 == pr.steps)) progress(pr);
-    }
-  }
+  run_epochs(net, opt.lr, opt.epochs, opt.batch, opt.train_limit, opt.validation, opt.seed,
+             train_set,
+             [&](const std::vector<int>& order, std::size_t from, std::size_t count) {
+               return net->forward(images_tensor(train_set, order, from, count));
+             },
+             progress);
   TrainResult r;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   {
