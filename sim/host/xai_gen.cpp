@@ -221,6 +221,12 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
   rep.budget = o.budget;
   rep.val = o.val;
   check_options(o);
+  if (o.val < 1 || validation_begin(m.train) + o.val > m.train.images.count)
+    throw Error("--val must lie in [1, " +
+                std::to_string(m.train.images.count - validation_begin(m.train)) +
+                "] (the validation split)");
+  if (o.confirm_images < 1 || o.confirm_images > m.test.images.count)
+    throw Error("--confirm-images must lie in [1, " + std::to_string(m.test.images.count) + "]");
   // Every search is held to the budget less the guard band (at most half the budget), so that
   // the loss measured on the test split (other images than the validation split searched on)
   // stays within the budget.
@@ -257,12 +263,6 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
   rep.results.push_back(greedy_by_order(ev, order, cands, budget, "xai-gen"));
   rep.pareto = pareto_front(ev.history());
   rep.fronts["xai-gen"] = rep.pareto;
-  if (o.val < 1 || validation_begin(m.train) + o.val > m.train.images.count)
-    throw Error("--val must lie in [1, " +
-                std::to_string(m.train.images.count - validation_begin(m.train)) +
-                "] (the validation split)");
-  if (o.confirm_images < 1 || o.confirm_images > m.test.images.count)
-    throw Error("--confirm-images must lie in [1, " + std::to_string(m.test.images.count) + "]");
   if (o.finetune_epochs > 0) {
     if (o.finetune_dir.empty()) throw Error("fine-tuning needs a folder for the tuned models");
     // Each round fine-tunes for a target beyond the budget, then repairs the target on the
@@ -274,9 +274,9 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
     int evals = 0;
     double after_first = 0;  // accuracy of xai-gen's assignment after the first fine-tuning
     double best_energy = rep.results.front().best.energy_pj;
-    std::optional<SearchResult> last;  // the last round that improved
-    std::optional<TrainedModel> kept;  // its tuned network
-    int stopped = 0;                   // the round that found nothing better (0: none)
+    std::optional<SearchResult> last;   // the last round that improved
+    std::optional<TrainedModel> tuned;  // this round's tuned network
+    int stopped = 0;                    // the round that found nothing better (0: none)
     for (int r = 1; r <= o.finetune_rounds; ++r) {
       // The target: XAI-Gen's search on the current network with a relaxed budget, so that
       // the network is tuned for more approximation than the budget allows today.
@@ -290,9 +290,9 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
       f.threads = o.threads;
       f.lr = o.finetune_lr;
       f.seed = o.seed + static_cast<std::uint64_t>(r);
-      rep.tuned = finetune(*base, target.best.assign, exact, f,
-                           o.finetune_dir + "/finetuned_" + std::to_string(r));
-      base = &*rep.tuned;
+      tuned = finetune(*base, target.best.assign, exact, f,
+                       o.finetune_dir + "/finetuned_" + std::to_string(r));
+      base = &*tuned;
       // The real budget on the tuned network, from the target it was tuned for.
       Evaluator tuned_ev(base->qnet, acc, en, m.train, vbegin, o.val, o.threads, exact);
       tuned_ev.set_reference(rep.exact_val);
@@ -312,9 +312,8 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
       rep.fronts["xai-gen+ft"] = pareto_front(tuned_ev.history());
       cur = res.best.assign;
       last = res;
-      kept = rep.tuned;
+      rep.tuned = tuned;  // the network of the last round that improved
     }
-    rep.tuned = kept;
     if (last) {
       auto res = *last;
       res.evaluations = evals;
