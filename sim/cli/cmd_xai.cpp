@@ -57,6 +57,8 @@ void add_gen_options(po::options_description& opts) {
       "finetune-rounds", po::value<int>()->default_value(3),
       "rounds of fine-tuning + search for cheaper multipliers")(
       "finetune-lr", po::value<double>()->default_value(5e-4), "fine-tuning learning rate")(
+      "finetune-limit", po::value<int>()->default_value(0),
+      "fine-tune on the first N training images only (0: all but the validation split)")(
       "finetune-relax", po::value<double>()->default_value(2.0),
       "a round fine-tunes for the assignment of budget x this")(
       "operand-aware", po::bool_switch(),
@@ -90,6 +92,7 @@ host::GenOptions gen_options(const po::variables_map& vm) {
   g.finetune_rounds = vm["finetune-rounds"].as<int>();
   g.finetune_lr = vm["finetune-lr"].as<double>();
   g.finetune_relax = vm["finetune-relax"].as<double>();
+  g.finetune_limit = vm["finetune-limit"].as<int>();
   return g;
 }
 

@@ -289,6 +289,7 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
       f.epochs = o.finetune_epochs;
       f.threads = o.threads;
       f.lr = o.finetune_lr;
+      f.train_limit = o.finetune_limit;
       f.seed = o.seed + static_cast<std::uint64_t>(r);
       tuned = finetune(*base, target.best.assign, exact, f,
                        o.finetune_dir + "/finetuned_" + std::to_string(r));

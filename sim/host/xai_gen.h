@@ -107,6 +107,7 @@ struct GenOptions {
   int finetune_epochs = 0;  // > 0: rounds of fine-tuning, then a search for cheaper ones
   int finetune_rounds = 3;  // fine-tune + search rounds after XAI-Gen's first search
   double finetune_lr = 5e-4;
+  int finetune_limit = 0;      // fine-tune on the first N training images only (0: all)
   double finetune_relax = 2;   // a round tunes for the assignment of budget x relax
   bool operand_aware = false;  // multiplier energy from toggles on each layer's own operands
   int operand_images = 8;      // training images whose operands are streamed

@@ -538,6 +538,21 @@ TEST(Cli, TrainEvalRankGenEndToEnd) {
             prefix + ".axq --assign " + gen_dir + "/assignment.yaml --out " + temp("an_axq_") +
             std::to_string(::getpid()));
   EXPECT_EQ(r.code, 0) << r.output;
+  // gen with fine-tuning: a row "xai-gen+ft" (or its skip note), and when it is chosen the
+  // assignment names the tuned network written beside it.
+  const std::string ft_dir = temp("gen_ft_cli");
+  std::filesystem::remove_all(ft_dir);
+  r = axpod("gen --model " + prefix +
+            " --budget 2 --no-baselines --val 300 --samples 8 --steps 2 --finetune 1 "
+            "--finetune-rounds 1 --finetune-limit 1000 --out " +
+            ft_dir);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string ft_csv = slurp(ft_dir + "/results.csv");
+  EXPECT_NE(ft_csv.find(",xai-gen+ft,"), std::string::npos) << ft_csv;
+  if (slurp(ft_dir + "/report.md").find("Chosen: xai-gen+ft") != std::string::npos) {
+    EXPECT_NE(slurp(ft_dir + "/assignment.yaml").find("finetuned_1.axq"), std::string::npos);
+    EXPECT_TRUE(std::filesystem::exists(ft_dir + "/finetuned_1.axq"));
+  }
   // gen's confirmation and `simulate` run the same network runner: the same assignment on the
   // same accelerator gives the same cycles per image.
   const std::string sim_dir = temp("sim_axq_") + std::to_string(::getpid());
