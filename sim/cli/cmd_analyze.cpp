@@ -41,12 +41,7 @@ std::string layers_csv(const NetworkResult& r) {
       << l.plan.folds << ',' << l.plan.tiles << ',' << l.compute_cycles << ',' << l.memory_cycles
       << ',' << l.cycles << ',' << l.stall_cycles << ',' << fmt::format("{:.4f}", l.utilization_pct)
       << ',' << fmt::format("{:.4f}", l.mapping_pct) << ',' << l.sram_bytes << ',' << l.gbuf_bytes
-      << ',' << l.noc_byte_hops << ',' << l.dram_bytes << ','
-      << fmt::format("{:.3f}", l.energy.mult) << ',' << fmt::format("{:.3f}", l.energy.add) << ','
-      << fmt::format("{:.3f}", l.energy.reg) << ',' << fmt::format("{:.3f}", l.energy.sram) << ','
-      << fmt::format("{:.3f}", l.energy.gbuf) << ',' << fmt::format("{:.3f}", l.energy.noc) << ','
-      << fmt::format("{:.3f}", l.energy.dram) << ',' << fmt::format("{:.3f}", l.energy.leak) << ','
-      << fmt::format("{:.3f}", l.energy.total()) << '\n';
+      << ',' << l.noc_byte_hops << ',' << l.dram_bytes << ',' << energy_csv(l.energy) << '\n';
     o += s.str();
   }
   return o;

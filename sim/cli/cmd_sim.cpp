@@ -154,12 +154,7 @@ int cmd_simulate(const std::vector<std::string>& args) {
     std::ostringstream row;
     row << text::csv_field(l.layer) << ',' << l.kind << ',' << text::csv_field(l.multiplier) << ','
         << l.macs << ',' << l.gated << ',' << l.pods << ',' << l.start << ',' << l.cycles << ','
-        << l.stall_free << ',' << l.stall_cycles << ',' << fmt::format("{:.3f}", l.energy.mult)
-        << ',' << fmt::format("{:.3f}", l.energy.add) << ',' << fmt::format("{:.3f}", l.energy.reg)
-        << ',' << fmt::format("{:.3f}", l.energy.sram) << ','
-        << fmt::format("{:.3f}", l.energy.gbuf) << ',' << fmt::format("{:.3f}", l.energy.noc) << ','
-        << fmt::format("{:.3f}", l.energy.dram) << ',' << fmt::format("{:.3f}", l.energy.leak)
-        << ',' << fmt::format("{:.3f}", l.energy.total()) << '\n';
+        << l.stall_free << ',' << l.stall_cycles << ',' << energy_csv(l.energy) << '\n';
     csv += row.str();
     total += l.energy;
     cycles += l.cycles;

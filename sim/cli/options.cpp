@@ -1,5 +1,7 @@
 #include "options.h"
 
+#include <fmt/format.h>
+
 #include <unistd.h>
 
 #include <cmath>
@@ -99,6 +101,11 @@ std::vector<int> int_list(const std::string& option, const std::string& value) {
 }  // namespace axpod::cli
 
 namespace axpod::cli {
+
+std::string energy_csv(const analytical::Energy& e) {
+  return fmt::format("{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f}", e.mult,
+                     e.add, e.reg, e.sram, e.gbuf, e.noc, e.dram, e.leak, e.total());
+}
 
 json::Json energy_json(const analytical::Energy& e) {
   json::Json j;

@@ -45,6 +45,10 @@ class RunDir {
   bool m_done = false;  // committed
 };
 
+/// Energy by component (pJ) as CSV fields, mult, add, reg, sram, gbuf, noc, dram, leak, total
+/// (the columns e_mult_pj .. e_total_pj), 3 decimals.
+std::string energy_csv(const analytical::Energy& e);
+
 /// Energy by component (pJ) as a JSON object: mult, add, ..., leak, total.
 json::Json energy_json(const analytical::Energy& e);
 
