@@ -1,5 +1,6 @@
 // XAI ranking and assignment search (slow: trains small models on Fashion-MNIST).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -35,7 +36,9 @@ Trained quick(const std::string& model, int images) {
   o.train_limit = images;
   o.calib_images = 500;
   o.threads = 2;
-  o.weights_out = ::testing::TempDir() + "/" + model + "_quick.pt";
+  // One file per process: ctest runs these tests in parallel, each training its own model.
+  o.weights_out = ::testing::TempDir() + "/" + model + "_quick_" + std::to_string(images) + "_" +
+                  std::to_string(::getpid()) + ".pt";
   const auto r = train(o, train_set(), test_set());
   return {o.weights_out, r.qnet};
 }
@@ -44,7 +47,8 @@ Trained quick(const std::string& model, int images) {
 // conductance and ranks last, with both methods.
 TEST(Xai, AnIrrelevantLayerRanksLast) {
   const auto t = quick("resnet8", 3000);
-  const std::string ablated = ::testing::TempDir() + "/resnet8_ablated.pt";
+  const std::string ablated =
+      ::testing::TempDir() + "/resnet8_ablated_" + std::to_string(::getpid()) + ".pt";
   zero_layer_weights("resnet8", t.pt, ablated, "block2.conv2");
   for (auto method : {RankMethod::conductance, RankMethod::grad_x_act}) {
     const auto scores = rank_layers("resnet8", ablated, method, train_set(),
@@ -138,7 +142,7 @@ TEST(Finetune, ForwardEqualsTheEngineBitForBit) {
 TEST(Finetune, RecoversAccuracyForTheAssignment) {
   const auto t = quick("lenet5", 3000);
   TrainedModel m;
-  m.prefix = ::testing::TempDir() + "/lenet5_ft_base";
+  m.prefix = ::testing::TempDir() + "/lenet5_ft_base_" + std::to_string(::getpid());
   std::filesystem::copy_file(t.pt, m.prefix + ".pt",
                              std::filesystem::copy_options::overwrite_existing);
   m.qnet = t.qnet;
@@ -157,7 +161,7 @@ TEST(Finetune, RecoversAccuracyForTheAssignment) {
   o.train_limit = 3000;
   o.threads = 2;
   o.lr = 5e-4;
-  const std::string out = ::testing::TempDir() + "/lenet5_ft_out";
+  const std::string out = ::testing::TempDir() + "/lenet5_ft_out_" + std::to_string(::getpid());
   const auto tuned = finetune(m, a, exact, o, out);
   EXPECT_GT(val(tuned.qnet), val(t.qnet) + 0.02);
   ASSERT_EQ(tuned.qnet.tensors.size(), t.qnet.tensors.size());
