@@ -36,6 +36,14 @@ class Netlist {
   /// Longest input-to-output path in logic gates (buffers count 0).
   int depth() const;
   const std::vector<Gate>& gates() const { return m_gates; }
+  /// Net of input a[k] (k < 8) or b[k - 8] (k < 16).
+  int input_net(int k) const { return m_inputs[k]; }
+  /// Net of output p[k] (-1: not driven, reads 0).
+  int output_net(int k) const { return m_outputs[k]; }
+  /// Net of the constant 0 or 1.
+  int const_net(bool one) const { return one ? m_const1 : m_const0; }
+  /// Number of nets (net indices are below it).
+  std::size_t net_count() const { return m_net_ids.size(); }
 
   struct Activity {
     std::vector<product_t> products;     // the netlist's product for each operand pair
