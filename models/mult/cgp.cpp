@@ -6,6 +6,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <random>
 
@@ -174,6 +175,30 @@ Genome from_netlist(const Netlist& netlist, int extra_nodes, const std::vector<G
     g.nodes.push_back(n);
   }
   check_genome(g);
+  return g;
+}
+
+Genome array_multiplier_genome() {
+  Genome g;
+  const auto add = [&](GateType f, std::int32_t x, std::int32_t y) {
+    g.nodes.push_back(Node{f, {x, y, x}});
+    return kInputs + static_cast<std::int32_t>(g.nodes.size()) - 1;
+  };
+  constexpr std::int32_t kZero = 16;
+  std::vector<std::int32_t> acc(16, kZero);
+  for (int j = 0; j < 8; ++j) acc[j] = add(GateType::kAnd, 0, 8 + j);
+  for (int i = 1; i < 8; ++i) {
+    std::int32_t carry = kZero;
+    for (int pos = i; pos < i + 8; ++pos) {
+      const std::int32_t x = acc[pos], y = add(GateType::kAnd, i, 8 + pos - i);
+      const std::int32_t h = add(GateType::kXor, x, y);
+      acc[pos] = add(GateType::kXor, h, carry);
+      carry = add(GateType::kOr, add(GateType::kAnd, x, y), add(GateType::kAnd, carry, h));
+    }
+    acc[i + 8] = carry;
+  }
+  for (int k = 0; k < 16; ++k) g.out[k] = acc[k];
+  g.out[16] = kZero;
   return g;
 }
 
@@ -453,14 +478,18 @@ Evaluator::Evaluator(const Operands& ops, const GateLibrary& lib, ErrorBound bou
 /// The parent's simulation and the incremental evaluation of offspring.
 class Search {
  public:
-  Search(const Evaluator& ev, Genome seed) : m_ev(ev), m_st(ev.stride()) {
+  /// Simulates `seed` completely; `searching` also prepares the offspring buffers (without it
+  /// only the seed's fitness is wanted).
+  Search(const Evaluator& ev, Genome seed, bool searching) : m_ev(ev), m_st(ev.stride()) {
     const std::size_t n = seed.nodes.size();
     m_parent.genome = std::move(seed);
-    m_rows.assign(n * m_st, 0);
     m_valid.assign(n, 0);
     m_tog.assign(n, 0);
+    // Rows are written before they are read: no need to clear them.
+    if (searching) m_rows = std::make_unique_for_overwrite<u64[]>(n * m_st);
     for (auto* c : {&m_cur, &m_best}) {
-      c->rows.assign(n * m_st, 0);
+      if (c == &m_best && !searching) break;
+      c->rows = std::make_unique_for_overwrite<u64[]>(n * m_st);
       c->tog.assign(n, 0);
       c->changed.assign(n, 0);
       c->dirty.assign(n, 0);
@@ -471,7 +500,10 @@ class Search {
     std::fill(m_cur.changed.begin(), m_cur.changed.end(), 1);
     m_cur.outputs_changed = true;
     evaluate_child(m_cur, std::numeric_limits<double>::infinity(), true);
-    commit(m_cur);
+    if (searching)
+      commit(m_cur);
+    else
+      m_parent.fit = m_cur.fit;
   }
 
   const Fitness& parent_fitness() const { return m_parent.fit; }
@@ -480,7 +512,8 @@ class Search {
   struct Child {
     Genome genome;
     std::vector<char> active, changed, dirty, needed;
-    std::vector<u64> rows, tog;
+    std::unique_ptr<u64[]> rows;  // per node: value on the error pairs, then on the stream
+    std::vector<u64> tog;
     bool outputs_changed = false;
     bool error_done = false;
     Fitness fit;
@@ -642,14 +675,14 @@ class Search {
   const Evaluator& m_ev;
   std::size_t m_st;  // words per row
   Parent m_parent;
-  std::vector<u64> m_rows;  // per node: its value on the error pairs, then on the stream
+  std::unique_ptr<u64[]> m_rows;  // per node: its value on the error pairs, then on the stream
   std::vector<char> m_valid;
   std::vector<u64> m_tog;
 };
 
 Fitness Evaluator::evaluate(const Genome& g) const {
   check_genome(g);
-  const Search s(*this, g);
+  const Search s(*this, g, false);
   return s.parent_fitness();
 }
 
@@ -663,7 +696,7 @@ Result evolve(const Genome& seed, const Evaluator& ev, const Options& opt) {
   const auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
-  Search search(ev, seed);
+  Search search(ev, seed, true);
   Result r;
   r.seed_fitness = search.parent_fitness();
   if (!r.seed_fitness.feasible)
@@ -734,6 +767,67 @@ Result evolve(const Genome& seed, const Evaluator& ev, const Options& opt) {
       r.front.push_back(std::move(*slot));
     }
   return r;
+}
+
+Result evolve_front(const Genome& seed, const Operands& ops, const GateLibrary& lib,
+                    const ErrorBound& bound, const Options& opt, int points) {
+  if (points < 0 || points > 30) throw Error("evolve: front points must be in 0..30");
+  // Stages under bounds the seed already exceeds are left out (an approximate seed).
+  const double seed_error = Evaluator(ops, lib, bound).evaluate(seed).error;
+  int first = 0;
+  while (first < points && std::ldexp(bound.limit, first - points) < seed_error) ++first;
+  const int stages = points + 1 - first;
+  Options o = opt;
+  o.generations = opt.generations > 0 ? std::max<long>(1, opt.generations / stages) : 0;
+  o.seconds = opt.seconds / stages;
+  Result all;
+  Genome start = seed;
+  std::vector<FrontPoint> front;
+  for (int s = 0; s < stages; ++s) {
+    ErrorBound b = bound;
+    b.limit = std::ldexp(bound.limit, first + s - points);
+    const Evaluator ev(ops, lib, b);
+    o.seed = opt.seed + static_cast<std::uint64_t>(s);
+    const long gen0 = all.generations, eval0 = all.evaluations;
+    const double sec0 = all.seconds;
+    if (opt.progress)
+      o.progress = [&](long g, long e, double t, const Fitness& f) {
+        opt.progress(gen0 + g, eval0 + e, sec0 + t, f);
+      };
+    Result r = evolve(start, ev, o);
+    if (s == 0) {
+      all.seed_fitness = r.seed_fitness;
+      all.history.push_back(r.history.front());
+    }
+    for (std::size_t i = 1; i < r.history.size(); ++i) {
+      Step st = r.history[i];
+      st.generation += gen0;
+      st.evaluations += eval0;
+      st.seconds += sec0;
+      all.history.push_back(st);
+    }
+    all.generations += r.generations;
+    all.evaluations += r.evaluations;
+    all.error_evaluations += r.error_evaluations;
+    all.seconds += r.seconds;
+    front.insert(front.end(), std::make_move_iterator(r.front.begin()),
+                 std::make_move_iterator(r.front.end()));
+    start = r.best;
+    all.best = std::move(r.best);
+    all.best_fitness = r.best_fitness;
+  }
+  // Non-dominated over every stage's front, error ascending (ties: the cheaper first).
+  std::stable_sort(front.begin(), front.end(), [](const FrontPoint& a, const FrontPoint& b) {
+    return a.fitness.error != b.fitness.error ? a.fitness.error < b.fitness.error
+                                              : a.fitness.energy_fj < b.fitness.energy_fj;
+  });
+  double cheapest = std::numeric_limits<double>::infinity();
+  for (auto& p : front)
+    if (p.fitness.energy_fj < cheapest) {
+      cheapest = p.fitness.energy_fj;
+      all.front.push_back(std::move(p));
+    }
+  return all;
 }
 
 }  // namespace axpod::mult::cgp

@@ -82,6 +82,9 @@ int arity(GateType fn);
 /// random gates of `fns` (room for the search to grow into).
 Genome from_netlist(const Netlist& netlist, int extra_nodes, const std::vector<GateType>& fns,
                     std::uint64_t seed);
+/// An unsigned 8x8 array multiplier (AND partial products, rows of ripple-carry full adders,
+/// 344 gates) built directly as a genome: a seed, test and benchmark subject without Yosys.
+Genome array_multiplier_genome();
 /// Which nodes the outputs depend on.
 std::vector<char> active_nodes(const Genome& g);
 /// The used part of the genome as a BLIF netlist (parses with Netlist::parse_blif).
@@ -173,5 +176,14 @@ struct Result {
 /// Evolves `seed` (which must meet the bound) under `ev`; deterministic for a seed and a
 /// generation count (a wall-time stop depends on the machine's speed).
 Result evolve(const Genome& seed, const Evaluator& ev, const Options& opt);
+
+/// A chain of `points` + 1 evolutions under the bounds limit / 2^points, ..., limit / 2, limit,
+/// each starting from the previous one's result and given an equal share of the generations
+/// and time: the last one is the result, and every stage adds its best to the front (one run
+/// alone drifts to the bound within seconds and leaves the lower-error part of the front
+/// empty). Stages under bounds the seed exceeds are skipped. History and counts run over all
+/// stages (error in the final bound's units).
+Result evolve_front(const Genome& seed, const Operands& ops, const GateLibrary& lib,
+                    const ErrorBound& bound, const Options& opt, int points);
 
 }  // namespace axpod::mult::cgp

@@ -35,7 +35,7 @@ namespace {
 using mult::Registry;
 
 constexpr const char* kMultUsage =
-    "usage: axpod mult <list|describe|show|characterize|verify|export> [options]\n"
+    "usage: axpod mult <list|describe|show|characterize|verify|export|evolve> [options]\n"
     "\n"
     "  list          the catalog (configs/multipliers.yaml) and every Verilated RTL model\n"
     "  describe F    a family's description and parameters\n"
@@ -43,6 +43,7 @@ constexpr const char* kMultUsage =
     "  characterize  error metrics + Yosys area/depth/energy, written as catalog CSV\n"
     "  verify        RTL == behavioural on all 65,536 operand pairs (exit 1 on a mismatch)\n"
     "  export NAME   write a multiplier's 256x256 truth table (binary or CSV)\n"
+    "  evolve        CGP: a multiplier evolved for a layer's own operands under an error bound\n"
     "\n"
     "Multiplier names: family[:key=value,...] (e.g. drum:k=4, bam:h=1,v=6,signed=1),\n"
     "rtl:<family>[:...] for Verilated RTL, lut:PATH or lut:signed:PATH for truth-table files.\n"
@@ -308,7 +309,10 @@ int cmd_verify(const std::vector<std::string>& args) {
   opts.add_options()("help,h", "show this help")(
       "netlist", po::bool_switch(), "also synthesize with Yosys and check the gate-level netlist")(
       "gates", po::value<std::string>()->default_value(default_config("gate_library.yaml")),
-      "gate library (with --netlist)");
+      "gate library (with --netlist)")(
+      "reference", po::value<std::string>(),
+      "compare one multiplier (e.g. verilog:FILE.v, which Yosys synthesizes) with this one "
+      "(e.g. lut:signed:TABLE.bin)");
   po::options_description hidden;
   hidden.add_options()("names", po::value<std::vector<std::string>>(), "rtl multipliers");
   po::positional_options_description pos;
@@ -317,15 +321,44 @@ int cmd_verify(const std::vector<std::string>& args) {
   if (!parse_options(
           args, opts, pos, vm, "usage: axpod mult verify [RTL-NAMES...] [options]",
           "Compares every RTL model (default: all) with its behavioural twin on all 65,536\n"
-          "operand pairs; exits 1 on any mismatch.\n\nexamples:\n  axpod mult verify\n"
-          "  axpod mult verify rtl:drum:k=4 --netlist\n",
+          "operand pairs; exits 1 on any mismatch. With --reference: one multiplier against\n"
+          "another (an evolved Verilog circuit against its table).\n\nexamples:\n"
+          "  axpod mult verify\n"
+          "  axpod mult verify rtl:drum:k=4 --netlist\n"
+          "  axpod mult verify verilog:run/evolved.v:signed=1 --reference "
+          "lut:signed:run/evolved.bin\n",
           &hidden))
     return 0;
   const Registry& reg = Registry::instance();
+  if (vm.count("reference")) {
+    const auto given =
+        vm.count("names") ? vm["names"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    if (given.size() != 1) throw Error("--reference compares exactly one multiplier with it");
+    const auto dut = reg.create(given[0]);
+    const auto ref = reg.create(vm["reference"].as<std::string>());
+    const mult::Table dt(*dut.model), rt(*ref.model);
+    std::size_t bad = 0;
+    std::string first;
+    for (std::size_t k = 0; k < mult::kTableSize; ++k) {
+      if (dt.products()[k] == rt.products()[k]) continue;
+      if (bad++ < 3)
+        first += fmt::format(" a={},b={}: {} vs {};", k >> 8, k & 255, dt.products()[k],
+                             rt.products()[k]);
+    }
+    std::printf("%s vs %s: %s%s\n", dut.info.name.c_str(), ref.info.name.c_str(),
+                bad ? fmt::format("MISMATCH on {} pairs", bad).c_str() : "ok (65536/65536)",
+                first.c_str());
+    return bad ? 1 : 0;
+  }
   std::vector<std::string> names;
   if (vm.count("names")) {
-    for (const auto& n : vm["names"].as<std::vector<std::string>>())
+    for (const auto& n : vm["names"].as<std::vector<std::string>>()) {
+      if (n.rfind("verilog:", 0) == 0 || n.rfind("lut:", 0) == 0)
+        throw Error("'" + n +
+                    "' has no behavioural twin: give the multiplier to compare it with "
+                    "as --reference NAME");
       names.push_back(n.rfind("rtl:", 0) == 0 ? n : "rtl:" + n);
+    }
   } else {
     for (const auto& [n, r] : reg.rtl_models()) names.push_back(n);
   }

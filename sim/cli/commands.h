@@ -9,6 +9,8 @@
 namespace axpod::cli {
 
 int run_mult(const std::vector<std::string>& args);
+/// `mult evolve` (needs the host library, so main() routes it).
+int run_mult_evolve(const std::vector<std::string>& args);
 int run_analyze(const std::vector<std::string>& args);
 int run_sweep(const std::vector<std::string>& args);
 int run_simulate(const std::vector<std::string>& args);

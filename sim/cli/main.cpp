@@ -18,7 +18,8 @@ constexpr const char* kUsage =
     "usage: axpod <command> [options]\n"
     "\n"
     "commands:\n"
-    "  mult      approximate multipliers: list, describe, show, characterize, verify, export\n"
+    "  mult      approximate multipliers: list, describe, show, characterize, verify, export,\n"
+    "            evolve (CGP for a layer's operands)\n"
     "  analyze   one network on one accelerator with the analytical model (SCALE-Sim compatible)\n"
     "  sweep     a grid of pod counts x pod sizes x dataflows x multipliers\n"
     "  simulate  the cycle-level SystemC model with real int8 data, energy traces\n"
@@ -50,6 +51,8 @@ int main(int argc, char** argv) {
   }
   try {
     const std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (args[0] == "mult" && !rest.empty() && rest[0] == "evolve")
+      return axpod::cli::run_mult_evolve({rest.begin() + 1, rest.end()});
     if (args[0] == "mult") return axpod::cli::run_mult(rest);
     if (args[0] == "analyze") return axpod::cli::run_analyze(rest);
     if (args[0] == "sweep") return axpod::cli::run_sweep(rest);

@@ -22,32 +22,6 @@ GateLibrary test_library() {
   return lib;
 }
 
-// An unsigned 8x8 array multiplier (AND partial products, rows of ripple-carry full adders)
-// written as a genome by hand, so these tests need no Yosys.
-Genome array_multiplier() {
-  Genome g;
-  const auto add = [&](GateType f, std::int32_t x, std::int32_t y) {
-    g.nodes.push_back(Node{f, {x, y, x}});
-    return kInputs + static_cast<std::int32_t>(g.nodes.size()) - 1;
-  };
-  constexpr std::int32_t kZero = 16;
-  std::vector<std::int32_t> acc(16, kZero);
-  for (int j = 0; j < 8; ++j) acc[j] = add(GateType::kAnd, 0, 8 + j);
-  for (int i = 1; i < 8; ++i) {
-    std::int32_t carry = kZero;
-    for (int pos = i; pos < i + 8; ++pos) {
-      const std::int32_t x = acc[pos], y = add(GateType::kAnd, i, 8 + pos - i);
-      const std::int32_t h = add(GateType::kXor, x, y);
-      acc[pos] = add(GateType::kXor, h, carry);
-      carry = add(GateType::kOr, add(GateType::kAnd, x, y), add(GateType::kAnd, carry, h));
-    }
-    acc[i + 8] = carry;
-  }
-  for (int k = 0; k < 16; ++k) g.out[k] = acc[k];
-  g.out[16] = kZero;
-  return g;
-}
-
 std::vector<product_t> table_of(const Genome& g) {
   const auto all = exhaustive_stream();
   return to_netlist(g, "t").simulate(all.a, all.b).products;
@@ -78,7 +52,7 @@ TEST(Cgp, ParsesErrorBoundsAndRefusesBadOnes) {
 }
 
 TEST(Cgp, HandWrittenSeedIsExactAndMatchesTheNetlistEnergy) {
-  const Genome g = array_multiplier();
+  const Genome g = array_multiplier_genome();
   const auto t = table_of(g);
   for (std::uint32_t idx = 0; idx < 65536; ++idx)
     ASSERT_EQ(t[idx], static_cast<product_t>((idx >> 8) * (idx & 255))) << idx;
@@ -94,7 +68,7 @@ TEST(Cgp, HandWrittenSeedIsExactAndMatchesTheNetlistEnergy) {
 }
 
 TEST(Cgp, IsAValidGenomeRoundTripAndRefusesForwardReferences) {
-  Genome g = array_multiplier();
+  Genome g = array_multiplier_genome();
   const Genome again = from_netlist(to_netlist(g, "t"), 5, library_functions(test_library()), 3);
   EXPECT_EQ(table_of(again), table_of(g));
   const auto active = active_nodes(g);
@@ -134,7 +108,7 @@ TEST_P(CgpEvolve, MeetsTheBoundSavesEnergyAndAgreesWithAFreshSimulation) {
   const Operands ops = skewed_operands(5);
   const ErrorBound bound = parse_error_bound(GetParam());
   const Evaluator ev(ops, lib, bound);
-  const Genome seed = array_multiplier();
+  const Genome seed = array_multiplier_genome();
   Options opt;
   opt.generations = 1500;
   opt.seconds = 0;
@@ -176,18 +150,18 @@ TEST(Cgp, SameSeedSameCircuitOtherSeedOtherCircuit) {
   opt.generations = 400;
   opt.seconds = 0;
   opt.seed = 3;
-  const Result a = evolve(array_multiplier(), ev, opt);
-  const Result b = evolve(array_multiplier(), ev, opt);
+  const Result a = evolve(array_multiplier_genome(), ev, opt);
+  const Result b = evolve(array_multiplier_genome(), ev, opt);
   EXPECT_EQ(to_blif(a.best, "x"), to_blif(b.best, "x"));
   EXPECT_EQ(a.best_fitness.energy_fj, b.best_fitness.energy_fj);
   opt.seed = 4;
-  const Result c = evolve(array_multiplier(), ev, opt);
+  const Result c = evolve(array_multiplier_genome(), ev, opt);
   EXPECT_NE(to_blif(a.best, "x"), to_blif(c.best, "x"));
 }
 
 TEST(Cgp, RefusesASeedOverTheBoundAndBadOperands) {
   const GateLibrary lib = test_library();
-  Genome g = array_multiplier();
+  Genome g = array_multiplier_genome();
   g.out[7] = 17;  // p[7] stuck at 1
   const Evaluator ev(uniform_operands(false, 1000, 1), lib, parse_error_bound("wce:10"));
   Options opt;
@@ -201,7 +175,7 @@ TEST(Cgp, RefusesASeedOverTheBoundAndBadOperands) {
 }
 
 TEST(Cgp, VerilogHasOnlyTheUsedGates) {
-  const Genome g = array_multiplier();
+  const Genome g = array_multiplier_genome();
   const std::string v = to_verilog(g, "evolved_mul", "line one\nline two");
   EXPECT_NE(v.find("// line two\n"), std::string::npos);
   EXPECT_NE(v.find("module evolved_mul ("), std::string::npos);

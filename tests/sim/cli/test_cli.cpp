@@ -569,4 +569,68 @@ TEST(Cli, TrainEvalRankGenEndToEnd) {
       << report;
 }
 
+// `mult evolve` on uniform operands: a circuit within the bound that Yosys reads back to the
+// same table, the same circuit for the same seed and generation count.
+TEST(Cli, MultEvolveWritesAVerifiedReproducibleCircuit) {
+  const std::string base =
+      "mult evolve --from exact:signed=1 --max-error wmae:0.2% --minutes 0 "
+      "--generations 2000 --front-points 2 --no-catalog --seed 5 --out ";
+  std::string dirs[2];
+  for (int i = 0; i < 2; ++i) {
+    dirs[i] = temp("evolve_" + std::to_string(i) + "_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dirs[i]);
+    const auto r = axpod(base + dirs[i]);
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find("less than the seed"), std::string::npos) << r.output;
+  }
+  for (const char* f :
+       {"evolved.v", "evolved.bin", "catalog_row.csv", "evolution.csv", "evolution.png",
+        "front.csv", "front.svg", "front/front_00.v", "compare.csv", "summary.json"})
+    EXPECT_TRUE(std::filesystem::exists(dirs[0] + "/" + f)) << f;
+  EXPECT_EQ(slurp(dirs[0] + "/evolved.v"), slurp(dirs[1] + "/evolved.v"));
+  EXPECT_EQ(slurp(dirs[0] + "/front.csv"), slurp(dirs[1] + "/front.csv"));
+  const auto v = axpod("mult verify verilog:" + dirs[0] +
+                       "/evolved.v:signed=1 --reference lut:signed:" + dirs[0] + "/evolved.bin");
+  EXPECT_EQ(v.code, 0) << v.output;
+  EXPECT_NE(v.output.find("ok (65536/65536)"), std::string::npos) << v.output;
+  // Its weighted error (uniform weights: the catalog's MAE) is within the bound.
+  const std::string row = slurp(dirs[0] + "/catalog_row.csv");
+  const auto line = row.substr(row.find('\n') + 1);
+  std::vector<std::string> cells;
+  std::stringstream ss(line);
+  for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+  ASSERT_GE(cells.size(), 12u) << row;
+  EXPECT_LE(std::stod(cells[cells.size() - 9]), 0.2) << row;  // mae_pct
+  // A run folder is never replaced.
+  const auto again = axpod(base + dirs[0]);
+  EXPECT_NE(again.code, 0);
+}
+
+TEST(Cli, MultEvolveRefusesBadInputBeforeWorking) {
+  const std::string out = temp("evolve_bad_" + std::to_string(::getpid()));
+  const auto bound = axpod("mult evolve --max-error wmae:lots --out " + out);
+  EXPECT_NE(bound.code, 0);
+  EXPECT_NE(bound.output.find("--max-error 'wmae:lots'"), std::string::npos) << bound.output;
+  const auto measure = axpod("mult evolve --max-error mae:1% --out " + out);
+  EXPECT_NE(measure.output.find("unknown measure 'mae'"), std::string::npos) << measure.output;
+  const std::string pairs = temp("pairs_bad.txt");
+  std::ofstream(pairs) << "# a b\n3 4\n5 6 7\n";
+  const auto file = axpod("mult evolve --max-error wce:1% --generations 10 --operands " + pairs +
+                          " --out " + out);
+  EXPECT_NE(file.code, 0);
+  EXPECT_NE(file.output.find("pairs_bad.txt:3: expected two integers"), std::string::npos)
+      << file.output;
+  std::ofstream(pairs) << "3 4\n200 6\n";
+  const auto range = axpod("mult evolve --max-error wce:1% --generations 10 --operands " + pairs +
+                           " --out " + out);
+  EXPECT_NE(range.output.find("[-128, 127]"), std::string::npos) << range.output;
+  const auto layer = axpod("mult evolve --max-error wce:1% --layer conv2 --out " + out);
+  EXPECT_NE(layer.output.find("--layer needs --model"), std::string::npos) << layer.output;
+  const auto seed = axpod("mult evolve --from drum:k=3 --max-error wce:1% --out " + out);
+  EXPECT_NE(seed.output.find("no gate netlist"), std::string::npos) << seed.output;
+  const auto mins = axpod("mult evolve --max-error wce:1% --minutes nan --out " + out);
+  EXPECT_NE(mins.code, 0);
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
 }  // namespace
