@@ -498,7 +498,6 @@ class Search {
     // The seed: every active node computed.
     m_cur.genome = m_parent.genome;
     std::fill(m_cur.changed.begin(), m_cur.changed.end(), 1);
-    m_cur.outputs_changed = true;
     evaluate_child(m_cur, std::numeric_limits<double>::infinity(), true);
     if (searching)
       commit(m_cur);
@@ -514,7 +513,6 @@ class Search {
     std::vector<char> active, changed, dirty, needed;
     std::unique_ptr<u64[]> rows;  // per node: value on the error pairs, then on the stream
     std::vector<u64> tog;
-    bool outputs_changed = false;
     bool error_done = false;
     Fitness fit;
   };
@@ -523,7 +521,6 @@ class Search {
   void mutate(Child& c, std::mt19937_64& rng, const std::vector<GateType>& fns, int max_mut) {
     c.genome = m_parent.genome;
     std::fill(c.changed.begin(), c.changed.end(), 0);
-    c.outputs_changed = false;
     const auto n = static_cast<std::int64_t>(c.genome.nodes.size());
     const std::uint64_t genes = static_cast<std::uint64_t>(4 * n + kOutputs);
     const int want = 1 + static_cast<int>(rng() % static_cast<std::uint64_t>(max_mut));
@@ -535,7 +532,7 @@ class Search {
         const auto v = static_cast<std::int32_t>(rng() % static_cast<std::uint64_t>(kInputs + n));
         if (v == c.genome.out[k]) continue;
         c.genome.out[k] = v;
-        c.outputs_changed = used_changed = true;
+        used_changed = true;
         continue;
       }
       const auto i = static_cast<std::size_t>(gene / 4);

@@ -178,6 +178,13 @@ int cmd_gen(const std::vector<std::string>& args) {
                                                              "XAI-Gen only")(
       "out,o", po::value<std::string>(), "run folder (default traces/gen-<model>-<time>)");
   add_gen_options(opts);
+  opts.add_options()("evolve", po::value<double>()->default_value(0),
+                     "minutes of CGP: multipliers evolved for the least important layers' own "
+                     "operands join those layers' candidates (implies --operand-aware)")(
+      "evolve-layers", po::value<int>()->default_value(2), "layers (XAI order) that get them")(
+      "evolve-error", po::value<std::string>()->default_value("wmae:0.1%"),
+      "error bound of each layer's loosest evolved multiplier (tighter ones come from its "
+      "front)");
   po::variables_map vm;
   if (!parse_options(
           args, opts, {}, vm, "usage: axpod gen --model PREFIX [options]",
@@ -189,6 +196,8 @@ int cmd_gen(const std::vector<std::string>& args) {
           "assignment found, each followed by a search for cheaper multipliers on the tuned\n"
           "network, held to the original network's budget (result 'xai-gen+ft'; the tuned\n"
           "network is written as finetuned_R.axq/.pt in the run folder).\n"
+          "With --evolve M: M minutes of CGP (as `mult evolve`) for the --evolve-layers least\n"
+          "important layers; each gets up to four evolved multipliers of its own (evolved/).\n"
           "Writes assignment.yaml, results.csv, pareto.csv, pareto(_mult).svg/.png, "
           "report.md.\n\nexamples:\n"
           "  axpod gen --model trained/lenet5 --budget 1.0\n"
@@ -199,6 +208,9 @@ int cmd_gen(const std::vector<std::string>& args) {
   auto g = gen_options(vm);
   g.budget = vm["budget"].as<double>();
   g.baselines = !vm["no-baselines"].as<bool>();
+  g.evolve_minutes = vm["evolve"].as<double>();
+  g.evolve_layers = vm["evolve-layers"].as<int>();
+  g.evolve_error = vm["evolve-error"].as<std::string>();
   host::check_options(g);  // before the model loads
   const auto m = host::load_trained(vm["model"].as<std::string>(), vm["data"].as<std::string>());
   const auto acc = accel::load_any_accelerator(vm["accel"].as<std::string>());
@@ -206,6 +218,8 @@ int cmd_gen(const std::vector<std::string>& args) {
   const auto cands = candidates_from(vm, acc, exact);
   RunDir run(vm.count("out") ? vm["out"].as<std::string>() : "", "gen-" + m.qnet.name);
   g.finetune_dir = run.work();
+  g.evolve_dir = run.work() + "/evolved";
+  g.evolve_final = run.final_path() + "/evolved";
   const auto t0 = std::chrono::steady_clock::now();
   const auto scores =
       host::rank_layers("conductance", rank_input(m, vm, "conductance", acc, exact, cands.front()));
@@ -215,6 +229,7 @@ int cmd_gen(const std::vector<std::string>& args) {
   auto rep = host::run_gen(m, acc, cands, scores, g, exact,
                            stage_bar(bar, fmt::format("gen ({:.2f} pp)", g.budget)));
   rep.results.front().seconds += rank_s;  // XAI-Gen's time includes its ranking
+  host::relocate_multipliers(rep, run.work(), run.final_path());
   fs::write_file_atomic(
       run.work() + "/assignment.yaml",
       host::assignment_yaml(

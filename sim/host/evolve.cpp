@@ -297,8 +297,7 @@ void write_plots(const EvolveReport& r, const std::string& work) {
   series.push_back(limit);
   plot::write(
       plot::scatter(
-          fmt::format("weighted error vs energy on {}{}",
-                      r.operands.substr(0, r.operands.find(':')),
+          fmt::format("weighted error vs energy{}",
                       beyond ? fmt::format(" ({} beyond 3x the bound not shown)", beyond) : ""),
           fmt::format("{} (%)", cgp::measure_name(m)), "energy per multiply (fJ)", series, false,
           false),
@@ -310,26 +309,37 @@ void write_plots(const EvolveReport& r, const std::string& work) {
 EvolveReport run_evolve(const EvolveConfig& c, const std::string& work,
                         const std::string& final_dir) {
   check_config(c);
+  const auto& reg = mult::Registry::instance();
+  const std::string canon = reg.canonical(c.from);
+  const bool is_signed = canon.rfind("verilog:", 0) == 0 ? mult::parse_verilog_name(canon).is_signed
+                                                         : reg.create(canon).info.is_signed;
+  cgp::Operands ops;
+  if (!c.operands_file.empty()) {
+    ops = cgp::operands_from_stream(mult::read_operand_file(c.operands_file, is_signed), is_signed);
+  } else if (!c.model.empty()) {
+    if (!is_signed)
+      throw Error("a network layer's operands are signed int8: start from a signed multiplier");
+    const engine::QNet qnet = engine::load_qnet(c.model);
+    const data::Split train = data::load_fashion_mnist(c.data_dir, "train");
+    ops = layer_operands(qnet, train, 0, c.images, c.layer);
+  } else {
+    ops = cgp::uniform_operands(is_signed, 20000, 1);
+  }
+  return evolve_with_operands(c, ops, work, final_dir);
+}
+
+EvolveReport evolve_with_operands(const EvolveConfig& c, const cgp::Operands& ops,
+                                  const std::string& work, const std::string& final_dir) {
+  check_config(c);
   EvolveReport r;
   r.bound = cgp::parse_error_bound(c.max_error);
   const mult::GateLibrary lib = mult::load_gate_library(c.gates);
   Seed seed = seed_netlist(c.from, lib);
   r.seed_name = seed.name;
   r.is_signed = seed.is_signed;
-
-  cgp::Operands ops;
-  if (!c.operands_file.empty()) {
-    ops = cgp::operands_from_stream(mult::read_operand_file(c.operands_file, seed.is_signed),
-                                    seed.is_signed);
-  } else if (!c.model.empty()) {
-    if (!seed.is_signed)
-      throw Error("a network layer's operands are signed int8: start from a signed multiplier");
-    const engine::QNet qnet = engine::load_qnet(c.model);
-    const data::Split train = data::load_fashion_mnist(c.data_dir, "train");
-    ops = layer_operands(qnet, train, 0, c.images, c.layer);
-  } else {
-    ops = cgp::uniform_operands(seed.is_signed, 20000, 1);
-  }
+  if (ops.is_signed != seed.is_signed)
+    throw Error("the operands are " + std::string(ops.is_signed ? "signed" : "unsigned") +
+                " but the seed multiplier '" + seed.name + "' is not");
   cgp::check_operands(ops, "operands");
   r.operands = ops.description;
 

@@ -70,5 +70,8 @@ struct EvolveReport {
 /// is where it will be, used in the names written).
 EvolveReport run_evolve(const EvolveConfig& c, const std::string& work,
                         const std::string& final_dir);
+/// The same for operands already at hand (operand settings of `c` are ignored).
+EvolveReport evolve_with_operands(const EvolveConfig& c, const mult::cgp::Operands& ops,
+                                  const std::string& work, const std::string& final_dir);
 
 }  // namespace axpod::host

@@ -59,6 +59,8 @@ std::vector<std::string> Evaluator::ordered(const std::string& layer,
                                             const std::vector<std::string>& candidates) const {
   std::vector<std::pair<double, std::string>> keyed;
   for (const auto& c : candidates) keyed.emplace_back(m_model.energies().fj(c, layer), c);
+  if (const auto it = m_layer_candidates.find(layer); it != m_layer_candidates.end())
+    for (const auto& c : it->second) keyed.emplace_back(m_model.energies().fj(c, layer), c);
   std::stable_sort(keyed.begin(), keyed.end(),
                    [](const auto& x, const auto& y) { return x.first < y.first; });
   std::vector<std::string> out;

@@ -51,6 +51,11 @@ class Evaluator {
   /// order them differently from the catalog).
   std::vector<std::string> ordered(const std::string& layer,
                                    const std::vector<std::string>& candidates) const;
+  /// Multipliers that only one layer may take (e.g. evolved for its operands); ordered() offers
+  /// them beside the common candidates.
+  void set_layer_candidates(std::map<std::string, std::vector<std::string>> per_layer) {
+    m_layer_candidates = std::move(per_layer);
+  }
   const std::string& exact_name() const { return m_exact; }
   /// The accuracy that budgets are counted from: the exact design's, unless set (a fine-tuned
   /// network is held to the budget of the network it came from).
@@ -69,6 +74,7 @@ class Evaluator {
   std::map<std::string, Evaluation> m_cache;  // by assignment key
   int m_evals = 0;                            // distinct evaluations
   double m_reference = -1;                    // budget reference (-1: the exact accuracy)
+  std::map<std::string, std::vector<std::string>> m_layer_candidates;  // by layer
 };
 
 struct SearchResult {

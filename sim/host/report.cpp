@@ -122,6 +122,32 @@ std::string confirmation_text(const Confirmation& c, const std::string& accelera
       accelerator, c.bit_exact, c.layers, c.images, c.cycles / n, c.energy_pj / n / 1e6);
 }
 
+namespace {
+
+/// The multipliers evolved for single layers (gen --evolve) and which of them were taken.
+std::string evolved_text(const GenReport& r, const SearchResult& chosen) {
+  if (r.evolved.empty()) return "";
+  std::string s = fmt::format(
+      "\n## Multipliers evolved for single layers\n\nCGP from the exact multiplier's netlist, "
+      "for each layer's own operands (weighted {}), offered to that layer only and to XAI-Gen's "
+      "searches only (the baselines keep the common candidates). Energy on the layer's "
+      "operands.\n\n| layer | multiplier | weighted error (%) | energy (fJ) | exact (fJ) | "
+      "taken |\n|---|---|---|---|---|---|\n",
+      r.evolve_measure);
+  for (const auto& e : r.evolved) {
+    const auto it = chosen.best.assign.find(e.layer);
+    const bool taken = it != chosen.best.assign.end() && it->second == e.name;
+    const std::string file = e.name.substr(0, e.name.rfind(':'));
+    const std::size_t at = file.find("/evolved/");
+    s += fmt::format("| {} | `{}` | {:.4f} | {:.2f} | {:.2f} | {} |\n", e.layer,
+                     at == std::string::npos ? file : file.substr(at + 1), e.error_pct, e.energy_fj,
+                     e.seed_fj, taken ? "yes" : "");
+  }
+  return s;
+}
+
+}  // namespace
+
 std::string gen_markdown(const GenReport& r, const std::string& network,
                          const std::string& accelerator) {
   const auto& chosen = r.results[r.chosen];
@@ -137,12 +163,13 @@ std::string gen_markdown(const GenReport& r, const std::string& network,
       "{:.2f} %, {:.3f} uJ per inference.\n\n{}\n"
       "Chosen: {} (`assignment.yaml`){}: multiplier energy {:.2f}x and total energy {:.3f}x "
       "below all-exact, validation loss {:.2f} pp, test loss {:.2f} pp.\n\n{}\n\n"
-      "![pareto, multiplier energy](pareto_mult.png)\n\n![pareto, total energy](pareto.png)\n",
+      "![pareto, multiplier energy](pareto_mult.png)\n\n![pareto, total energy](pareto.png)\n{}",
       network, accelerator, r.budget, r.val, r.budget - r.guard, r.guard, r.energy_model,
       100 * r.exact_val, 100 * r.exact_test, r.exact_eval.energy_pj / 1e6, results_table(r),
       chosen.method, tuned, r.exact_eval.mult_energy_pj / chosen.best.mult_energy_pj,
       r.exact_eval.energy_pj / chosen.best.energy_pj, 100 * (r.exact_val - chosen.best.accuracy),
-      100 * (r.exact_test - r.test_acc[r.chosen]), confirmation_text(r.conf, accelerator));
+      100 * (r.exact_test - r.test_acc[r.chosen]), confirmation_text(r.conf, accelerator),
+      evolved_text(r, chosen));
 }
 
 }  // namespace axpod::host

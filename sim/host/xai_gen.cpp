@@ -13,6 +13,7 @@
 #include "common/paths.h"
 #include "common/text.h"
 #include "engine/infer.h"
+#include "evolve.h"
 #include "mult/characterize.h"
 #include "mult/registry.h"
 #include "operand_energy.h"
@@ -208,6 +209,10 @@ void check_options(const GenOptions& o) {
   if (o.finetune_epochs < 0 || o.finetune_rounds < 1)
     throw Error("--finetune must be >= 0 and --finetune-rounds >= 1");
   if (o.threads < 1 || o.threads > 256) throw Error("--threads must lie in [1, 256]");
+  if (!(o.evolve_minutes >= 0 && o.evolve_minutes <= 24 * 60))
+    throw Error("--evolve must lie in [0, 1440] minutes");
+  if (o.evolve_layers < 1 || o.evolve_layers > 1000) throw Error("--evolve-layers must be >= 1");
+  if (o.evolve_minutes > 0) mult::cgp::parse_error_bound(o.evolve_error);
   if (o.random_tries < 1 || o.nsga_pop < 2 || o.nsga_gens < 1)
     throw Error("--random must be >= 1, --nsga-pop >= 2 and --nsga-gens >= 1");
 }
@@ -232,21 +237,69 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
   // stays within the budget.
   rep.guard = std::min(o.guard, o.budget / 2);
   const double budget = o.budget - rep.guard;
+  const auto order = xai_order(scores, m.qnet.workload());
+  // Multipliers evolved for the least important layers' own operands, offered to those layers.
+  std::map<std::string, std::vector<std::string>> layer_cands;
+  if (o.evolve_minutes > 0) {
+    if (o.evolve_dir.empty()) throw Error("evolving multipliers needs a folder to write them to");
+    const auto n = std::min<std::size_t>(static_cast<std::size_t>(o.evolve_layers), order.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string& layer = order[i];
+      if (progress)
+        progress("evolving a multiplier for " + layer, static_cast<int>(i), static_cast<int>(n));
+      EvolveConfig c;
+      c.from = exact;
+      c.max_error = o.evolve_error;
+      c.search.seconds = o.evolve_minutes * 60.0 / static_cast<double>(n);
+      c.search.seed = o.seed + i;
+      c.front_points = 3;
+      c.gates = paths::shipped("configs/gate_library.yaml");
+      const std::string dir = o.evolve_dir + "/" + layer;
+      std::filesystem::create_directories(dir);
+      const auto ops = layer_operands(m.qnet, m.train, 0, o.operand_images, layer);
+      const auto r = evolve_with_operands(c, ops, dir, o.evolve_final + "/" + layer);
+      rep.evolve_measure = mult::cgp::measure_name(r.bound.measure);
+      const auto abs = std::filesystem::absolute(dir).string();
+      const auto add = [&](const std::string& file, double error) {
+        const std::string name = "verilog:" + abs + "/" + file + ":signed=1";
+        layer_cands[layer].push_back(name);
+        rep.evolved.push_back({layer, name, mult::cgp::error_pct(r.bound.measure, error), 0,
+                               r.result.seed_fitness.energy_fj});
+      };
+      add("evolved.v", r.evolved.error);
+      // A ladder of tighter ones from the front: the loosest within half, a quarter, an eighth.
+      std::size_t last = r.result.front.size();
+      for (double frac : {0.5, 0.25, 0.125}) {
+        std::size_t pick = r.result.front.size();
+        for (std::size_t k = 0; k < r.result.front.size(); ++k)
+          if (r.result.front[k].fitness.error <= frac * r.bound.limit) pick = k;
+        if (pick < r.result.front.size() && pick != last) {
+          add(fmt::format("front/front_{:02}.v", pick), r.result.front[pick].fitness.error);
+          last = pick;
+        }
+      }
+    }
+  }
   analytical::MultiplierEnergies en(acc.energy.catalog);
   rep.energy_model =
       "catalog: each multiplier's gate netlist toggling on 20,000 uniform random "
       "operand pairs";
-  if (o.operand_aware) {
+  if (o.operand_aware || o.evolve_minutes > 0) {
     std::vector<std::string> names = cands;
     names.push_back(exact);
+    for (const auto& [layer, list] : layer_cands)
+      names.insert(names.end(), list.begin(), list.end());
     auto oe = operand_aware_energies(m.qnet, m.train, 0, o.operand_images, names, en,
                                      mult::shipped_gate_library());
     en = std::move(oe.energies);
     rep.energy_model = oe.description;
   }
   const int vbegin = validation_begin(m.train);
+  for (auto& e : rep.evolved) e.energy_fj = en.fj(e.name, e.layer);
   const auto make_ev = [&] {
-    return Evaluator(m.qnet, acc, en, m.train, vbegin, o.val, o.threads, exact);
+    Evaluator e(m.qnet, acc, en, m.train, vbegin, o.val, o.threads, exact);
+    e.set_layer_candidates(layer_cands);
+    return e;
   };
   // A baseline's own evaluator: its exact reference is not counted as one of its evaluations.
   const auto fresh = [&] {
@@ -259,7 +312,6 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
   rep.exact_eval = ev.exact();
   rep.exact_val = rep.exact_eval.accuracy;
   ev.reset_count();
-  const auto order = xai_order(scores, m.qnet.workload());
   rep.results.push_back(greedy_by_order(ev, order, cands, budget, "xai-gen"));
   rep.pareto = pareto_front(ev.history());
   rep.fronts["xai-gen"] = rep.pareto;
@@ -282,6 +334,7 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
       // the network is tuned for more approximation than the budget allows today.
       Evaluator base_ev(base->qnet, acc, en, m.train, vbegin, o.val, o.threads, exact);
       base_ev.set_reference(rep.exact_val);
+      base_ev.set_layer_candidates(layer_cands);
       const auto target =
           greedy_by_order(base_ev, order, cands, budget * o.finetune_relax, "target", cur);
       evals += target.evaluations;
@@ -297,6 +350,7 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
       // The real budget on the tuned network, from the target it was tuned for.
       Evaluator tuned_ev(base->qnet, acc, en, m.train, vbegin, o.val, o.threads, exact);
       tuned_ev.set_reference(rep.exact_val);
+      tuned_ev.set_layer_candidates(layer_cands);
       if (r == 1) after_first = tuned_ev.evaluate(cur).accuracy;
       auto res = repair_search(tuned_ev, order, cands, budget, "xai-gen+ft", target.best.assign);
       evals += res.evaluations;
@@ -399,6 +453,30 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
   rep.conf =
       confirm(chosen_net(rep, m), m.test, chosen.best.assign, acc, o.confirm_images, exact, &en);
   return rep;
+}
+
+void relocate_multipliers(GenReport& r, const std::string& from, const std::string& to) {
+  if (from.empty() || from == to) return;
+  const std::string a = std::filesystem::absolute(from).string() + "/";
+  const std::string b = std::filesystem::absolute(to).string() + "/";
+  const auto fix = [&](std::string& name) {
+    const std::size_t at = name.find(a);
+    if (name.rfind("verilog:", 0) == 0 && at != std::string::npos) name.replace(at, a.size(), b);
+  };
+  const auto fix_assign = [&](Assignment& as) {
+    Assignment out;
+    for (auto [layer, name] : as) {
+      fix(name);
+      out[layer] = name;
+    }
+    as = std::move(out);
+  };
+  for (auto& res : r.results) fix_assign(res.best.assign);
+  for (auto& e : r.pareto) fix_assign(e.assign);
+  for (auto& [method, front] : r.fronts)
+    for (auto& e : front) fix_assign(e.assign);
+  fix_assign(r.exact_eval.assign);
+  for (auto& e : r.evolved) fix(e.name);
 }
 
 }  // namespace axpod::host

@@ -112,11 +112,26 @@ struct GenOptions {
   bool operand_aware = false;  // multiplier energy from toggles on each layer's own operands
   int operand_images = 8;      // training images whose operands are streamed
   std::string finetune_dir;    // where fine-tuned models are written (FOLDER/finetuned_R.*)
+  double evolve_minutes = 0;   // > 0: CGP multipliers for the least important layers (implies
+                               // operand-aware energies: they are evolved for those operands)
+  int evolve_layers = 2;       // how many layers, in XAI order, get evolved multipliers
+  std::string evolve_error = "wmae:0.1%";  // the bound of each layer's loosest evolved one
+  std::string evolve_dir;                  // where they are written (FOLDER/evolved/LAYER/)
+  std::string evolve_final;  // that folder's final name (for the names in its own files)
 };
 
 /// Throws axpod::Error naming the option when a setting is out of range (NaN and infinities
 /// included); run_gen calls it, and a CLI can call it before any slow work.
 void check_options(const GenOptions& o);
+
+/// A multiplier evolved for one layer and offered to that layer only.
+struct EvolvedCandidate {
+  std::string layer;
+  std::string name;      // verilog:... (in the run folder)
+  double error_pct = 0;  // on the layer's operands, in the bound's measure
+  double energy_fj = 0;  // on the layer's operands (Yosys netlist)
+  double seed_fj = 0;    // the exact multiplier on the same operands
+};
 
 struct GenReport {
   double budget = 0;
@@ -132,7 +147,13 @@ struct GenReport {
   Confirmation conf;
   std::vector<Evaluation> pareto;  // non-dominated over XAI-Gen's and NSGA-II's evaluations
   std::map<std::string, std::vector<Evaluation>> fronts;  // each method's own front
+  std::vector<EvolvedCandidate> evolved;                  // gen --evolve
+  std::string evolve_measure;                             // e.g. "wmae"
 };
+
+/// Replaces the folder `from` by `to` in every multiplier name of the report (evolved circuits
+/// are named by their path in the run folder being written, which is renamed at the end).
+void relocate_multipliers(GenReport& r, const std::string& from, const std::string& to);
 
 /// The network the chosen result runs on: the fine-tuned one for "xai-gen+ft", else `m`'s.
 inline const engine::QNet& chosen_net(const GenReport& r, const TrainedModel& m) {

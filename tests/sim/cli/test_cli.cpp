@@ -553,6 +553,37 @@ TEST(Cli, TrainEvalRankGenEndToEnd) {
     EXPECT_NE(slurp(ft_dir + "/assignment.yaml").find("finetuned_1.axq"), std::string::npos);
     EXPECT_TRUE(std::filesystem::exists(ft_dir + "/finetuned_1.axq"));
   }
+  // gen --evolve: CGP multipliers for the least important layer join its candidates; names in
+  // the outputs point into the final run folder, and the assignment runs in eval.
+  const std::string evo_dir = temp("gen_evolve_cli");
+  std::filesystem::remove_all(evo_dir);
+  r = axpod("gen --model " + prefix +
+            " --budget 2 --no-baselines --val 300 --samples 8 --steps 2 --evolve 0.15 "
+            "--evolve-layers 1 --evolve-error wmae:0.2% --out " +
+            evo_dir);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string evo_md = slurp(evo_dir + "/report.md");
+  EXPECT_NE(evo_md.find("Multipliers evolved for single layers"), std::string::npos) << evo_md;
+  EXPECT_EQ(evo_md.find(".partial-"), std::string::npos) << evo_md;
+  const std::string evo_yaml = slurp(evo_dir + "/assignment.yaml");
+  EXPECT_EQ(evo_yaml.find(".partial-"), std::string::npos) << evo_yaml;
+  std::size_t evolved_files = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(evo_dir + "/evolved"))
+    evolved_files += e.path().filename() == "evolved.v";
+  EXPECT_EQ(evolved_files, 1u);
+  r = axpod("eval --model " + prefix + ".axq --limit 100 --assign " + evo_dir + "/assignment.yaml");
+  EXPECT_EQ(r.code, 0) << r.output;
+  // mult evolve on a layer of the network.
+  const std::string layer_dir = temp("evolve_layer_") + std::to_string(::getpid());
+  r = axpod("mult evolve --model " + prefix +
+            " --layer conv2 --images 2 --max-error wmae:0.1% "
+            "--minutes 0 --generations 400 --no-catalog --out " +
+            layer_dir);
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(slurp(layer_dir + "/summary.json").find("layer conv2 of lenet5"), std::string::npos);
+  r = axpod("mult evolve --model " + prefix + " --layer conv22 --max-error wmae:0.1% --out " +
+            layer_dir + "_bad");
+  EXPECT_NE(r.output.find("did you mean 'conv2'"), std::string::npos) << r.output;
   // gen's confirmation and `simulate` run the same network runner: the same assignment on the
   // same accelerator gives the same cycles per image.
   const std::string sim_dir = temp("sim_axq_") + std::to_string(::getpid());

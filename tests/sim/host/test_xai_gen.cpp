@@ -11,6 +11,7 @@
 #include "common/paths.h"
 #include "cycle_model.h"
 #include "engine/infer.h"
+#include "evolve.h"
 #include "mult/characterize.h"
 #include "operand_energy.h"
 #include "ranker.h"
@@ -240,6 +241,38 @@ TEST(OperandEnergy, LayerStreamsAndPerLayerFigures) {
   }
   EXPECT_EQ(oe.energies.fj("exact:signed=1", "no_such_layer"), base.fj("exact:signed=1"));
   EXPECT_NE(oe.description.find("operand-aware"), std::string::npos);
+}
+
+// The operands a multiplier is evolved for: every product of the layer counted once, the
+// stream a weight-stationary PE sees for the energy, and a clear error for a wrong layer.
+TEST(Evolve, LayerOperandsCountEveryProduct) {
+  const auto m = tiny_model();
+  const engine::Engine eng(m.qnet);
+  for (int images : {1, 3}) {
+    const auto ops = layer_operands(m.qnet, m.train, 0, images, "fc1", 900);
+    double products = 0;
+    for (int i = 0; i < images; ++i) {
+      std::vector<engine::MacTrace> tr;
+      eng.run(eng.quantize_image(m.train.images.pixels.data() + i * 28 * 28).data(), &tr);
+      for (const auto& t : tr)
+        if (t.op == "fc1") products += static_cast<double>(t.m * t.n * t.k);
+    }
+    double total = 0;
+    for (double w : ops.weight) total += w;
+    EXPECT_EQ(total, products);
+    EXPECT_TRUE(ops.is_signed);
+    EXPECT_GT(ops.stream.a.size(), 1u);
+    EXPECT_LE(ops.stream.a.size(), 900u);
+    // A pair of the stream is one the layer multiplies.
+    EXPECT_GT(ops.weight[(std::size_t{ops.stream.a[0]} << 8) | ops.stream.b[0]], 0.0);
+  }
+  try {
+    layer_operands(m.qnet, m.train, 0, 1, "fc3");
+    FAIL() << "no error for a missing layer";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("did you mean"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(layer_operands(m.qnet, m.train, 0, 0, "fc1"), Error);
 }
 
 }  // namespace
