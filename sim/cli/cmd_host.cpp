@@ -1,16 +1,25 @@
 // `axpod train` (libtorch, then int8 quantization) and `axpod eval` (the functional int8 engine
 // with per-layer approximate multipliers on the 10,000 test images).
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
+
+#include <fmt/format.h>
 
 #include "accel/assignment.h"
 #include "commands.h"
 #include "common/error.h"
+#include "common/fs.h"
+#include "common/json.h"
+#include "common/plot.h"
+#include "common/png.h"
+#include "common/text.h"
 #include "data/idx.h"
 #include "engine/infer.h"
 #include "options.h"
 #include "progress.h"
+#include "robust.h"
 #include "xai_gen.h"
 
 namespace axpod::cli {
@@ -125,7 +134,128 @@ int cmd_eval(const std::vector<std::string>& args) {
   return 0;
 }
 
+int cmd_attack(const std::vector<std::string>& args) {
+  po::options_description opts("options");
+  opts.add_options()("help,h", "show this help")(
+      "model,m", po::value<std::string>()->required(),
+      "trained model prefix (PREFIX.axq and PREFIX.pt: the float weights give the gradients)")(
+      "assign", po::value<std::string>(), "per-layer multiplier assignment YAML")(
+      "mult", po::value<std::string>(), "one multiplier for every MAC layer")(
+      "method", po::value<std::string>()->default_value("fgsm"), "fgsm or pgd")(
+      "eps", po::value<std::string>()->default_value("0,0.02,0.05,0.1"),
+      "L-infinity bounds in [0, 1] pixel units, comma-separated")(
+      "steps", po::value<int>()->default_value(10), "pgd: steps (2.5 eps / steps each)")(
+      "gradients", po::value<std::string>()->default_value("float"),
+      "float (the float model's) or approx (straight-through through the int8 approximate "
+      "forward)")("limit", po::value<int>()->default_value(1000), "attack the first N test images")(
+      "threads,t", po::value<int>()->default_value(2), "threads")(
+      "data", po::value<std::string>()->default_value(data::kFashionMnistDir),
+      "Fashion-MNIST folder")("out,o", po::value<std::string>(),
+                              "run folder (default traces/attack-<model>-<time>)");
+  po::variables_map vm;
+  if (!parse_options(
+          args, opts, {}, vm, "usage: axpod attack --model PREFIX [options]",
+          "Adversarial robustness of the int8 approximate engine: FGSM or PGD images from the\n"
+          "float model's gradients (or, with --gradients approx, from straight-through gradients\n"
+          "of the approximate int8 forward), classified by the bit-exact engine with the\n"
+          "assignment's multipliers. Deterministic (PGD starts at the clean image).\n"
+          "Writes robust.csv, robust.png/svg (accuracy against eps), adversarial.png (clean and\n"
+          "adversarial images of the largest eps), summary.json.\n\nexamples:\n"
+          "  axpod attack --model trained/lenet5 --eps 0.05\n"
+          "  axpod attack --model trained/lenet5 --assign run/assignment.yaml --method pgd "
+          "--eps 0,0.02,0.05 --steps 10\n"))
+    return 0;
+  host::RobustOptions o;
+  o.method = vm["method"].as<std::string>();
+  o.eps.clear();
+  for (const auto& f : text::split(vm["eps"].as<std::string>(), ',')) {
+    double e = 0;
+    if (!text::parse_double(text::trim(f), e) || !std::isfinite(e))
+      throw Error("--eps: '" + f + "' is not a number");
+    o.eps.push_back(e);
+  }
+  o.steps = vm["steps"].as<int>();
+  const std::string grads = vm["gradients"].as<std::string>();
+  if (grads != "float" && grads != "approx")
+    throw Error("--gradients '" + grads + "': expected float or approx");
+  o.approx_gradients = grads == "approx";
+  o.images = vm["limit"].as<int>();
+  o.threads = vm["threads"].as<int>();
+  host::check_options(o);
+  const auto m = host::load_trained(vm["model"].as<std::string>(), vm["data"].as<std::string>());
+  host::Assignment a;
+  std::string fallback = "exact:signed=1";
+  if (vm.count("assign")) {
+    const auto as = accel::load_assignment(vm["assign"].as<std::string>(), m.qnet.workload());
+    a = as.layers;
+    if (!as.fallback.empty()) fallback = as.fallback;
+  }
+  if (vm.count("mult")) fallback = vm["mult"].as<std::string>();
+  RunDir run(vm.count("out") ? vm["out"].as<std::string>() : "", "attack-" + m.qnet.name);
+  const auto r = host::robust_accuracy(m, a, fallback, o);
+  std::string csv =
+      "eps,method,steps,gradients,images,clean_accuracy,robust_accuracy,loss_clean,"
+      "loss_adv\n";
+  json::Json points = json::Json::array();
+  plot::Series curve{"engine accuracy", {}, {}, true};
+  for (const auto& p : r.points) {
+    csv += fmt::format("{},{},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f}\n", p.eps, o.method,
+                       o.method == "pgd" ? o.steps : 1, grads, o.images, r.clean_accuracy,
+                       p.accuracy, p.loss_clean, p.loss_adv);
+    points.push_back({{"eps", p.eps},
+                      {"robust_accuracy", json::number(p.accuracy)},
+                      {"loss_clean", json::number(p.loss_clean)},
+                      {"loss_adv", json::number(p.loss_adv)}});
+    curve.x.push_back(p.eps);
+    curve.y.push_back(100.0 * p.accuracy);
+  }
+  fs::write_file_atomic(run.work() + "/robust.csv", csv);
+  plot::write(plot::scatter(fmt::format("{} under {} ({} gradients)", m.qnet.name, o.method, grads),
+                            "eps (pixel units)", "test accuracy (%)", {curve}, false, false),
+              run.work() + "/robust");
+  // Clean (top) and adversarial (bottom) images of the largest eps, 3x enlarged.
+  const int shown = std::min(o.images, 10), rows = m.test.images.rows, cols = m.test.images.cols;
+  png::Image img(shown * (cols * 3 + 4), 2 * (rows * 3 + 4));
+  for (int i = 0; i < shown; ++i)
+    for (int half = 0; half < 2; ++half) {
+      const std::uint8_t* src =
+          half == 0 ? m.test.images.pixels.data() + static_cast<std::size_t>(i) * rows * cols
+                    : r.first_adv.data() + static_cast<std::size_t>(i) * rows * cols;
+      for (int y = 0; y < rows * 3; ++y)
+        for (int x = 0; x < cols * 3; ++x) {
+          const auto v = static_cast<std::uint8_t>(255 - src[(y / 3) * cols + x / 3]);
+          img.set(i * (cols * 3 + 4) + 2 + x, half * (rows * 3 + 4) + 2 + y, v, v, v);
+        }
+    }
+  png::write(img, run.work() + "/adversarial.png");
+  json::Json j;
+  j["model"] = m.prefix;
+  j["assignment"] = a;
+  j["fallback"] = fallback;
+  j["method"] = o.method;
+  j["steps"] = o.method == "pgd" ? o.steps : 1;
+  j["gradients"] = r.gradients;
+  j["images"] = o.images;
+  j["clean_accuracy"] = json::number(r.clean_accuracy);
+  j["points"] = points;
+  fs::write_file_atomic(run.work() + "/summary.json", json::dump(j));
+  run.commit();
+  std::printf("%s on %d test images, %s, gradients of the %s; clean accuracy %.2f %%\n",
+              m.qnet.name.c_str(), o.images, o.method.c_str(), r.gradients.c_str(),
+              100 * r.clean_accuracy);
+  std::printf("%8s %16s %12s %12s\n", "eps", "robust accuracy", "loss clean", "loss adv.");
+  for (const auto& p : r.points)
+    std::printf("%8.3f %15.2f%% %12.4f %12.4f\n", p.eps, 100 * p.accuracy, p.loss_clean,
+                p.loss_adv);
+  std::printf("run folder: %s\n", run.final_path().c_str());
+  return 0;
+}
+
 }  // namespace
+
+int run_attack(const std::vector<std::string>& args) {
+  return cmd_attack(args);
+}
 
 int run_train(const std::vector<std::string>& args) {
   return cmd_train(args);

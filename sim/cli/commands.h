@@ -21,5 +21,6 @@ int run_finetune(const std::vector<std::string>& args);
 int run_rank(const std::vector<std::string>& args);
 int run_gen(const std::vector<std::string>& args);
 int run_demo(const std::vector<std::string>& args);
+int run_attack(const std::vector<std::string>& args);
 
 }  // namespace axpod::cli

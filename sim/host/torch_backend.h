@@ -16,7 +16,7 @@
 namespace axpod::host {
 
 /// What the torch module offers. Bumped whenever this interface or a type it passes changes.
-inline constexpr int kTorchBackendAbi = 2;
+inline constexpr int kTorchBackendAbi = 3;
 
 class TorchBackend {
  public:
@@ -40,6 +40,12 @@ class TorchBackend {
       const std::function<void(const TrainProgress&)>& progress) const = 0;
   /// The fine-tuning forward's logits for images [begin, begin + count) of `split`, on the
   /// output tensor's int8 grid (a test checks them against the engine).
+  /// Adversarial versions of images [begin, begin + count) of `split` (labels from the split)
+  /// by FGSM or PGD on the float model's loss, or with `opt.approx_gradients` on the loss of
+  /// the bit-exact int8 forward with `tables` (straight-through gradients). Deterministic.
+  virtual AttackResult attack(const AttackOptions& opt, const engine::QNet& from,
+                              const std::map<std::string, const mult::Table*>& tables,
+                              const data::Split& split, int begin, int count) const = 0;
   virtual std::vector<std::vector<std::int8_t>> finetune_logits(
       const std::string& model, const std::string& weights_pt, const engine::QNet& from,
       const std::map<std::string, const mult::Table*>& tables, const data::Split& split, int begin,

@@ -46,6 +46,25 @@ struct FinetuneOptions {
   int validation = 5000;  // the held-out end of the training images, never trained on
 };
 
+/// An adversarial attack on images (pixels stay on the 0..255 grid the engine reads).
+struct AttackOptions {
+  std::string model = "lenet5";   // zoo architecture
+  std::string weights_pt;         // float weights whose gradients drive the attack
+  std::string method = "fgsm";    // "fgsm" (one signed-gradient step of eps) or "pgd"
+  double eps = 0.1;               // L-infinity bound, in [0, 1] pixel units
+  int steps = 10;                 // pgd: steps of 2.5 eps / steps, projected to the eps ball
+  bool approx_gradients = false;  // gradients through the int8 approximate forward
+                                  // (straight-through) instead of the float model's
+  int threads = 1;
+  int batch = 256;
+};
+
+struct AttackResult {
+  std::vector<std::uint8_t> pixels;  // count x rows x cols adversarial images
+  double loss_clean = 0;             // mean cross-entropy of the gradient model, clean images
+  double loss_adv = 0;               // the same on the adversarial images
+};
+
 struct TrainProgress {
   int epoch = 0, epochs = 0;  // 1-based epoch
   int step = 0, steps = 0;    // batches in this epoch

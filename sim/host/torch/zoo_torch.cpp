@@ -301,11 +301,11 @@ void load_weights(Net& net, const std::string& pt, const std::string& model) {
 /// Epochs of Adam over the training images (all but the last `validation`, or the first
 /// `limit` of them), reshuffled every epoch from `seed`; `forward(order, from, count)` gives the
 /// logits of a batch. Deterministic for a seed and a thread count.
-void run_epochs(Net& net, double lr, int epochs, int batch, int limit, int validation,
-                std::uint64_t seed, const data::Split& train_set,
-                const std::function<torch::Tensor(const std::vector<int>&, std::size_t,
-                                                  std::size_t)>& forward,
-                const std::function<void(const TrainProgress&)>& progress) {
+void run_epochs(
+    Net& net, double lr, int epochs, int batch, int limit, int validation, std::uint64_t seed,
+    const data::Split& train_set,
+    const std::function<torch::Tensor(const std::vector<int>&, std::size_t, std::size_t)>& forward,
+    const std::function<void(const TrainProgress&)>& progress) {
   torch::optim::Adam optim(net->parameters(), torch::optim::AdamOptions(lr));
   const int available = train_set.images.count - std::max(0, validation);
   if (available < 1) throw Error("no training images left after the validation split");
@@ -348,6 +348,7 @@ struct ApproxForward {
   const std::map<std::string, const mult::Table*>& tables;
   std::string name;
   int threads = 1;
+  torch::Tensor* input = nullptr;  // when set: receives the input tensor, which needs a gradient
 
   torch::Tensor operator()(const data::Split& split, const std::vector<int>& idx, std::size_t from,
                            std::size_t count,
@@ -392,6 +393,10 @@ struct ApproxForward {
     }
     std::vector<torch::Tensor> ts(spec.shapes.size());
     ts[0] = images_tensor(split, idx, from, count);
+    if (input) {
+      ts[0].requires_grad_(true);
+      *input = ts[0];
+    }
     for (std::size_t i = 0; i < spec.ops.size(); ++i) {
       const auto& op = spec.ops[i];
       const auto y = net->apply(i, ts);
@@ -413,11 +418,12 @@ engine::QNet finetune_model(const FinetuneOptions& o, const engine::QNet& from,
   load_weights(net, o.weights_pt, o.model);
   const auto scales = scales_of(from, spec);
   ApproxForward fwd{net, spec, scales, tables, from.name, o.threads};
-  run_epochs(net, o.lr, o.epochs, o.batch, o.train_limit, o.validation, o.seed, train_set,
-             [&](const std::vector<int>& order, std::size_t at, std::size_t count) {
-               return fwd(train_set, order, at, count);
-             },
-             progress);
+  run_epochs(
+      net, o.lr, o.epochs, o.batch, o.train_limit, o.validation, o.seed, train_set,
+      [&](const std::vector<int>& order, std::size_t at, std::size_t count) {
+        return fwd(train_set, order, at, count);
+      },
+      progress);
   if (!o.weights_out.empty()) torch::save(net, o.weights_out);
   return export_qnet(net, spec, scales, from.name);
 }
@@ -447,6 +453,82 @@ std::vector<std::vector<std::int8_t>> approx_logits(
   return out;
 }
 
+AttackResult attack_images(const AttackOptions& o, const engine::QNet& from,
+                           const std::map<std::string, const mult::Table*>& tables,
+                           const data::Split& split, int begin, int count) {
+  if (o.method != "fgsm" && o.method != "pgd")
+    throw Error("attack method '" + o.method + "': expected fgsm or pgd");
+  if (!(o.eps >= 0 && o.eps <= 1)) throw Error("--eps must lie in [0, 1]");
+  if (o.method == "pgd" && (o.steps < 1 || o.steps > 1000))
+    throw Error("--steps must lie in [1, 1000]");
+  if (count < 1 || begin < 0 || begin + count > split.images.count)
+    throw Error("attack: images out of the split");
+  const Spec spec = make_spec(o.model);
+  torch::set_num_threads(std::max(1, o.threads));
+  Net net(spec);
+  load_weights(net, o.weights_pt, o.model);
+  net->eval();
+  const auto scales = scales_of(from, spec);
+  const int steps = o.method == "fgsm" ? 1 : o.steps;
+  const double alpha = o.method == "fgsm" ? o.eps : 2.5 * o.eps / steps;
+  const std::size_t px = static_cast<std::size_t>(split.images.rows) * split.images.cols;
+  // The images being attacked, as a split of their own (the approximate forward reads pixels);
+  // its pixels are updated in place, step by step.
+  data::Split adv;
+  adv.images.count = count;
+  adv.images.rows = split.images.rows;
+  adv.images.cols = split.images.cols;
+  adv.images.pixels.assign(
+      split.images.pixels.begin() + static_cast<std::ptrdiff_t>(begin * px),
+      split.images.pixels.begin() + static_cast<std::ptrdiff_t>((begin + count) * px));
+  adv.labels.assign(split.labels.begin() + begin, split.labels.begin() + begin + count);
+  AttackResult r;
+  const auto loss_and_grad = [&](const std::vector<int>& idx, std::size_t at, std::size_t n,
+                                 torch::Tensor* grad) {
+    torch::Tensor x, logits;
+    if (o.approx_gradients) {
+      ApproxForward fwd{net, spec, scales, tables, from.name, o.threads, &x};
+      logits = fwd(adv, idx, at, n);
+    } else {
+      x = images_tensor(adv, idx, at, n).requires_grad_(true);
+      logits = net->forward(x);
+    }
+    const auto loss = torch::nn::functional::cross_entropy(
+        logits, labels_tensor(adv, idx, at, n),
+        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+    if (grad) {
+      loss.backward();
+      *grad = x.grad().detach();
+    }
+    return loss.item<double>();
+  };
+  std::vector<int> idx(static_cast<std::size_t>(count));
+  std::iota(idx.begin(), idx.end(), 0);
+  const auto batch = static_cast<std::size_t>(std::max(1, o.batch));
+  for (std::size_t at = 0; at < idx.size(); at += batch) {
+    const std::size_t n = std::min(batch, idx.size() - at);
+    const auto x0 = images_tensor(adv, idx, at, n);
+    auto x = x0.clone();
+    for (int s = 0; s < steps && o.eps > 0; ++s) {
+      torch::Tensor grad;
+      const double l = loss_and_grad(idx, at, n, &grad);
+      if (s == 0) r.loss_clean += l;
+      x = x + alpha * grad.sign();
+      x = torch::min(torch::max(x, x0 - o.eps), x0 + o.eps).clamp(0.0, 1.0);
+      // Back on the pixel grid the engine reads (what the attacker can feed it).
+      const auto q = (x * 255.0).round().clamp(0, 255).to(torch::kUInt8).contiguous();
+      std::copy_n(q.data_ptr<std::uint8_t>(), n * px, adv.images.pixels.begin() + at * px);
+      x = q.to(torch::kFloat) / 255.0;
+    }
+    if (o.eps == 0) r.loss_clean += loss_and_grad(idx, at, n, nullptr);
+    r.loss_adv += loss_and_grad(idx, at, n, nullptr);
+  }
+  r.pixels = std::move(adv.images.pixels);
+  r.loss_clean /= count;
+  r.loss_adv /= count;
+  return r;
+}
+
 TrainResult train_model(const TrainOptions& opt, const data::Split& train_set,
                         const data::Split& test_set,
                         const std::function<void(const TrainProgress&)>& progress) {
@@ -456,12 +538,12 @@ TrainResult train_model(const TrainOptions& opt, const data::Split& train_set,
   torch::set_num_threads(std::max(1, opt.threads));
   Net net(spec);
   const auto t0 = std::chrono::steady_clock::now();
-  run_epochs(net, opt.lr, opt.epochs, opt.batch, opt.train_limit, opt.validation, opt.seed,
-             train_set,
-             [&](const std::vector<int>& order, std::size_t from, std::size_t count) {
-               return net->forward(images_tensor(train_set, order, from, count));
-             },
-             progress);
+  run_epochs(
+      net, opt.lr, opt.epochs, opt.batch, opt.train_limit, opt.validation, opt.seed, train_set,
+      [&](const std::vector<int>& order, std::size_t from, std::size_t count) {
+        return net->forward(images_tensor(train_set, order, from, count));
+      },
+      progress);
   TrainResult r;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   {
@@ -586,6 +668,11 @@ class Backend final : public TorchBackend {
                         const data::Split& train_set,
                         const std::function<void(const TrainProgress&)>& progress) const override {
     return finetune_model(opt, from, tables, train_set, progress);
+  }
+  AttackResult attack(const AttackOptions& opt, const engine::QNet& from,
+                      const std::map<std::string, const mult::Table*>& tables,
+                      const data::Split& split, int begin, int count) const override {
+    return attack_images(opt, from, tables, split, begin, count);
   }
   std::vector<std::vector<std::int8_t>> finetune_logits(
       const std::string& model, const std::string& weights_pt, const engine::QNet& from,

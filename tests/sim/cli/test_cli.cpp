@@ -553,6 +553,26 @@ TEST(Cli, TrainEvalRankGenEndToEnd) {
     EXPECT_NE(slurp(ft_dir + "/assignment.yaml").find("finetuned_1.axq"), std::string::npos);
     EXPECT_TRUE(std::filesystem::exists(ft_dir + "/finetuned_1.axq"));
   }
+  // attack: eps 0 leaves the clean accuracy, a real eps lowers it.
+  const std::string att_dir = temp("attack_cli_") + std::to_string(::getpid());
+  r = axpod("attack --model " + prefix + " --limit 60 --eps 0,0.1 --assign " + gen_dir +
+            "/assignment.yaml --out " + att_dir);
+  ASSERT_EQ(r.code, 0) << r.output;
+  std::ifstream att(att_dir + "/robust.csv");
+  std::string header, row0, row1;
+  std::getline(att, header);
+  std::getline(att, row0);
+  std::getline(att, row1);
+  const auto cell = [](const std::string& line, int k) {
+    std::stringstream ss(line);
+    std::string c;
+    for (int i = 0; i <= k; ++i) std::getline(ss, c, ',');
+    return std::stod(c);
+  };
+  EXPECT_EQ(header.find("robust_accuracy"), header.find("clean_accuracy,") + 15) << header;
+  EXPECT_EQ(cell(row0, 5), cell(row0, 6)) << row0;  // eps 0: robust == clean
+  EXPECT_LT(cell(row1, 6), cell(row1, 5)) << row1;
+  EXPECT_EQ(slurp(att_dir + "/adversarial.png").substr(0, 4), "\x89PNG");
   // gen --evolve: CGP multipliers for the least important layer join its candidates; names in
   // the outputs point into the final run folder, and the assignment runs in eval.
   const std::string evo_dir = temp("gen_evolve_cli");
@@ -635,6 +655,45 @@ TEST(Cli, MultEvolveWritesAVerifiedReproducibleCircuit) {
   // A run folder is never replaced.
   const auto again = axpod(base + dirs[0]);
   EXPECT_NE(again.code, 0);
+}
+
+// The comparison takes a folder of someone else's Verilog (EvoApprox8b naming): a signed seed
+// compares with mul8s_* circuits and says why mul8u_* ones were skipped.
+TEST(Cli, MultEvolveComparesWithAVerilogFolder) {
+  const std::string dir = temp("evo_cmp_") + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/mul8u_trunc.v")
+      << "module mul8u_trunc(input [7:0] A, input [7:0] B, output [15:0] O);\n"
+         "  assign O = {A[7:2], 2'b00} * {B[7:2], 2'b00};\nendmodule\n";
+  std::ofstream(dir + "/mul8s_exact.v")
+      << "module mul8s_exact(input [7:0] A, input [7:0] B, output [15:0] O);\n"
+         "  assign O = $signed(A) * $signed(B);\nendmodule\n";
+  const std::string out = temp("evolve_cmp_out_") + std::to_string(::getpid());
+  const auto r = axpod(
+      "mult evolve --max-error mred:1% --minutes 0 --generations 300 "
+      "--no-catalog --compare " +
+      dir + " --out " + out);
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("mul8u_trunc.v: other signedness"), std::string::npos) << r.output;
+  const std::string csv = slurp(out + "/compare.csv");
+  EXPECT_NE(csv.find("mul8s_exact.v:signed=1,folder,0.000000,0.000000,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",evolved,"), std::string::npos) << csv;
+  EXPECT_EQ(csv.find("mul8u_trunc"), std::string::npos) << csv;
+}
+
+TEST(Cli, AttackRefusesBadOptionsBeforeLoading) {
+  for (const auto& [args, want] : std::vector<std::pair<std::string, std::string>>{
+           {"--eps 2", "--eps values must lie in [0, 1]"},
+           {"--eps 0.1,x", "--eps: 'x' is not a number"},
+           {"--eps nan", "is not a number"},
+           {"--method bim", "expected fgsm or pgd"},
+           {"--method pgd --steps 0", "--steps must lie in [1, 1000]"},
+           {"--gradients exact", "expected float or approx"},
+           {"--limit 0", "--limit must be at least 1"}}) {
+    const auto r = axpod("attack --model /nonexistent/m " + args);
+    EXPECT_NE(r.code, 0) << args;
+    EXPECT_NE(r.output.find(want), std::string::npos) << args << ": " << r.output;
+  }
 }
 
 TEST(Cli, MultEvolveRefusesBadInputBeforeWorking) {

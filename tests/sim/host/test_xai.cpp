@@ -2,9 +2,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
 #include "accel/accelerator.h"
+#include "common/error.h"
 #include "common/paths.h"
 #include "engine/infer.h"
 #include "gen.h"
@@ -169,6 +172,44 @@ TEST(Finetune, RecoversAccuracyForTheAssignment) {
     EXPECT_EQ(tuned.qnet.tensors[i].scale, t.qnet.tensors[i].scale);
   EXPECT_TRUE(std::filesystem::exists(out + ".pt"));
   EXPECT_EQ(engine::load_qnet(out + ".axq").ops.size(), t.qnet.ops.size());
+}
+
+// Attacks: FGSM and PGD raise the loss of the model whose gradients they follow, stay within
+// eps on the pixel grid, eps 0 changes nothing, and the same call gives the same images.
+TEST(Attack, RaisesTheLossWithinEpsAndIsDeterministic) {
+  const auto t = quick("lenet5", 6000);  // 1,500 images leave a model too weak to attack
+  const Assignment a{{"conv2", "trunc_op:k=3,signed=1"}};
+  const auto tables = layer_tables(t.qnet, a, "exact:signed=1");
+  AttackOptions o;
+  o.model = "lenet5";
+  o.weights_pt = t.pt;
+  o.threads = 2;
+  const int n = 64;
+  const auto* clean = test_set().images.pixels.data();
+  for (const char* method : {"fgsm", "pgd"})
+    for (bool approx : {false, true}) {
+      o.method = method;
+      o.steps = 3;
+      o.approx_gradients = approx;
+      o.eps = 0.05;
+      const auto r = torch_backend().attack(o, t.qnet, tables.by_layer, test_set(), 0, n);
+      ASSERT_EQ(r.pixels.size(), static_cast<std::size_t>(n) * 784);
+      EXPECT_GT(r.loss_adv, r.loss_clean + 0.1) << method << approx;
+      int changed = 0;
+      for (std::size_t i = 0; i < r.pixels.size(); ++i) {
+        EXPECT_LE(std::abs(int{r.pixels[i]} - int{clean[i]}), 13) << i;  // 0.05 * 255, rounded
+        changed += r.pixels[i] != clean[i];
+      }
+      EXPECT_GT(changed, n * 100);
+      const auto again = torch_backend().attack(o, t.qnet, tables.by_layer, test_set(), 0, n);
+      EXPECT_EQ(again.pixels, r.pixels);
+      o.eps = 0;
+      const auto none = torch_backend().attack(o, t.qnet, tables.by_layer, test_set(), 0, n);
+      EXPECT_TRUE(std::equal(none.pixels.begin(), none.pixels.end(), clean));
+      EXPECT_DOUBLE_EQ(none.loss_adv, none.loss_clean);
+    }
+  o.method = "bim";
+  EXPECT_THROW(torch_backend().attack(o, t.qnet, tables.by_layer, test_set(), 0, n), Error);
 }
 
 }  // namespace
