@@ -2,12 +2,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "common/error.h"
 #include "common/text.h"
 
 namespace axpod::nas {
 
-bool is_arch_name(const std::string& name) { return name.rfind("nas_", 0) == 0; }
+bool is_arch_name(const std::string& name) {
+  return name.rfind("nas_", 0) == 0;
+}
 
 namespace {
 
@@ -89,8 +93,8 @@ std::string check_arch(const Arch& a) {
   }
   for (std::size_t i = 0; i < a.fcs.size(); ++i)
     if (a.fcs[i] < kMinUnits || a.fcs[i] > kMaxUnits)
-      return fmt::format("fully connected layer {} has {} units, outside [{}, {}]", i + 1,
-                         a.fcs[i], kMinUnits, kMaxUnits);
+      return fmt::format("fully connected layer {} has {} units, outside [{}, {}]", i + 1, a.fcs[i],
+                         kMinUnits, kMaxUnits);
   return "";
 }
 
@@ -121,6 +125,71 @@ long long weight_bytes(const Arch& a) {
     flat = u;
   }
   return bytes + flat * kClasses;
+}
+
+Arch repair(Arch a) {
+  if (a.convs.size() > static_cast<std::size_t>(kMaxConvs)) a.convs.resize(kMaxConvs);
+  if (a.fcs.size() > 3) a.fcs.resize(3);
+  if (a.fcs.empty()) a.fcs.push_back(32);
+  int in = 1, size = 28;
+  for (auto& b : a.convs) {
+    b.width = std::clamp(b.width, kMinWidth, kMaxWidth);
+    if (b.residual && b.width != in) b.residual = false;
+    if (b.pool && size < 4) b.pool = false;
+    if (b.pool) size /= 2;
+    in = b.width;
+  }
+  for (int& u : a.fcs) u = std::clamp(u, kMinUnits, kMaxUnits);
+  return a;
+}
+
+Arch apply_move(Arch a, int layer, Move m) {
+  const int nc = static_cast<int>(a.convs.size()), nf = static_cast<int>(a.fcs.size());
+  layer = std::clamp(layer, 0, nc + nf - 1);
+  const bool conv = layer < nc;
+  auto& width = conv ? a.convs[layer].width : a.fcs[layer - nc];
+  switch (m) {
+    case Move::kWiden:
+      width = width * 3 / 2 + 1;
+      break;
+    case Move::kShrink:
+      if (conv && width <= 8 && nc > 1)
+        a.convs.erase(a.convs.begin() + layer);
+      else
+        width = std::max(width / 2, conv ? kMinWidth : kMinUnits);
+      break;
+    case Move::kKernel:
+      if (conv) a.convs[layer].kernel = a.convs[layer].kernel == 3 ? 5 : 3;
+      break;
+    case Move::kPool:
+      if (conv) a.convs[layer].pool = !a.convs[layer].pool;
+      break;
+    case Move::kResidual:
+      if (conv) {
+        auto& b = a.convs[layer];
+        b.residual = !b.residual;
+        if (b.residual && layer > 0) b.width = a.convs[layer - 1].width;
+      }
+      break;
+    case Move::kAddBlock: {
+      const int at = conv ? layer : nc - 1;
+      ConvBlock b = a.convs[at];
+      b.pool = false;
+      b.residual = true;  // an identity-initialisable block: same width as its input
+      a.convs.insert(a.convs.begin() + at + 1, b);
+      break;
+    }
+    case Move::kRemoveBlock:
+      if (conv && nc > 1) a.convs.erase(a.convs.begin() + layer);
+      break;
+    case Move::kAddFc:
+      if (nf < 3) a.fcs.insert(a.fcs.begin() + (conv ? 0 : layer - nc), conv ? 64 : width);
+      break;
+    case Move::kRemoveFc:
+      if (!conv && nf > 1) a.fcs.erase(a.fcs.begin() + (layer - nc));
+      break;
+  }
+  return repair(a);
 }
 
 }  // namespace axpod::nas

@@ -49,4 +49,27 @@ std::vector<std::string> mac_layers(const Arch& a);
 /// Int8 weight bytes of all MAC layers (biases excluded).
 long long weight_bytes(const Arch& a);
 
+/// The moves of the search.
+enum class Move {
+  kWiden,
+  kShrink,
+  kKernel,
+  kPool,
+  kResidual,
+  kAddBlock,
+  kRemoveBlock,
+  kAddFc,
+  kRemoveFc
+};
+inline constexpr int kMoves = 9;
+
+/// Makes an architecture buildable: clamps sizes and counts, drops residuals whose input width
+/// differs and pools the map is too small for.
+Arch repair(Arch a);
+/// One move on MAC layer `layer` (convs first, then the hidden fcs; moves on the output layer
+/// fall back to the last hidden fc): widen 1.5x, shrink (halve; a conv block of width <= 8
+/// among others is removed), swap the kernel 3<->5, toggle pool or residual, add a residual
+/// block after it, remove it, add or remove a hidden fc. The result is repaired.
+Arch apply_move(Arch a, int layer, Move m);
+
 }  // namespace axpod::nas

@@ -22,5 +22,6 @@ int run_rank(const std::vector<std::string>& args);
 int run_gen(const std::vector<std::string>& args);
 int run_demo(const std::vector<std::string>& args);
 int run_attack(const std::vector<std::string>& args);
+int run_nas(const std::vector<std::string>& args);
 
 }  // namespace axpod::cli

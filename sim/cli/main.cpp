@@ -27,6 +27,7 @@ constexpr const char* kUsage =
     "  train     train a zoo model on Fashion-MNIST (libtorch) and quantize it to int8\n"
     "  eval      accuracy of a quantized network with exact or approximate multipliers\n"
     "  attack    adversarial robustness (FGSM, PGD) of the int8 approximate engine\n"
+    "  nas       XAI-NAS: architecture search for approximate CNNs, against NSGA-II\n"
     "  rank      XAI layer importance (layer conductance, gradient x activation, sensitivity)\n"
     "  finetune  approximation-aware fine-tuning for a multiplier assignment (libtorch)\n"
     "  gen       XAI-Gen: per-layer multipliers under an accuracy budget, with baselines\n"
@@ -62,6 +63,7 @@ int main(int argc, char** argv) {
     if (args[0] == "train") return axpod::cli::run_train(rest);
     if (args[0] == "eval") return axpod::cli::run_eval(rest);
     if (args[0] == "attack") return axpod::cli::run_attack(rest);
+    if (args[0] == "nas") return axpod::cli::run_nas(rest);
     if (args[0] == "rank") return axpod::cli::run_rank(rest);
     if (args[0] == "finetune") return axpod::cli::run_finetune(rest);
     if (args[0] == "gen") return axpod::cli::run_gen(rest);

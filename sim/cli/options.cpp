@@ -40,7 +40,6 @@ std::string default_config(const std::string& rel) {
   return paths::shipped("configs/" + rel);
 }
 
-namespace {
 std::string pick_run_dir(const std::string& requested, const std::string& stem) {
   namespace fs = std::filesystem;
   if (!requested.empty()) {
@@ -57,7 +56,6 @@ std::string pick_run_dir(const std::string& requested, const std::string& stem) 
     dir = "traces/" + stem + "-" + stamp + "-" + std::to_string(n);
   return dir;
 }
-}  // namespace
 
 RunDir::RunDir(const std::string& requested, const std::string& stem)
     : m_final(pick_run_dir(requested, stem)) {

@@ -25,6 +25,10 @@ std::string default_config(const std::string& rel);
 
 /// A run folder written atomically: files go into a hidden temporary folder beside the final
 /// one, which `commit()` renames into place; a failed run leaves nothing that looks whole.
+/// The folder a new run goes to: `requested` (refused when it exists) or
+/// traces/<stem>-<time>[-n].
+std::string pick_run_dir(const std::string& requested, const std::string& stem);
+
 class RunDir {
  public:
   /// Reserves the final folder (traces/<stem>-<time> when none is given; an existing one is an

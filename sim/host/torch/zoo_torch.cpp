@@ -18,6 +18,7 @@
 #include "common/text.h"
 #include "engine/infer.h"
 #include "mult/table.h"
+#include "nas/arch.h"
 
 namespace axpod::host {
 
@@ -107,11 +108,29 @@ Spec make_spec(const std::string& model) {
     }
     t = b.pool("avgpool", t, 7, 7, true);
     b.fc("fc", t, 10, false);
+  } else if (nas::is_arch_name(model)) {
+    // An XAI-NAS architecture (models/nas/arch.h), built from its name.
+    const nas::Arch a = nas::parse_arch(model);
+    int t = 0;
+    for (std::size_t i = 0; i < a.convs.size(); ++i) {
+      const auto& c = a.convs[i];
+      const std::string n = "conv" + std::to_string(i + 1);
+      if (c.residual) {
+        const int y = b.conv(n, t, c.kernel, c.width, 1, c.kernel / 2, false);
+        t = b.residual("add" + std::to_string(i + 1), y, t);
+      } else {
+        t = b.conv(n, t, c.kernel, c.width, 1, c.kernel / 2);
+      }
+      if (c.pool) t = b.pool("pool" + std::to_string(i + 1), t, 2, 2);
+    }
+    for (std::size_t i = 0; i < a.fcs.size(); ++i)
+      t = b.fc("fc" + std::to_string(i + 1), t, a.fcs[i]);
+    b.fc("fc" + std::to_string(a.fcs.size() + 1), t, nas::kClasses, false);
   } else {
     std::string msg = "unknown zoo model '" + model + "'";
     const std::string g = text::closest(model, zoo_models());
     if (!g.empty()) msg += " (did you mean '" + g + "'?)";
-    throw Error(msg + "; the zoo has lenet5, vgg6, resnet8");
+    throw Error(msg + "; the zoo has lenet5, vgg6, resnet8 and nas_... architectures");
   }
   return b.take();
 }

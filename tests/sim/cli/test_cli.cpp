@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include "common/json.h"
 #include "common/npy.h"
 
 namespace {
@@ -694,6 +695,54 @@ TEST(Cli, AttackRefusesBadOptionsBeforeLoading) {
     EXPECT_NE(r.code, 0) << args;
     EXPECT_NE(r.output.find(want), std::string::npos) << args << ": " << r.output;
   }
+}
+
+// XAI-NAS stopped after one generation and resumed ends with the same candidates as a run that
+// was not stopped; a resume with other settings or of another folder is refused.
+TEST(Cli, NasResumesToTheSameSearch) {
+  const std::string opts =
+      " --budget-minutes 0 --population 2 --train-images 500 --val 100 --robust-images 40 "
+      "--multipliers 3 --threads 1 ";
+  const std::string a = temp("nas_a_") + std::to_string(::getpid());
+  const std::string b = temp("nas_b_") + std::to_string(::getpid());
+  auto r = axpod("nas --generations 2" + opts + "--out " + a);
+  ASSERT_EQ(r.code, 0) << r.output;
+  r = axpod("nas --generations 1" + opts + "--out " + b);
+  ASSERT_EQ(r.code, 0) << r.output;
+  r = axpod("nas --generations 2" + opts + "--resume " + b);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const auto ja = axpod::json::Json::parse(slurp(a + "/checkpoint.json"));
+  const auto jb = axpod::json::Json::parse(slurp(b + "/checkpoint.json"));
+  ASSERT_EQ(ja["methods"].size(), 2u);
+  for (std::size_t m = 0; m < 2; ++m) {
+    const auto& ea = ja["methods"][m]["evaluated"];
+    const auto& eb = jb["methods"][m]["evaluated"];
+    ASSERT_EQ(ea.size(), 6u);  // 2 initial + 2 x 2 generations
+    ASSERT_EQ(eb.size(), ea.size());
+    for (std::size_t i = 0; i < ea.size(); ++i) {
+      EXPECT_EQ(ea[i]["arch"], eb[i]["arch"]) << m << " " << i;
+      EXPECT_EQ(ea[i]["accuracy"], eb[i]["accuracy"]) << m << " " << i;
+      EXPECT_EQ(ea[i]["assign"], eb[i]["assign"]) << m << " " << i;
+    }
+  }
+  for (const char* f : {"pareto.csv", "pareto.png", "report.md", "summary.json", "best.axq",
+                        "best_network.yaml", "assignment.yaml"})
+    EXPECT_TRUE(std::filesystem::exists(a + "/" + f)) << f;
+  // The best design is a network the other commands take.
+  r = axpod("analyze --accel edge_16x16 --network " + a + "/best_network.yaml --format csv");
+  EXPECT_EQ(r.code, 0) << r.output;
+  r = axpod("eval --model " + a + "/best.axq --limit 100 --assign " + a + "/assignment.yaml");
+  EXPECT_EQ(r.code, 0) << r.output;
+  r = axpod(
+      "nas --generations 3 --budget-minutes 0 --population 3 --train-images 500 --val 100 "
+      "--robust-images 40 --multipliers 3 --resume " +
+      b);
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.output.find("population (was 2, now 3)"), std::string::npos) << r.output;
+  r = axpod("nas --generations 1" + opts + "--resume " + temp("evolve_bad_nothing"));
+  EXPECT_NE(r.output.find("has no checkpoint.json"), std::string::npos) << r.output;
+  r = axpod("nas --generations 1" + opts + "--out " + a);
+  EXPECT_NE(r.output.find("exists"), std::string::npos) << r.output;
 }
 
 TEST(Cli, MultEvolveRefusesBadInputBeforeWorking) {

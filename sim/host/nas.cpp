@@ -1,0 +1,499 @@
+#include "nas.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <random>
+
+#include "analytical/model.h"
+#include "common/error.h"
+#include "engine/infer.h"
+#include "engine/qnet.h"
+#include "nas/arch.h"
+#include "ranker.h"
+#include "torch_backend.h"
+#include "xai_gen.h"
+#include "zoo.h"
+
+namespace axpod::host {
+
+void check_options(const NasOptions& o) {
+  if (!(o.budget_minutes >= 0 && o.budget_minutes <= 7 * 24 * 60))
+    throw Error("--budget-minutes must lie in [0, 10080]");
+  if (o.generations < 0) throw Error("--generations must not be negative");
+  if (o.budget_minutes == 0 && o.generations == 0)
+    throw Error("give --budget-minutes or --generations");
+  if (o.population < 2 || o.population > 64) throw Error("--population must lie in [2, 64]");
+  if (o.train_images < 100 || o.train_images > 55000)
+    throw Error("--train-images must lie in [100, 55000]");
+  if (o.epochs < 1 || o.epochs > 100) throw Error("--epochs must lie in [1, 100]");
+  if (o.val_images < 50 || o.val_images > 5000) throw Error("--val must lie in [50, 5000]");
+  if (!(o.robust_eps >= 0 && o.robust_eps <= 1)) throw Error("--robust-eps must lie in [0, 1]");
+  if (o.robust_images < 1 || o.robust_images > o.val_images)
+    throw Error("--robust-images must lie in [1, --val]");
+  if (!(o.accuracy_budget >= 0 && o.accuracy_budget <= 100))
+    throw Error("--accuracy-budget must lie in [0, 100] pp");
+  if (o.multiplier_choices < 1 || o.multiplier_choices > 64)
+    throw Error("--multipliers must lie in [1, 64]");
+  if (o.threads < 1 || o.threads > 256) throw Error("--threads must lie in [1, 256]");
+  if (o.methods.empty()) throw Error("no search method");
+}
+
+namespace {
+
+int mac_index(const nas::Arch& a, const std::string& layer) {
+  const auto names = nas::mac_layers(a);
+  const auto it = std::find(names.begin(), names.end(), layer);
+  return static_cast<int>(it - names.begin());
+}
+
+// --------------------------------------------------------------------------------- selection
+
+std::vector<double> objectives(const NasCandidate& c, bool robust) {
+  std::vector<double> v{c.accuracy, -c.energy_pj};
+  if (robust) v.push_back(c.robust_accuracy);
+  return v;
+}
+
+bool dominates(const std::vector<double>& a, const std::vector<double>& b) {
+  bool better = false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] < b[i]) return false;
+    if (a[i] > b[i]) better = true;
+  }
+  return better;
+}
+
+/// Non-dominated rank (0 = front) and crowding distance of every candidate.
+void rank_and_crowd(const std::vector<const NasCandidate*>& pool, bool robust,
+                    std::vector<int>& rank, std::vector<double>& crowd) {
+  const std::size_t n = pool.size();
+  std::vector<std::vector<double>> obj(n);
+  for (std::size_t i = 0; i < n; ++i) obj[i] = objectives(*pool[i], robust);
+  rank.assign(n, -1);
+  crowd.assign(n, 0.0);
+  std::size_t placed = 0;
+  for (int r = 0; placed < n; ++r) {
+    std::vector<std::size_t> front;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (rank[i] >= 0) continue;
+      bool dominated = false;  // by a candidate not placed in an earlier front
+      for (std::size_t j = 0; j < n && !dominated; ++j)
+        dominated = j != i && rank[j] < 0 && dominates(obj[j], obj[i]);
+      if (!dominated) front.push_back(i);
+    }
+    for (std::size_t i : front) rank[i] = r;
+    placed += front.size();
+    for (std::size_t k = 0; k < obj[0].size(); ++k) {
+      std::sort(front.begin(), front.end(),
+                [&](std::size_t x, std::size_t y) { return obj[x][k] < obj[y][k]; });
+      const double span = obj[front.back()][k] - obj[front.front()][k];
+      crowd[front.front()] = crowd[front.back()] = std::numeric_limits<double>::infinity();
+      for (std::size_t q = 1; q + 1 < front.size(); ++q)
+        if (span > 0) crowd[front[q]] += (obj[front[q + 1]][k] - obj[front[q - 1]][k]) / span;
+    }
+  }
+}
+
+/// The `n` best of `pool` by rank, then crowding (ties: earlier first); indices into `pool`.
+std::vector<int> select(const std::vector<const NasCandidate*>& pool, int n, bool robust) {
+  std::vector<int> rank;
+  std::vector<double> crowd;
+  rank_and_crowd(pool, robust, rank, crowd);
+  std::vector<int> idx(pool.size());
+  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<int>(i);
+  std::stable_sort(idx.begin(), idx.end(), [&](int a, int b) {
+    return rank[a] != rank[b] ? rank[a] < rank[b] : crowd[a] > crowd[b];
+  });
+  if (static_cast<int>(idx.size()) > n) idx.resize(static_cast<std::size_t>(n));
+  return idx;
+}
+
+// ---------------------------------------------------------------------------- the evaluation
+
+struct Context {
+  const NasOptions& o;
+  const accel::Accelerator& acc;
+  const data::Split& train;
+  const data::Split& test;
+  std::string work;
+  std::string exact;
+  std::vector<std::string> cands;  // common candidate multipliers, cheapest first
+  analytical::MultiplierEnergies energies;
+  int vbegin = 0;
+};
+
+/// Trains and scores one candidate; `genes` (NSGA-II) are its multiplier genes.
+NasCandidate evaluate(const Context& cx, const std::string& method, int id, int generation,
+                      const nas::Arch& arch, std::vector<int> genes) {
+  const NasOptions& o = cx.o;
+  NasCandidate c;
+  c.id = id;
+  c.method = method;
+  c.generation = generation;
+  c.arch = nas::arch_name(arch);
+  c.files = fmt::format("cands/{}_{:03}", method, id);
+  const std::string prefix = cx.work + "/" + c.files;
+  TrainOptions t;
+  t.model = c.arch;
+  t.epochs = o.epochs;
+  t.seed = o.seed + static_cast<std::uint64_t>(id);
+  t.threads = o.threads;
+  t.train_limit = o.train_images;
+  t.calib_images = 500;
+  t.weights_out = prefix + ".pt";
+  const auto trained = torch_backend().train(t, cx.train, cx.test, {});
+  const engine::QNet& q = trained.qnet;
+  engine::save_qnet(q, prefix + ".axq");
+  Evaluator ev(q, cx.acc, cx.energies, cx.train, cx.vbegin, o.val_images, o.threads, cx.exact);
+  c.exact_accuracy = ev.exact().accuracy;
+  const auto layers = nas::mac_layers(arch);
+  if (method == "xai-nas") {
+    RankInput in;
+    in.qnet = &q;
+    in.weights_pt = t.weights_out;
+    in.split = &cx.train;
+    in.begin = cx.vbegin;
+    in.count = 32;
+    in.steps = 8;
+    in.threads = o.threads;
+    const auto scores = rank_layers("conductance", in);
+    c.order = xai_order(scores, q.workload());
+    c.assign = greedy_by_order(ev, c.order, cx.cands, o.accuracy_budget, method).best.assign;
+  } else {
+    genes.resize(layers.size(), 0);
+    for (std::size_t i = 0; i < layers.size(); ++i)
+      if (genes[i] > 0) c.assign[layers[i]] = cx.cands[static_cast<std::size_t>(genes[i] - 1)];
+    c.genes = std::move(genes);
+  }
+  const Evaluation& e = ev.evaluate(c.assign);
+  c.accuracy = e.accuracy;
+  c.energy_pj = e.energy_pj;
+  const analytical::Model model(cx.acc, cx.energies);
+  c.latency_cycles =
+      static_cast<double>(model.run(q.workload(), to_accel(c.assign, cx.exact)).cycles);
+  c.memory_bytes = nas::weight_bytes(arch);
+  if (o.robust_eps > 0) {
+    const auto tables = layer_tables(q, c.assign, cx.exact);
+    AttackOptions ao;
+    ao.model = c.arch;
+    ao.weights_pt = t.weights_out;
+    ao.method = "fgsm";
+    ao.eps = o.robust_eps;
+    ao.threads = o.threads;
+    const auto adv =
+        torch_backend().attack(ao, q, tables.by_layer, cx.train, cx.vbegin, o.robust_images);
+    data::Split s;
+    s.images.count = o.robust_images;
+    s.images.rows = cx.train.images.rows;
+    s.images.cols = cx.train.images.cols;
+    s.images.pixels = adv.pixels;
+    s.labels.assign(cx.train.labels.begin() + cx.vbegin,
+                    cx.train.labels.begin() + cx.vbegin + o.robust_images);
+    engine::Engine eng(q);
+    eng.assign_tables(tables.by_layer);
+    c.robust_accuracy = eng.accuracy(s, 0, o.robust_images, o.threads);
+  }
+  return c;
+}
+
+const std::vector<std::string>& initial_archs() {
+  static const std::vector<std::string> a = {
+      "nas_c6k5p_c16k5p_f120_f84",    "nas_c8k3p_c16k3p_f64",
+      "nas_c16k3p_c32k3p_f128",       "nas_c8k5p_f32",
+      "nas_c16k3_c16k3rp_c32k3p_f64", "nas_c12k3p_c24k5p_f96_f48"};
+  return a;
+}
+
+std::uint64_t method_hash(const std::string& m) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (char ch : m) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
+  return h;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------- the search
+
+void run_nas(const NasOptions& o, const accel::Accelerator& acc, const data::Split& train,
+             const data::Split& test, const std::string& work, NasState& state,
+             const std::function<void(const NasState&)>& checkpoint,
+             const std::function<void(const std::string&, double)>& progress) {
+  check_options(o);
+  if (acc.energy.catalog.empty())
+    throw Error("accelerator '" + acc.name + "' has no multiplier catalog: use an axpod YAML one");
+  Context cx{o, acc, train, test, work, exact_multiplier(acc), {}, {}, 0};
+  // The common candidates: spread over the catalog's signed multipliers cheaper than exact.
+  const auto all = candidate_multipliers(acc, cx.exact, "");
+  const std::size_t k =
+      std::min<std::size_t>(static_cast<std::size_t>(o.multiplier_choices), all.size());
+  for (std::size_t i = 0; i < k; ++i) cx.cands.push_back(all[i * all.size() / k]);
+  cx.energies = analytical::MultiplierEnergies(acc.energy.catalog);
+  cx.vbegin = validation_begin(train);
+  std::filesystem::create_directories(work + "/cands");
+  if (state.methods.empty())
+    for (const auto& m : o.methods) state.methods.push_back(NasMethod{m, {}, {}, 0, 0, false});
+  const double budget_s = o.budget_minutes * 60.0 / static_cast<double>(o.methods.size());
+  const bool robust = o.robust_eps > 0;
+  for (auto& m : state.methods) {
+    if (m.method != "xai-nas" && m.method != "nsga2")
+      throw Error("unknown search method '" + m.method + "'");
+    const auto t0 = std::chrono::steady_clock::now();
+    const double s0 = m.seconds;
+    const auto elapsed = [&] {
+      return s0 + std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
+    const auto time_up = [&] { return budget_s > 0 && elapsed() >= budget_s; };
+    const auto out_of_time = [&] {
+      return time_up() || (o.generations > 0 && m.generation >= o.generations);
+    };
+    const auto add = [&](const nas::Arch& arch, std::vector<int> g, int generation) {
+      const int id = static_cast<int>(m.evaluated.size());
+      auto c = evaluate(cx, m.method, id, generation, arch, std::move(g));
+      c.seconds = elapsed();
+      m.evaluated.push_back(std::move(c));
+      if (progress)
+        progress(fmt::format("{} gen {} #{}: {} {:.2f} %", m.method, generation, id,
+                             m.evaluated.back().arch, 100 * m.evaluated.back().accuracy),
+                 budget_s > 0 ? std::min(1.0, elapsed() / budget_s)
+                              : static_cast<double>(m.generation) /
+                                    static_cast<double>(std::max<long>(1, o.generations)));
+      return id;
+    };
+    if (m.evaluated.empty()) {
+      std::mt19937_64 rng(o.seed ^ method_hash(m.method));
+      for (int i = 0; i < o.population; ++i) {
+        nas::Arch a =
+            nas::parse_arch(initial_archs()[static_cast<std::size_t>(i) % initial_archs().size()]);
+        if (i >= static_cast<int>(initial_archs().size()))
+          a = nas::apply_move(a, static_cast<int>(rng() % 4),
+                              static_cast<nas::Move>(rng() % nas::kMoves));
+        // NSGA-II: half the initial population starts exact, half with random multipliers.
+        std::vector<int> g;
+        if (m.method == "nsga2")
+          for (std::size_t l = 0; l < nas::mac_layers(a).size(); ++l)
+            g.push_back(i % 2 == 0 ? 0 : static_cast<int>(rng() % (cx.cands.size() + 1)));
+        m.population.push_back(add(a, std::move(g), 0));
+      }
+      if (checkpoint) checkpoint(state);
+    }
+    while (!out_of_time()) {  // a resume with a larger budget continues a done method
+      ++m.generation;
+      std::mt19937_64 rng((o.seed ^ method_hash(m.method)) + 1000003ull * m.generation);
+      std::vector<int> children;
+      for (int i = 0; i < o.population && !time_up(); ++i) {
+        int parent;
+        if (m.method == "xai-nas") {
+          parent = m.population[static_cast<std::size_t>(i) % m.population.size()];
+        } else {  // binary tournament on the population's order (best first)
+          const auto a = rng() % m.population.size(), b = rng() % m.population.size();
+          parent = m.population[std::min(a, b)];
+        }
+        const auto& pc = m.evaluated[static_cast<std::size_t>(parent)];
+        const nas::Arch pa = nas::parse_arch(pc.arch);
+        nas::Arch child = pa;
+        std::vector<int> cg;
+        if (m.method == "xai-nas") {
+          // Shrink (or approximate, through its XAI-Gen assignment) the least important layer;
+          // widen the most important one.
+          const int least = mac_index(pa, pc.order.front());
+          const int most = mac_index(pa, pc.order.back());
+          child = nas::apply_move(child, most, rng() % 2 ? nas::Move::kWiden : nas::Move::kKernel);
+          child = nas::apply_move(child, least, nas::Move::kShrink);
+          if (rng() % 10 < 3)
+            child = nas::apply_move(child, static_cast<int>(rng() % nas::mac_layers(child).size()),
+                                    static_cast<nas::Move>(rng() % nas::kMoves));
+        } else {
+          child = nas::apply_move(child, static_cast<int>(rng() % nas::mac_layers(child).size()),
+                                  static_cast<nas::Move>(rng() % nas::kMoves));
+          // Multiplier genes follow the layers by position; each mutates with prob. 1/L.
+          const auto n = nas::mac_layers(child).size();
+          cg = pc.genes;
+          cg.resize(n, 0);
+          for (auto& gm : cg)
+            if (rng() % n == 0) gm = static_cast<int>(rng() % (cx.cands.size() + 1));
+        }
+        children.push_back(add(child, std::move(cg), m.generation));
+      }
+      std::vector<int> ids = m.population;
+      ids.insert(ids.end(), children.begin(), children.end());
+      std::vector<const NasCandidate*> pool;
+      for (int id : ids) pool.push_back(&m.evaluated[static_cast<std::size_t>(id)]);
+      const auto keep = select(pool, o.population, robust);
+      m.population.clear();
+      for (int k2 : keep) m.population.push_back(ids[static_cast<std::size_t>(k2)]);
+      m.seconds = elapsed();
+      if (checkpoint) checkpoint(state);
+    }
+    m.seconds = elapsed();
+    m.done = true;
+    if (checkpoint) checkpoint(state);
+  }
+}
+
+// ------------------------------------------------------------------------------ the summary
+
+std::vector<NasSummary> summarize(const NasState& s) {
+  std::vector<NasSummary> out;
+  if (s.methods.empty()) return out;
+  bool robust = false;
+  double e_ref = 0;
+  for (const auto& m : s.methods)
+    for (const auto& c : m.evaluated) {
+      robust = robust || c.robust_accuracy > 0;
+      e_ref = std::max(e_ref, c.energy_pj);
+    }
+  e_ref *= 1.05;
+  // The baseline's best: its most accurate candidate (ties: the cheaper).
+  const NasCandidate* target = nullptr;
+  for (const auto& c : s.methods.back().evaluated)
+    if (!target || c.accuracy > target->accuracy ||
+        (c.accuracy == target->accuracy && c.energy_pj < target->energy_pj))
+      target = &c;
+  for (const auto& m : s.methods) {
+    NasSummary r;
+    r.method = m.method;
+    r.evaluations = static_cast<int>(m.evaluated.size());
+    r.seconds = m.seconds;
+    std::vector<const NasCandidate*> pool;
+    for (const auto& c : m.evaluated) pool.push_back(&c);
+    std::vector<int> rank;
+    std::vector<double> crowd;
+    if (!pool.empty()) rank_and_crowd(pool, robust, rank, crowd);
+    for (std::size_t i = 0; i < pool.size(); ++i)
+      if (rank[i] == 0) r.front.push_back(*pool[i]);
+    std::sort(r.front.begin(), r.front.end(),
+              [](const auto& a, const auto& b) { return a.energy_pj < b.energy_pj; });
+    // Hypervolume over (accuracy above 10 % chance, energy below the reference), normalised.
+    std::vector<std::pair<double, double>> pts;  // energy, accuracy
+    for (const auto& c : m.evaluated) pts.emplace_back(c.energy_pj / e_ref, c.accuracy);
+    std::sort(pts.begin(), pts.end());
+    double best_acc = 0.1, hv = 0;
+    for (std::size_t i = 0; i < pts.size(); ++i) {
+      best_acc = std::max(best_acc, pts[i].second);
+      const double next = i + 1 < pts.size() ? pts[i + 1].first : 1.0;
+      hv += (next - pts[i].first) * (best_acc - 0.1);
+    }
+    r.hypervolume = hv / 0.9;
+    if (target) {
+      double e = 0;
+      for (const auto& c : m.evaluated) {
+        if (c.accuracy >= target->accuracy && (e == 0 || c.energy_pj < e)) e = c.energy_pj;
+        if (r.seconds_to_baseline_best < 0 && c.accuracy >= target->accuracy &&
+            c.energy_pj <= target->energy_pj)
+          r.seconds_to_baseline_best = c.seconds;
+      }
+      r.efficiency_inf_per_uj = e > 0 ? 1e6 / e : 0;
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------ JSON
+
+namespace {
+
+json::Json candidate_json(const NasCandidate& c) {
+  return json::Json{{"id", c.id},
+                    {"method", c.method},
+                    {"generation", c.generation},
+                    {"arch", c.arch},
+                    {"assign", c.assign},
+                    {"accuracy", c.accuracy},
+                    {"exact_accuracy", c.exact_accuracy},
+                    {"robust_accuracy", c.robust_accuracy},
+                    {"energy_pj", c.energy_pj},
+                    {"latency_cycles", c.latency_cycles},
+                    {"memory_bytes", c.memory_bytes},
+                    {"seconds", c.seconds},
+                    {"files", c.files},
+                    {"order", c.order},
+                    {"genes", c.genes}};
+}
+
+}  // namespace
+
+json::Json to_json(const NasState& s) {
+  json::Json j;
+  j["fingerprint"] = s.fingerprint;
+  j["methods"] = json::Json::array();
+  for (const auto& m : s.methods) {
+    json::Json jm{{"method", m.method},         {"generation", m.generation},
+                  {"seconds", m.seconds},       {"done", m.done},
+                  {"population", m.population}, {"evaluated", json::Json::array()}};
+    for (const auto& c : m.evaluated) jm["evaluated"].push_back(candidate_json(c));
+    j["methods"].push_back(jm);
+  }
+  return j;
+}
+
+NasState state_from_json(const json::Json& j) {
+  NasState s;
+  try {
+    s.fingerprint = j.at("fingerprint");
+    for (const auto& jm : j.at("methods")) {
+      NasMethod m;
+      m.method = jm.at("method").get<std::string>();
+      m.generation = jm.at("generation").get<int>();
+      m.seconds = jm.at("seconds").get<double>();
+      m.done = jm.at("done").get<bool>();
+      m.population = jm.at("population").get<std::vector<int>>();
+      for (const auto& jc : jm.at("evaluated")) {
+        NasCandidate c;
+        c.id = jc.at("id").get<int>();
+        c.method = jc.at("method").get<std::string>();
+        c.generation = jc.at("generation").get<int>();
+        c.arch = jc.at("arch").get<std::string>();
+        c.assign = jc.at("assign").get<Assignment>();
+        c.accuracy = jc.at("accuracy").get<double>();
+        c.exact_accuracy = jc.at("exact_accuracy").get<double>();
+        c.robust_accuracy = jc.at("robust_accuracy").get<double>();
+        c.energy_pj = jc.at("energy_pj").get<double>();
+        c.latency_cycles = jc.at("latency_cycles").get<double>();
+        c.memory_bytes = jc.at("memory_bytes").get<long long>();
+        c.seconds = jc.at("seconds").get<double>();
+        c.files = jc.at("files").get<std::string>();
+        c.order = jc.at("order").get<std::vector<std::string>>();
+        c.genes = jc.at("genes").get<std::vector<int>>();
+        if (c.method == "xai-nas" && c.order.empty())
+          throw Error("candidate " + std::to_string(c.id) + " has no layer order");
+        nas::parse_arch(c.arch);
+        m.evaluated.push_back(std::move(c));
+      }
+      for (int id : m.population)
+        if (id < 0 || id >= static_cast<int>(m.evaluated.size()))
+          throw Error("population names candidate " + std::to_string(id));
+      s.methods.push_back(std::move(m));
+    }
+  } catch (const json::Json::exception& e) {
+    throw Error(std::string("NAS checkpoint: ") + e.what());
+  }
+  return s;
+}
+
+std::string network_yaml(const std::string& arch_name) {
+  const nas::Arch a = nas::parse_arch(arch_name);
+  std::string y = fmt::format(
+      "# XAI-NAS architecture {} (axpod YAML network)\nname: {}\nbatch: 1\ninput: [28, 28, "
+      "1]\nlayers:\n",
+      arch_name, arch_name);
+  for (std::size_t i = 0; i < a.convs.size(); ++i) {
+    const auto& b = a.convs[i];
+    y += fmt::format(
+        "  - {{name: conv{}, type: conv, kernel: {}, filters: {}, stride: 1, pad: {}}}\n", i + 1,
+        b.kernel, b.width, b.kernel / 2);
+    if (b.residual) y += fmt::format("  - {{name: add{}, type: add}}\n", i + 1);
+    if (b.pool) y += fmt::format("  - {{name: pool{}, type: pool, kernel: 2, stride: 2}}\n", i + 1);
+  }
+  for (std::size_t i = 0; i < a.fcs.size(); ++i)
+    y += fmt::format("  - {{name: fc{}, type: fc, out: {}}}\n", i + 1, a.fcs[i]);
+  y += fmt::format("  - {{name: fc{}, type: fc, out: {}}}\n", a.fcs.size() + 1, nas::kClasses);
+  return y;
+}
+
+}  // namespace axpod::host
