@@ -101,6 +101,31 @@ void check_operands(const Operands& ops, const std::string& what) {
     throw Error(what + ": the operand stream needs at least 2 pairs (energy counts toggles)");
 }
 
+double table_error(const std::vector<product_t>& t, const Operands& ops, Measure m) {
+  if (t.size() != 65536 || ops.weight.size() != 65536)
+    throw Error("table_error: 65,536 products and weights expected");
+  double num = 0, den = 0, worst = 0;
+  for (std::uint32_t idx = 0; idx < 65536; ++idx) {
+    const double w = ops.weight[idx];
+    if (w <= 0) continue;
+    const auto a = static_cast<std::uint8_t>(idx >> 8), b = static_cast<std::uint8_t>(idx);
+    const long exact = ops.is_signed
+                           ? long{static_cast<std::int8_t>(a)} * static_cast<std::int8_t>(b)
+                           : long{a} * b;
+    const double d = std::fabs(static_cast<double>(t[idx] - exact));
+    worst = std::max(worst, d);
+    if (m == Measure::kMred) {
+      if (exact == 0) continue;
+      num += w * d / static_cast<double>(std::labs(exact));
+    } else {
+      num += w * d;
+    }
+    den += w;
+  }
+  if (m == Measure::kWce) return worst;
+  return den > 0 ? num / den : 0.0;
+}
+
 // ---------------------------------------------------------------------------------- genomes
 
 int arity(GateType fn) {

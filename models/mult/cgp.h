@@ -60,6 +60,10 @@ Operands operands_from_stream(OperandStream stream, bool is_signed);
 /// Checks sizes and values (axpod::Error naming `what`).
 void check_operands(const Operands& ops, const std::string& what);
 
+/// The weighted error of a multiplier given by its 65,536-entry table, computed pair by pair
+/// (the reference the bit-parallel evaluator is tested against; comparisons use it too).
+double table_error(const std::vector<product_t>& table, const Operands& ops, Measure m);
+
 /// Signals 0..7 are a[0..7], 8..15 b[0..7], 16 constant 0, 17 constant 1; node i is signal
 /// kInputs + i.
 constexpr int kInputs = 18;

@@ -128,30 +128,6 @@ Seed seed_netlist(const std::string& name, const mult::GateLibrary& lib) {
   return s;
 }
 
-double table_error(const std::vector<mult::product_t>& t, const cgp::Operands& ops,
-                   cgp::Measure m) {
-  double num = 0, den = 0, worst = 0;
-  for (std::uint32_t idx = 0; idx < 65536; ++idx) {
-    const double w = ops.weight[idx];
-    if (w <= 0) continue;
-    const auto a = static_cast<std::uint8_t>(idx >> 8), b = static_cast<std::uint8_t>(idx);
-    const long exact = ops.is_signed
-                           ? long{static_cast<std::int8_t>(a)} * static_cast<std::int8_t>(b)
-                           : long{a} * b;
-    const double d = std::fabs(static_cast<double>(t[idx] - exact));
-    worst = std::max(worst, d);
-    if (m == cgp::Measure::kMred) {
-      if (exact == 0) continue;
-      num += w * d / static_cast<double>(std::labs(exact));
-    } else {
-      num += w * d;
-    }
-    den += w;
-  }
-  if (m == cgp::Measure::kWce) return worst;
-  return den > 0 ? num / den : 0.0;
-}
-
 ComparePoint measure(const std::string& name, const std::string& source,
                      const std::vector<mult::product_t>& table, const mult::Netlist& netlist,
                      const cgp::Operands& ops, const cgp::ErrorBound& bound,
@@ -159,7 +135,7 @@ ComparePoint measure(const std::string& name, const std::string& source,
   ComparePoint p;
   p.name = name;
   p.source = source;
-  p.error = table_error(table, ops, bound.measure);
+  p.error = cgp::table_error(table, ops, bound.measure);
   const auto cost = mult::hardware_cost(netlist, lib, ops.stream);
   p.energy_fj = cost.energy_fj;
   p.area_ge = cost.area_ge;

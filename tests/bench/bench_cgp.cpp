@@ -14,17 +14,8 @@
 namespace {
 
 namespace cgp = axpod::mult::cgp;
-using axpod::mult::GateType;
 
-axpod::mult::GateLibrary library() {
-  axpod::mult::GateLibrary lib;
-  lib.area_ge = {{GateType::kBuf, 0.0},   {GateType::kNot, 0.5},  {GateType::kAnd, 1.5},
-                 {GateType::kNand, 1.0},  {GateType::kOr, 1.5},   {GateType::kNor, 1.0},
-                 {GateType::kXor, 3.0},   {GateType::kXnor, 3.0}, {GateType::kAndNot, 1.5},
-                 {GateType::kOrNot, 1.5}, {GateType::kMux, 3.0}};
-  lib.energy_per_ge_toggle_fj = 0.8935;
-  return lib;
-}
+const axpod::mult::GateLibrary& library() { return axpod::mult::shipped_gate_library(); }
 
 cgp::Operands layer_like() {
   std::mt19937_64 rng(1);
@@ -50,7 +41,7 @@ BENCHMARK(BM_CgpEvaluate)->Unit(benchmark::kMicrosecond);
 
 void BM_NetlistSimulate(benchmark::State& state) {
   const auto ops = cgp::uniform_operands(false, 20000, 1);
-  const auto lib = library();
+  const auto& lib = library();
   const auto nl = cgp::to_netlist(cgp::array_multiplier_genome(), "array");
   const auto all = axpod::mult::exhaustive_stream();
   for (auto _ : state) {

@@ -12,15 +12,7 @@
 namespace axpod::mult::cgp {
 namespace {
 
-GateLibrary test_library() {
-  GateLibrary lib;
-  lib.area_ge = {{GateType::kBuf, 0.0},   {GateType::kNot, 0.5},  {GateType::kAnd, 1.5},
-                 {GateType::kNand, 1.0},  {GateType::kOr, 1.5},   {GateType::kNor, 1.0},
-                 {GateType::kXor, 3.0},   {GateType::kXnor, 3.0}, {GateType::kAndNot, 1.5},
-                 {GateType::kOrNot, 1.5}, {GateType::kMux, 3.0}};
-  lib.energy_per_ge_toggle_fj = 0.9;
-  return lib;
-}
+const GateLibrary& test_library() { return shipped_gate_library(); }
 
 std::vector<product_t> table_of(const Genome& g) {
   const auto all = exhaustive_stream();
@@ -56,7 +48,7 @@ TEST(Cgp, HandWrittenSeedIsExactAndMatchesTheNetlistEnergy) {
   const auto t = table_of(g);
   for (std::uint32_t idx = 0; idx < 65536; ++idx)
     ASSERT_EQ(t[idx], static_cast<product_t>((idx >> 8) * (idx & 255))) << idx;
-  const GateLibrary lib = test_library();
+  const GateLibrary& lib = test_library();
   const Operands ops = uniform_operands(false, 3000, 7);
   const Evaluator ev(ops, lib, parse_error_bound("wmae:1%"));
   const Fitness f = ev.evaluate(g);
@@ -78,33 +70,10 @@ TEST(Cgp, IsAValidGenomeRoundTripAndRefusesForwardReferences) {
   EXPECT_THROW(check_genome(g), Error);
 }
 
-// Error recomputed from a table, the slow obvious way.
-double table_error(const std::vector<product_t>& t, const Operands& ops, Measure m) {
-  double num = 0, den = 0, worst = 0;
-  for (std::uint32_t idx = 0; idx < 65536; ++idx) {
-    const double w = ops.weight[idx];
-    if (w <= 0) continue;
-    const auto a = static_cast<std::uint8_t>(idx >> 8), b = static_cast<std::uint8_t>(idx);
-    const long exact = ops.is_signed
-                           ? long{static_cast<std::int8_t>(a)} * static_cast<std::int8_t>(b)
-                           : long{a} * b;
-    const double d = std::fabs(static_cast<double>(t[idx] - exact));
-    worst = std::max(worst, d);
-    if (m == Measure::kMred) {
-      if (exact == 0) continue;
-      num += w * d / std::abs(exact);
-    } else {
-      num += w * d;
-    }
-    den += w;
-  }
-  return m == Measure::kWce ? worst : num / den;
-}
-
 class CgpEvolve : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(CgpEvolve, MeetsTheBoundSavesEnergyAndAgreesWithAFreshSimulation) {
-  const GateLibrary lib = test_library();
+  const GateLibrary& lib = test_library();
   const Operands ops = skewed_operands(5);
   const ErrorBound bound = parse_error_bound(GetParam());
   const Evaluator ev(ops, lib, bound);
@@ -144,7 +113,7 @@ TEST_P(CgpEvolve, MeetsTheBoundSavesEnergyAndAgreesWithAFreshSimulation) {
 INSTANTIATE_TEST_SUITE_P(Measures, CgpEvolve, ::testing::Values("wmae:0.3%", "mred:3%", "wce:1%"));
 
 TEST(Cgp, SameSeedSameCircuitOtherSeedOtherCircuit) {
-  const GateLibrary lib = test_library();
+  const GateLibrary& lib = test_library();
   const Evaluator ev(skewed_operands(5), lib, parse_error_bound("wmae:0.5%"));
   Options opt;
   opt.generations = 400;
@@ -160,7 +129,7 @@ TEST(Cgp, SameSeedSameCircuitOtherSeedOtherCircuit) {
 }
 
 TEST(Cgp, RefusesASeedOverTheBoundAndBadOperands) {
-  const GateLibrary lib = test_library();
+  const GateLibrary& lib = test_library();
   Genome g = array_multiplier_genome();
   g.out[7] = 17;  // p[7] stuck at 1
   const Evaluator ev(uniform_operands(false, 1000, 1), lib, parse_error_bound("wce:10"));

@@ -202,10 +202,9 @@ TEST(Cli, ShippedFilesCarryNoMachinePaths) {
   EXPECT_EQ(first.rfind("name,family,signed,", 0), 0u) << first;
 }
 
-// A folder of EvoApprox8b-style Verilog multipliers characterized in one call: mul8s_* files
-// are read as signed, every one costed from its own gate netlist.
-TEST(Cli, CharacterizeAFolderOfVerilog) {
-  const std::string dir = temp("evo_") + std::to_string(::getpid());
+/// Two EvoApprox8b-style circuits in `dir`: mul8u_trunc.v (unsigned, 6-bit operands) and
+/// mul8s_exact.v (signed exact), ports A, B, O[15:0].
+void write_evoapprox_folder(const std::string& dir) {
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/mul8u_trunc.v")
       << "module mul8u_trunc(input [7:0] A, input [7:0] B, output [15:0] O);\n"
@@ -213,6 +212,14 @@ TEST(Cli, CharacterizeAFolderOfVerilog) {
   std::ofstream(dir + "/mul8s_exact.v")
       << "module mul8s_exact(input [7:0] A, input [7:0] B, output [15:0] O);\n"
          "  assign O = $signed(A) * $signed(B);\nendmodule\n";
+}
+
+// A folder of EvoApprox8b-style Verilog multipliers characterized in one call: mul8s_* files
+// are read as signed, every one costed from its own gate netlist.
+TEST(Cli, CharacterizeAFolderOfVerilog) {
+  const std::string dir = temp("evo_") + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  write_evoapprox_folder(dir);
   const std::string csv = dir + "/evo.csv";
   const auto r = axpod("mult characterize --verilog-dir " + dir + " --out " + csv);
   ASSERT_EQ(r.code, 0) << r.output;
@@ -663,12 +670,7 @@ TEST(Cli, MultEvolveWritesAVerifiedReproducibleCircuit) {
 TEST(Cli, MultEvolveComparesWithAVerilogFolder) {
   const std::string dir = temp("evo_cmp_") + std::to_string(::getpid());
   std::filesystem::create_directories(dir);
-  std::ofstream(dir + "/mul8u_trunc.v")
-      << "module mul8u_trunc(input [7:0] A, input [7:0] B, output [15:0] O);\n"
-         "  assign O = {A[7:2], 2'b00} * {B[7:2], 2'b00};\nendmodule\n";
-  std::ofstream(dir + "/mul8s_exact.v")
-      << "module mul8s_exact(input [7:0] A, input [7:0] B, output [15:0] O);\n"
-         "  assign O = $signed(A) * $signed(B);\nendmodule\n";
+  write_evoapprox_folder(dir);
   const std::string out = temp("evolve_cmp_out_") + std::to_string(::getpid());
   const auto r = axpod(
       "mult evolve --max-error mred:1% --minutes 0 --generations 300 "

@@ -5,11 +5,14 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <random>
 
 #include "accel/accelerator.h"
+#include "analytical/model.h"
 #include "common/error.h"
 #include "common/paths.h"
 #include "engine/infer.h"
+#include "nas/arch.h"
 #include "gen.h"
 #include "torch_backend.h"
 #include "xai_gen.h"
@@ -210,6 +213,39 @@ TEST(Attack, RaisesTheLossWithinEpsAndIsDeterministic) {
     }
   o.method = "bim";
   EXPECT_THROW(torch_backend().attack(o, t.qnet, tables.by_layer, test_set(), 0, n), Error);
+}
+
+// Every architecture the search can reach builds, trains, quantizes and runs in the engine and
+// the analytical model, with the MAC layers the space names.
+TEST(Nas, SampledArchitecturesTrainQuantizeAndRun) {
+  std::mt19937_64 rng(7);
+  const auto acc = accel::load_any_accelerator("edge_16x16");
+  const analytical::Model model(acc, analytical::MultiplierEnergies(acc.energy.catalog));
+  for (int i = 0; i < 5; ++i) {
+    nas::Arch a = nas::parse_arch("nas_c8k3p_c16k3p_f64");
+    for (int step = 0; step < 6; ++step)
+      a = nas::apply_move(a, static_cast<int>(rng() % nas::mac_layers(a).size()),
+                          static_cast<nas::Move>(rng() % nas::kMoves));
+    const std::string name = nas::arch_name(a);
+    TrainOptions o;
+    o.model = name;
+    o.epochs = 1;
+    o.train_limit = 200;
+    o.calib_images = 50;
+    o.threads = 2;
+    const auto r = train(o, train_set(), test_set());
+    EXPECT_EQ(r.qnet.name, name);
+    std::vector<std::string> macs;
+    for (const auto& op : r.qnet.ops)
+      if (op.is_mac()) macs.push_back(op.name);
+    EXPECT_EQ(macs, nas::mac_layers(a)) << name;
+    engine::Engine eng(r.qnet);
+    const auto logits = eng.run(eng.quantize_image(test_set().images.pixels.data()).data());
+    EXPECT_EQ(logits.size(), 10u) << name;
+    const auto res = model.run(r.qnet.workload());
+    EXPECT_GT(res.cycles, 0) << name;
+    EXPECT_EQ(res.macs, eng.macs_per_image()) << name;
+  }
 }
 
 }  // namespace
