@@ -1,5 +1,6 @@
 #include "mult/registry.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "common/error.h"
@@ -101,12 +102,16 @@ Registry::Parsed Registry::parse(const std::string& spec, const std::string& sho
   if (colon != std::string::npos) {
     const std::string rest = spec.substr(colon + 1);
     if (rest.empty()) throw Error("multiplier '" + shown + "': empty parameter list after ':'");
+    std::vector<std::string> given;  // keys seen: a repeated one is an error, not "last wins"
     for (const std::string& field : text::split(rest, ',')) {
       const std::size_t eq = field.find('=');
       if (eq == std::string::npos)
         throw Error("multiplier '" + shown + "': parameter '" + field + "' is not key=value");
       const std::string key = text::trim(field.substr(0, eq));
       const std::string val = text::trim(field.substr(eq + 1));
+      if (std::find(given.begin(), given.end(), key) != given.end())
+        throw Error("multiplier '" + shown + "': parameter '" + key + "' is given twice");
+      given.push_back(key);
       if (key == "signed") {
         if (val == "1" || val == "true") {
           is_signed = true;

@@ -119,7 +119,8 @@ int cmd_analyze(const std::vector<std::string>& args) {
       "batch", po::value<int>()->default_value(1), "batch size of built-in networks")(
       "format", po::value<std::string>()->default_value("table"),
       "table: terminal table + run folder; csv: one CSV (layer,cycles,...) to --out or stdout")(
-      "out,o", po::value<std::string>(), "run folder (table) or CSV file (csv)");
+      "out,o", po::value<std::string>(), "run folder (table) or CSV file (csv)")(
+      "force", po::bool_switch(), "replace an existing --out CSV file");
   po::variables_map vm;
   if (!parse_options(
           args, opts, {}, vm, "usage: axpod analyze --accel A --network N [options]",
@@ -159,6 +160,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
              std::to_string(l.stall_cycles) + "," + fmt::format("{:.4f}", l.utilization_pct) + "," +
              fmt::format("{:.4f}", l.mapping_pct) + "," + std::to_string(l.macs) + "\n";
     if (vm.count("out")) {
+      check_new_file(vm["out"].as<std::string>(), vm["force"].as<bool>(), "--out");
       fs::write_file_atomic(vm["out"].as<std::string>(), csv);
       std::fprintf(stderr, "%zu layers, %lld cycles in all: %s\n", result.layers.size(),
                    static_cast<long long>(result.cycles), vm["out"].as<std::string>().c_str());
@@ -202,9 +204,10 @@ int cmd_sweep(const std::vector<std::string>& args) {
       "multiplier (repeat the option; default: the base's)")(
       "batch", po::value<int>()->default_value(1), "batch size")(
       "jobs,j",
-      po::value<unsigned>()->default_value(std::max(1u, std::thread::hardware_concurrency())),
-      "threads")("out,o", po::value<std::string>(),
-                 "run folder (default traces/sweep-<network>-<time>)");
+      po::value<int>()->default_value(
+          static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
+      "threads (1-256)")("out,o", po::value<std::string>(),
+                         "run folder (default traces/sweep-<network>-<time>)");
   po::variables_map vm;
   if (!parse_options(args, opts, {}, vm, "usage: axpod sweep --network N [options]",
                      "Evaluates every combination with the analytical model; writes sweep.csv and\n"
@@ -272,7 +275,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
     }
   };
   std::vector<std::thread> pool;
-  for (unsigned j = 0; j < std::max(1u, vm["jobs"].as<unsigned>()); ++j) pool.emplace_back(worker);
+  const int jobs = int_in(vm, "jobs", 1, 256);
+  for (int j = 0; j < jobs; ++j) pool.emplace_back(worker);
   for (auto& t : pool) t.join();
   progress.finish();
   if (!error.empty()) throw Error(error);

@@ -55,13 +55,12 @@ int cmd_train(const std::vector<std::string>& args) {
     return 0;
   host::TrainOptions o;
   o.model = vm["model"].as<std::string>();
-  o.epochs = vm["epochs"].as<int>();
+  o.epochs = int_in(vm, "epochs", 1, 1000);
   o.seed = vm["seed"].as<std::uint64_t>();
-  o.threads = vm["threads"].as<int>();
-  o.train_limit = vm["limit"].as<int>();
-  o.batch = vm["batch"].as<int>();
-  o.lr = vm["lr"].as<double>();
-  if (o.batch < 1) throw Error("--batch must be at least 1");
+  o.threads = int_in(vm, "threads", 1, 256);
+  o.train_limit = int_in(vm, "limit", 0, 60000);
+  o.batch = int_in(vm, "batch", 1, 65536);
+  o.lr = double_in(vm, "lr", 1e-12, 10);
   const std::string prefix = vm.count("out") ? vm["out"].as<std::string>() : "trained/" + o.model;
   const std::string dir = vm["data"].as<std::string>();
   const auto train_set = data::load_fashion_mnist(dir, "train");
@@ -109,6 +108,8 @@ int cmd_eval(const std::vector<std::string>& args) {
           "  axpod eval --model trained/lenet5.axq --assign "
           "configs/assignment_lenet5_example.yaml\n"))
     return 0;
+  const int threads = int_in(vm, "threads", 1, 256);
+  const int limit = int_in(vm, "limit", 1, 10000);
   const auto net = engine::load_qnet(vm["model"].as<std::string>());
   engine::Engine eng(net);
   std::map<std::string, std::string> per_layer;
@@ -121,11 +122,10 @@ int cmd_eval(const std::vector<std::string>& args) {
   if (vm.count("mult")) fallback = vm["mult"].as<std::string>();
   eng.assign(per_layer, fallback);
   const auto test = data::load_fashion_mnist(vm["data"].as<std::string>(), "test");
-  const int n = std::min(vm["limit"].as<int>(), test.images.count);
-  if (n < 1) throw Error("--limit must be at least 1");
+  const int n = std::min(limit, test.images.count);
   Progress bar("eval", static_cast<std::size_t>(n));
   const auto t0 = std::chrono::steady_clock::now();
-  const double acc = eng.accuracy(test, 0, n, vm["threads"].as<int>(),
+  const double acc = eng.accuracy(test, 0, n, threads,
                                   [&](int done) { bar.step(static_cast<std::size_t>(done), ""); });
   bar.finish();
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -115,7 +115,8 @@ int cmd_show(const std::vector<std::string>& args) {
   opts.add_options()("help,h", "show this help")(
       "catalog", po::value<std::string>()->default_value(default_config("catalog.csv")),
       "catalog CSV to take hardware cost from")("png", po::value<std::string>(),
-                                                "write an error heat map PNG here");
+                                                "write an error heat map PNG here")(
+      "force", po::bool_switch(), "replace an existing --png file");
   po::options_description hidden;
   hidden.add_options()("name", po::value<std::string>()->required(), "multiplier");
   po::positional_options_description pos;
@@ -151,6 +152,7 @@ int cmd_show(const std::vector<std::string>& args) {
   std::printf("hardware    %s\n\n%s", cost.c_str(),
               mult::ascii_error_map(table, m.info.is_signed).c_str());
   if (vm.count("png")) {
+    check_new_file(vm["png"].as<std::string>(), vm["force"].as<bool>(), "--png");
     mult::write_error_heatmap(table, m.info.is_signed, vm["png"].as<std::string>());
     std::printf("heat map written to %s\n", vm["png"].as<std::string>().c_str());
   }
@@ -180,8 +182,9 @@ int cmd_characterize(const std::vector<std::string>& args) {
       "mul8s, as in EvoApprox8b, or with --verilog-signed)")(
       "verilog-signed", po::bool_switch(), "read every --verilog-dir circuit as signed")(
       "jobs,j",
-      po::value<unsigned>()->default_value(std::max(1u, std::thread::hardware_concurrency())),
-      "parallel Yosys runs");
+      po::value<int>()->default_value(
+          static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
+      "parallel Yosys runs (1-256)");
   po::options_description hidden;
   hidden.add_options()("names", po::value<std::vector<std::string>>(), "multipliers");
   po::positional_options_description pos;
@@ -267,8 +270,9 @@ int cmd_characterize(const std::vector<std::string>& args) {
       }
     }
   };
-  const unsigned jobs = std::max(
-      1u, std::min<unsigned>(vm["jobs"].as<unsigned>(), static_cast<unsigned>(names.size())));
+  const unsigned jobs =
+      std::max(1u, std::min<unsigned>(static_cast<unsigned>(int_in(vm, "jobs", 1, 256)),
+                                      static_cast<unsigned>(names.size())));
   std::vector<std::thread> pool;
   for (unsigned j = 0; j < jobs; ++j) pool.emplace_back(worker);
   for (auto& t : pool) t.join();
@@ -404,7 +408,8 @@ int cmd_verify(const std::vector<std::string>& args) {
 int cmd_export(const std::vector<std::string>& args) {
   po::options_description opts("options");
   opts.add_options()("help,h", "show this help")("out,o", po::value<std::string>()->required(),
-                                                 "file to write (.csv: CSV, else binary)");
+                                                 "file to write (.csv: CSV, else binary)")(
+      "force", po::bool_switch(), "replace an existing --out file");
   po::options_description hidden;
   hidden.add_options()("name", po::value<std::string>()->required(), "multiplier");
   po::positional_options_description pos;
@@ -418,9 +423,10 @@ int cmd_export(const std::vector<std::string>& args) {
           "  axpod mult export mitchell:signed=1 --out mitchell_s.csv\n",
           &hidden))
     return 0;
+  const std::string out = vm["out"].as<std::string>();
+  check_new_file(out, vm["force"].as<bool>(), "--out");
   const auto m = Registry::instance().create(vm["name"].as<std::string>());
   const mult::Table table(*m.model);
-  const std::string out = vm["out"].as<std::string>();
   if (out.ends_with(".csv"))
     mult::write_lut_csv(table, out);
   else

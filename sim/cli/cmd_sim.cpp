@@ -213,7 +213,8 @@ int cmd_validate(const std::vector<std::string>& args) {
       "cycle-tol-abs", po::value<std::int64_t>()->default_value(16),
       "cycle difference always allowed on stalling layers (small layers)")(
       "energy-tol-pct", po::value<double>()->default_value(5.0), "allowed energy difference")(
-      "out,o", po::value<std::string>(), "also write the table as CSV here");
+      "out,o", po::value<std::string>(), "also write the table as CSV here")(
+      "force", po::bool_switch(), "replace an existing --out file");
   po::variables_map vm;
   if (!parse_options(
           args, opts, {}, vm, "usage: axpod validate --accel A --network N [options]",
@@ -224,6 +225,11 @@ int cmd_validate(const std::vector<std::string>& args) {
           "  axpod validate --accel configs/accelerators/tpu_v4_like.yaml --network resnet18 \\\n"
           "      --layers conv1,fc --out validate.csv\n"))
     return 0;
+  if (vm.count("out")) check_new_file(vm["out"].as<std::string>(), vm["force"].as<bool>(), "--out");
+  double_in(vm, "cycle-tol-pct", 0, 1e6);
+  double_in(vm, "energy-tol-pct", 0, 1e6);
+  if (vm["cycle-tol-abs"].as<std::int64_t>() < 0)
+    throw Error("--cycle-tol-abs must not be negative");
   const Setup s = load_setup(vm);
   const auto energies = analytical::MultiplierEnergies::of(s.acc);
   const analytical::Model model(s.acc, energies);

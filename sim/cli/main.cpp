@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "common/error.h"
 #include "common/paths.h"
+#include "signals.h"
 #include "torch_backend.h"
 
 namespace {
@@ -46,6 +47,7 @@ extern "C" int sc_main(int /*argc*/, char** /*argv*/) {
 
 int main(int argc, char** argv) {
   ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  axpod::cli::install_signal_cleanup();
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::fputs(kUsage, args.empty() ? stderr : stdout);

@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "common/paths.h"
 #include "common/text.h"
+#include "signals.h"
 
 namespace axpod::cli {
 
@@ -40,8 +41,31 @@ std::string default_config(const std::string& rel) {
   return paths::shipped("configs/" + rel);
 }
 
-std::string pick_run_dir(const std::string& requested, const std::string& stem) {
+int int_in(const po::variables_map& vm, const std::string& name, int lo, int hi) {
+  const int v = vm[name].as<int>();
+  if (v < lo || v > hi)
+    throw Error(fmt::format("--{} must lie in [{}, {}], got {}", name, lo, hi, v));
+  return v;
+}
+
+double double_in(const po::variables_map& vm, const std::string& name, double lo, double hi) {
+  const double v = vm[name].as<double>();
+  if (!std::isfinite(v) || v < lo || v > hi)
+    throw Error(fmt::format("--{} must be a number in [{}, {}], got {}", name, lo, hi, v));
+  return v;
+}
+
+void check_new_file(const std::string& path, bool force, const std::string& option) {
+  if (!force && std::filesystem::exists(path))
+    throw Error(option + " '" + path +
+                "' exists: axpod does not replace output files unless --force is given");
+}
+
+std::string pick_run_dir(const std::string& requested_in, const std::string& stem) {
   namespace fs = std::filesystem;
+  // "X/" names the folder X (its partial twin is made beside it).
+  std::string requested = requested_in;
+  while (requested.size() > 1 && requested.back() == '/') requested.pop_back();
   if (!requested.empty()) {
     if (fs::exists(requested))
       throw Error("run folder '" + requested +
@@ -68,9 +92,11 @@ RunDir::RunDir(const std::string& requested, const std::string& stem)
   std::error_code ec;
   fs::create_directories(m_work, ec);
   if (ec) throw Error("cannot create run folder '" + m_final + "': " + ec.message());
+  register_partial(m_work);
 }
 
 RunDir::~RunDir() {
+  unregister_partial(m_work);
   if (!m_done) {
     std::error_code ec;
     std::filesystem::remove_all(m_work, ec);
@@ -81,6 +107,7 @@ void RunDir::commit() {
   std::error_code ec;
   std::filesystem::rename(m_work, m_final, ec);
   if (ec) throw Error("cannot move the finished run into '" + m_final + "': " + ec.message());
+  unregister_partial(m_work);
   m_done = true;
 }
 

@@ -25,6 +25,14 @@ std::string default_config(const std::string& rel);
 
 /// A run folder written atomically: files go into a hidden temporary folder beside the final
 /// one, which `commit()` renames into place; a failed run leaves nothing that looks whole.
+/// The int option `name` when it lies in [lo, hi]; axpod::Error naming it otherwise.
+int int_in(const po::variables_map& vm, const std::string& name, int lo, int hi);
+/// The double option `name` when finite and in [lo, hi]; axpod::Error naming it otherwise.
+double double_in(const po::variables_map& vm, const std::string& name, double lo, double hi);
+
+/// Refuses to replace an existing output file unless `force` (message names the option).
+void check_new_file(const std::string& path, bool force, const std::string& option);
+
 /// The folder a new run goes to: `requested` (refused when it exists) or
 /// traces/<stem>-<time>[-n].
 std::string pick_run_dir(const std::string& requested, const std::string& stem);

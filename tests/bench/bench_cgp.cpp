@@ -15,7 +15,9 @@ namespace {
 
 namespace cgp = axpod::mult::cgp;
 
-const axpod::mult::GateLibrary& library() { return axpod::mult::shipped_gate_library(); }
+const axpod::mult::GateLibrary& library() {
+  return axpod::mult::shipped_gate_library();
+}
 
 cgp::Operands layer_like() {
   std::mt19937_64 rng(1);

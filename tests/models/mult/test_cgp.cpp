@@ -12,7 +12,9 @@
 namespace axpod::mult::cgp {
 namespace {
 
-const GateLibrary& test_library() { return shipped_gate_library(); }
+const GateLibrary& test_library() {
+  return shipped_gate_library();
+}
 
 std::vector<product_t> table_of(const Genome& g) {
   const auto all = exhaustive_stream();

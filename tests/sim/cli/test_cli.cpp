@@ -1,6 +1,7 @@
 // The axpod binary as a user runs it: exit codes, messages, files.
 #include <gtest/gtest.h>
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -120,6 +121,7 @@ TEST(Cli, BadParameterFails) {
 
 TEST(Cli, ExportThenLoadAsLutGivesTheSameMetrics) {
   const std::string bin = temp("drum4s.bin");
+  std::filesystem::remove(bin);  // an earlier run's file (outputs are never replaced)
   ASSERT_EQ(axpod("mult export drum:k=4,signed=1 --out " + bin).code, 0);
   const auto direct = axpod("mult show drum:k=4,signed=1");
   const auto loaded = axpod("mult show lut:signed:" + bin);
@@ -154,6 +156,7 @@ TEST(Cli, BadCatalogListYamlIsAConfigError) {
 
 TEST(Cli, ShowWritesAHeatMap) {
   const std::string png = temp("m.png");
+  std::filesystem::remove(png);  // an earlier run's file (outputs are never replaced)
   const auto r = axpod("mult show mitchell --png " + png);
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("max red 11.11 %"), std::string::npos) << r.output;
@@ -262,6 +265,7 @@ std::string src(const std::string& rel) {
 //   FC2 120 -> 84:  M=1, K=120: F=4*3=12                   -> 12 * 95 - 1 = 1139
 TEST(Cli, AnalyzeReproducesScaleSimTotalCycles) {
   const std::string out = temp("scalesim_ws.csv");
+  std::filesystem::remove(out);  // an earlier run's file (outputs are never replaced)
   const auto r =
       axpod("analyze --scalesim-cfg " + src("configs/scalesim/scale_ws_32x32.cfg") +
             " --topology " + src("configs/scalesim/lenet_like.csv") + " --format csv --out " + out);
@@ -745,6 +749,83 @@ TEST(Cli, NasResumesToTheSameSearch) {
   EXPECT_NE(r.output.find("has no checkpoint.json"), std::string::npos) << r.output;
   r = axpod("nas --generations 1" + opts + "--out " + a);
   EXPECT_NE(r.output.find("exists"), std::string::npos) << r.output;
+}
+
+// Interrupted runs remove their partial folder and exit 128 + the signal.
+TEST(Cli, SignalsRemoveThePartialRunFolder) {
+  for (const int sig : {SIGTERM, SIGINT}) {
+    const std::string out = temp("sig_" + std::to_string(sig) + "_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(out);
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      ::freopen("/dev/null", "w", stdout);
+      ::freopen("/dev/null", "w", stderr);
+      ::execl(AXPOD_BINARY, AXPOD_BINARY, "mult", "evolve", "--max-error", "wmae:1%", "--minutes",
+              "5", "--no-catalog", "--out", out.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    const auto parent = std::filesystem::path(out).parent_path();
+    const std::string partial = "." + std::filesystem::path(out).filename().string() + ".partial-";
+    bool seen = false;
+    for (int i = 0; i < 400 && !seen; ++i) {  // up to 20 s for the run to start
+      ::usleep(50000);
+      for (const auto& e : std::filesystem::directory_iterator(parent))
+        seen = seen || e.path().filename().string().rfind(partial, 0) == 0;
+    }
+    ASSERT_TRUE(seen) << "no partial folder appeared";
+    ::usleep(300000);
+    ::kill(pid, sig);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status)) << "killed by a signal instead of exiting";
+    EXPECT_EQ(WEXITSTATUS(status), 128 + sig);
+    for (const auto& e : std::filesystem::directory_iterator(parent))
+      EXPECT_NE(e.path().filename().string().rfind(partial, 0), 0u) << e.path();
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
+}
+
+// Output files are not replaced without --force; `--out X/` names the folder X.
+TEST(Cli, OutputsAreNotReplacedWithoutForce) {
+  const std::string csv = temp("force_") + std::to_string(::getpid()) + ".csv";
+  const std::string analyze = "analyze --scalesim-cfg " +
+                              src("configs/scalesim/scale_ws_32x32.cfg") + " --topology " +
+                              src("configs/scalesim/lenet_like.csv") + " --format csv --out " + csv;
+  ASSERT_EQ(axpod(analyze).code, 0);
+  auto r = axpod(analyze);
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.output.find("exists: axpod does not replace output files unless --force"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(axpod(analyze + " --force").code, 0);
+  const std::string bin = temp("force_") + std::to_string(::getpid()) + ".bin";
+  EXPECT_EQ(axpod("mult export drum:k=4 --out " + bin).code, 0);
+  EXPECT_NE(axpod("mult export drum:k=4 --out " + bin).code, 0);
+  EXPECT_EQ(axpod("mult export drum:k=4 --out " + bin + " --force").code, 0);
+  const std::string png = temp("force_") + std::to_string(::getpid()) + ".png";
+  EXPECT_EQ(axpod("mult show drum:k=4 --png " + png).code, 0);
+  EXPECT_NE(axpod("mult show drum:k=4 --png " + png).code, 0);
+  const std::string dir = temp("slash_") + std::to_string(::getpid());
+  r = axpod("analyze --accel edge_16x16 --network lenet5 --out " + dir + "/");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/summary.json"));
+}
+
+TEST(Cli, NumericOptionsAreRangeChecked) {
+  for (const auto& [args, want] : std::vector<std::pair<std::string, std::string>>{
+           {"sweep --network lenet5 -j -3", "--jobs must lie in [1, 256], got -3"},
+           {"mult characterize exact -j 0 --out /tmp/x.csv", "--jobs must lie in [1, 256]"},
+           {"train --model lenet5 --limit -5", "--limit must lie in [0, 60000], got -5"},
+           {"train --model lenet5 --lr nan", "--lr must be a number"},
+           {"eval --model x.axq --threads 10000", "--threads must lie in [1, 256]"},
+           {"validate --accel edge_16x16 --network lenet5 --cycle-tol-pct nan",
+            "--cycle-tol-pct must be a number"},
+           {"mult show drum:k=4,k=6", "parameter 'k' is given twice"}}) {
+    const auto r = axpod(args);
+    EXPECT_NE(r.code, 0) << args;
+    EXPECT_NE(r.output.find(want), std::string::npos) << args << ": " << r.output;
+  }
 }
 
 TEST(Cli, MultEvolveRefusesBadInputBeforeWorking) {
