@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include "common/error.h"
 #include "common/fs.h"
@@ -124,10 +125,18 @@ Accelerator load_scalesim_config(const std::string& path) {
   Pod p;
   p.multiplier = "exact:signed=1";
   bool have_h = false, have_w = false;
+  // SCALE-Sim v2's keys of [architecture_presets] (those that do not change cycles are read
+  // and ignored); anything else there is a typo that would silently fall back to a default.
+  static const std::vector<std::string> kArchKeys = {
+      "ArrayHeight", "ArrayWidth",        "IfmapSramSzkB",     "FilterSramSzkB", "OfmapSramSzkB",
+      "IfmapOffset", "FilterOffset",      "OfmapOffset",       "Bandwidth",      "Dataflow",
+      "MemoryBanks", "ReadRequestBuffer", "WriteRequestBuffer"};
+  std::map<std::string, std::size_t> seen;  // "section\nkey" -> line
   std::string section;
   std::size_t line_no = 0;
-  for (const std::string& raw : text::split(content, '\n')) {
+  for (std::string raw : text::split(content, '\n')) {
     ++line_no;
+    if (line_no == 1 && raw.rfind("\xEF\xBB\xBF", 0) == 0) raw = raw.substr(3);  // UTF-8 BOM
     const std::string line = text::trim(raw.substr(0, raw.find_first_of("#;")));
     if (line.empty()) continue;
     const std::string where = path + ":" + std::to_string(line_no);
@@ -141,8 +150,17 @@ Accelerator load_scalesim_config(const std::string& path) {
       throw Error(where + ": expected `Key : value`, got '" + line + "'");
     const std::string key = text::trim(line.substr(0, eq));
     const std::string val = text::trim(line.substr(eq + 1));
+    const auto [it, fresh] = seen.emplace(section + "\n" + key, line_no);
+    if (!fresh)
+      throw Error(where + ": " + key + " is set twice in [" + section + "] (first on line " +
+                  std::to_string(it->second) + ")");
     if (section != "architecture_presets")
       continue;  // general, run_presets, ...: no effect on cycles
+    if (std::find(kArchKeys.begin(), kArchKeys.end(), key) == kArchKeys.end()) {
+      const std::string near = text::closest(key, kArchKeys);
+      throw Error(where + ": unknown key '" + key + "' in [architecture_presets]" +
+                  (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+    }
     const auto as_int = [&](long long lo) {
       long long v = 0;
       if (!text::parse_int(val, v) || v < lo || v > (1 << 24))

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include "common/error.h"
 #include "mult/characterize.h"
@@ -112,6 +113,17 @@ double MultiplierEnergies::fj(const std::string& canonical) const {
   // A Verilog multiplier costs what its gate netlist costs, with the catalog's gate library
   // and operands.
   if (canonical.rfind("verilog:", 0) == 0) return mult::verilog_energy_fj(canonical);
+  if (canonical.rfind("lut:", 0) == 0) {
+    std::string file = canonical.substr(4);
+    if (file.rfind("signed:", 0) == 0) file = file.substr(7);
+    if (!std::filesystem::exists(file))
+      throw Error("multiplier '" + canonical + "': no truth-table file '" + file + "'");
+    throw Error("multiplier '" + canonical +
+                "' is a truth table without a circuit, so it has no energy: add a row for it to "
+                "the catalog" +
+                (m_source.empty() ? std::string() : " '" + m_source + "'") +
+                ", or load the circuit as verilog:FILE.v");
+  }
   throw Error("multiplier '" + canonical + "' has no energy in the catalog" +
               (m_source.empty() ? std::string() : " '" + m_source + "'") +
               ": add it to configs/multipliers.yaml and run `axpod mult characterize` (a "

@@ -139,6 +139,71 @@ void save_qnet(const QNet& net, const std::string& path) {
   fs::write_file_atomic(path, out);
 }
 
+namespace {
+
+constexpr long long kMaxDim = 1 << 20;         // any size, kernel or stride of an .axq
+constexpr long long kMaxElements = 1LL << 28;  // per tensor
+
+/// Checks one op against the tensors and the ops before it (shapes chain, sizes in range);
+/// `fail` throws with the file and line.
+template <class Fail>
+void check_op(const QNet& net, const QOp& op, const Fail& fail) {
+  const auto who = "op " + op.name + ": ";
+  if (op.out == 0) fail(who + "writes the input tensor 0");
+  for (const auto& o : net.ops)
+    if (o.out == op.out)
+      fail(who + "writes tensor " + std::to_string(op.out) + ", as " + o.name + " does");
+  const auto produced = [&](int t) {
+    if (t == 0) return true;
+    for (const auto& o : net.ops)
+      if (o.out == t) return true;
+    return false;
+  };
+  for (int t : {op.in, op.in2})
+    if (t >= 0 && !produced(t))
+      fail(who + "reads tensor " + std::to_string(t) + ", which no earlier op produced" +
+           (t == op.out ? " (its own output)" : ""));
+  const QTensor& in = net.tensors[op.in];
+  const QTensor& out = net.tensors[op.out];
+  const auto shape = [](const QTensor& t) {
+    return std::to_string(t.h) + "x" + std::to_string(t.w) + "x" + std::to_string(t.c);
+  };
+  switch (op.kind) {
+    case OpKind::conv:
+    case OpKind::maxpool:
+    case OpKind::avgpool: {
+      if (op.k < 1 || op.k > 64)
+        fail(who + "kernel " + std::to_string(op.k) + " is not in [1, 64]");
+      if (op.stride < 1 || op.stride > 64)
+        fail(who + "stride " + std::to_string(op.stride) + " is not in [1, 64]");
+      if (op.pad < 0 || op.pad >= op.k)
+        fail(who + "padding " + std::to_string(op.pad) + " is not in [0, kernel - 1]");
+      const long long h = (static_cast<long long>(in.h) + 2 * op.pad - op.k) / op.stride + 1;
+      const long long w = (static_cast<long long>(in.w) + 2 * op.pad - op.k) / op.stride + 1;
+      if (in.h + 2 * op.pad < op.k || in.w + 2 * op.pad < op.k || h != out.h || w != out.w)
+        fail(who + "input " + shape(in) + " with kernel " + std::to_string(op.k) + ", stride " +
+             std::to_string(op.stride) + ", padding " + std::to_string(op.pad) +
+             " does not give its output " + shape(out));
+      if (op.kind != OpKind::conv && out.c != in.c)
+        fail(who + "pooling changes the channels: " + shape(in) + " -> " + shape(out));
+      break;
+    }
+    case OpKind::fc:
+      if (out.h != 1 || out.w != 1)
+        fail(who + "a fully connected output must be 1x1xN, not " + shape(out));
+      break;
+    case OpKind::add: {
+      const QTensor& b = net.tensors[op.in2];
+      if (in.h != b.h || in.w != b.w || in.c != b.c || in.h != out.h || in.w != out.w ||
+          in.c != out.c)
+        fail(who + "adds " + shape(in) + " and " + shape(b) + " into " + shape(out));
+      break;
+    }
+  }
+}
+
+}  // namespace
+
 QNet load_qnet(const std::string& path) {
   const std::string b = fs::read_file(path);
   std::size_t pos = 0;
@@ -169,6 +234,8 @@ QNet load_qnet(const std::string& path) {
   const auto num = [&](const std::string& s) {
     long long v = 0;
     if (!text::parse_int(s, v)) fail("expected an integer, got '" + s + "'");
+    if (v < -kMaxDim || v > kMaxDim)
+      fail("'" + s + "' is out of range (|value| <= " + std::to_string(kMaxDim) + ")");
     return static_cast<int>(v);
   };
   const auto tensor_id = [&](const std::string& s) {
@@ -205,6 +272,8 @@ QNet load_qnet(const std::string& path) {
       if (!text::parse_double(w[5], sc) || !(sc > 0)) fail("bad tensor scale '" + w[5] + "'");
       t.scale = static_cast<float>(sc);
       if (t.h < 1 || t.w < 1 || t.c < 1) fail("bad tensor shape");
+      if (static_cast<long long>(t.h) * t.w * t.c > kMaxElements)
+        fail("tensor " + w[1] + " has more than " + std::to_string(kMaxElements) + " elements");
       net.tensors.push_back(t);
     } else if (w[0] == "op" && w.size() >= 5) {
       QOp op;
@@ -238,12 +307,16 @@ QNet load_qnet(const std::string& path) {
       } else {
         fail("bad op line '" + l + "'");
       }
+      check_op(net, op, fail);
       if (op.is_mac()) {
         const QTensor& in = net.tensors[op.in];
         const int oc = net.tensors[op.out].c;
         const std::size_t kk = op.kind == OpKind::conv
                                    ? static_cast<std::size_t>(op.k) * op.k * in.c
                                    : static_cast<std::size_t>(in.h) * in.w * in.c;
+        if (kk * oc > b.size() - pos)  // one byte per weight: the file must hold them all
+          fail("op " + op.name + ": its " + std::to_string(kk * oc) +
+               " weights are more than the file holds");
         op.weights.resize(kk * oc);
         op.wscale.resize(oc);
         op.bias.resize(oc);
@@ -259,6 +332,11 @@ QNet load_qnet(const std::string& path) {
     }
   }
   if (net.tensors.empty() || net.ops.empty()) throw Error(path + ": no tensors or no ops");
+  const QTensor& last = net.tensors[net.ops.back().out];
+  if (net.classes < 1 || net.classes > static_cast<long long>(last.h) * last.w * last.c)
+    throw Error(path + ": classes " + std::to_string(net.classes) +
+                " does not fit the last op's output (" + std::to_string(last.h) + "x" +
+                std::to_string(last.w) + "x" + std::to_string(last.c) + ")");
   return net;
 }
 

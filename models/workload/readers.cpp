@@ -1,5 +1,6 @@
 #include "workload/readers.h"
 
+#include <cmath>
 #include <set>
 
 #include "common/error.h"
@@ -15,6 +16,31 @@ namespace {
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
+}
+
+}  // namespace
+
+namespace {
+
+/// Why a layer is too large to model (its products past what 64-bit counters hold with room),
+/// or "". Computed in double: only the magnitude matters.
+std::string size_problem(const Layer& l) {
+  double m = 0, n = 0, k = 0;
+  if (l.kind == LayerKind::gemm) {
+    m = static_cast<double>(l.gemm_m);
+    n = static_cast<double>(l.gemm_n);
+    k = static_cast<double>(l.gemm_k);
+  } else {
+    m = static_cast<double>(l.batch) * l.out_h * l.out_w;
+    n = l.out_c;
+    k = static_cast<double>(l.k_h) * l.k_w * l.in_c;
+  }
+  const double in = static_cast<double>(l.batch) * l.in_h * l.in_w * l.in_c;
+  if (m * n * k > std::ldexp(1.0, 50))
+    return "layer '" + l.name + "' has more than 2^50 MACs (counters would overflow)";
+  if (in > std::ldexp(1.0, 40) || k * n > std::ldexp(1.0, 40))
+    return "layer '" + l.name + "' has a tensor of more than 2^40 bytes";
+  return "";
 }
 
 }  // namespace
@@ -69,7 +95,9 @@ Network read_scalesim_topology(const std::string& path) {
     const std::string name = f[0].empty() ? "layer" + std::to_string(net.layers.size()) : f[0];
     if (!names.insert(name).second) throw Error(where + ": layer name '" + name + "' repeats");
     if (gemm) {
-      net.layers.push_back(make_gemm(name, v[0], v[1], v[2]));
+      const Layer l = make_gemm(name, v[0], v[1], v[2]);
+      if (const std::string why = size_problem(l); !why.empty()) throw Error(where + ": " + why);
+      net.layers.push_back(l);
       continue;
     }
     const int h = static_cast<int>(v[0]), w = static_cast<int>(v[1]);
@@ -91,6 +119,7 @@ Network read_scalesim_topology(const std::string& path) {
     l.stride = s;
     l.out_h = scalesim_out(h, fh, s);
     l.out_w = scalesim_out(w, fw, s);
+    if (const std::string why = size_problem(l); !why.empty()) throw Error(where + ": " + why);
     net.layers.push_back(l);
   }
   if (net.layers.empty()) throw Error(path + ": no layers in the topology");
@@ -138,8 +167,14 @@ Network read_network_yaml(const std::string& path) {
     } else if (type == "add") {
       l = make_add(name, h, w, c, batch);
     } else if (type == "fc") {
-      l = make_fc(name, h * w * c, static_cast<int>(node.required("out").as_int(1, 1 << 24, 1)),
-                  batch);
+      const long long flat = static_cast<long long>(h) * w * c;
+      if (flat > (1LL << 30)) {
+        node.error("the fully connected layer's input has " + std::to_string(flat) +
+                   " elements (at most 2^30)");
+        continue;
+      }
+      l = make_fc(name, static_cast<int>(flat),
+                  static_cast<int>(node.required("out").as_int(1, 1 << 24, 1)), batch);
     } else if (type == "gemm") {
       l = make_gemm(name, node.required("m").as_int(1, 1LL << 30, 1),
                     node.required("n").as_int(1, 1LL << 30, 1),
@@ -147,6 +182,10 @@ Network read_network_yaml(const std::string& path) {
     } else {
       node.required("type").error("expected one of conv, depthwise, pool, add, fc, gemm, got \"" +
                                   type + "\"");
+      continue;
+    }
+    if (const std::string why = size_problem(l); !why.empty()) {
+      node.error(why);
       continue;
     }
     if (l.kind != LayerKind::gemm && (l.out_h < 1 || l.out_w < 1)) {

@@ -89,6 +89,36 @@ TEST(ScaleSimConfig, BadValuesNameFileLineAndKey) {
   EXPECT_THROW(load_scalesim_config(r), Error);
 }
 
+// A typo in a key used to be ignored (and ws used); a repeated key kept the last value; a BOM
+// broke the first section header.
+TEST(ScaleSimConfig, UnknownAndRepeatedKeysAreErrorsAndABomIsSkipped) {
+  const auto typo = write_temp(
+      "typo.cfg", "[architecture_presets]\nArrayHeight: 32\nArrayWidth: 32\nDataflw : os\n");
+  try {
+    load_scalesim_config(typo);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("typo.cfg:4: unknown key 'Dataflw'"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("did you mean 'Dataflow'"), std::string::npos);
+  }
+  const auto twice = write_temp(
+      "twice.cfg", "[architecture_presets]\nArrayHeight: 32\nArrayWidth: 32\nArrayHeight: 8\n");
+  try {
+    load_scalesim_config(twice);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("twice.cfg:4: ArrayHeight is set twice"),
+              std::string::npos)
+        << e.what();
+  }
+  const auto bom =
+      write_temp("bom.cfg", "\xEF\xBB\xBF[architecture_presets]\nArrayHeight: 16\nArrayWidth: 8\n");
+  const auto a = load_scalesim_config(bom);
+  EXPECT_EQ(a.pods[0].rows, 16);
+  EXPECT_EQ(a.pods[0].cols, 8);
+}
+
 TEST(Assignment, LoadsAndRejectsUnknownLayersAndMultipliers) {
   const auto net = workload::builtin_network("lenet5");
   const auto a = load_assignment(shipped("configs/assignment_lenet5_example.yaml"), net);

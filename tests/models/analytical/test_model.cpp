@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "common/error.h"
+#include "common/paths.h"
 #include "workload/layer.h"
 
 namespace axpod::analytical {
@@ -19,6 +22,29 @@ using workload::make_gemm;
 // SCALE-Sim's conv1 of configs/scalesim/lenet_like.csv: 32x32x1 input, 5x5 filter, 6 filters:
 // out 28x28, so M = 784, K = 25, N = 6.
 const workload::GemmShape kConv1{784, 6, 25, 1};
+
+// A lut: multiplier without a catalog row: a missing file says so, an existing one says why it
+// has no energy.
+TEST(MultiplierEnergiesTest, LutNamesSayWhatIsMissing) {
+  const MultiplierEnergies en(paths::shipped("configs/catalog.csv"));
+  try {
+    en.fj("lut:/nonexistent/t.bin");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no truth-table file '/nonexistent/t.bin'"),
+              std::string::npos)
+        << e.what();
+  }
+  const std::string t = ::testing::TempDir() + "/t.bin";
+  std::ofstream(t) << "x";
+  try {
+    en.fj("lut:signed:" + t);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("truth table without a circuit"), std::string::npos)
+        << e.what();
+  }
+}
 
 TEST(ScaleSimTiming, WeightStationary) {
   // rows <- K = 25: 1 fold; cols <- N = 6: 1 fold; T = M = 784; preload A = 32.

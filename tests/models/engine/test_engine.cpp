@@ -47,6 +47,7 @@ QNet random_net(std::uint64_t seed) {
   std::uniform_real_distribution<float> u(0.01f, 0.05f);
   QNet n;
   n.name = "rand";
+  n.classes = 5;
   n.tensors = {{12, 12, 1, 1.0f / 127}, {12, 12, 4, u(rng)}, {6, 6, 4, 0},     {6, 6, 4, u(rng)},
                {6, 6, 4, u(rng)},       {2, 2, 4, 0},        {1, 1, 5, u(rng)}};
   n.tensors[2].scale = n.tensors[1].scale;  // max pooling keeps the scale
@@ -138,6 +139,49 @@ TEST(QNetFile, RoundTripsAndRejectsBadFiles) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("not an axpod quantized network"), std::string::npos);
   }
+}
+
+// Crafted files that used to crash or be taken silently: each is refused with the file, the line
+// and what is wrong.
+TEST(QNetFile, RefusesInconsistentNetworks) {
+  const QNet n = random_net(1);
+  const std::string path = ::testing::TempDir() + "/ok.axq";
+  save_qnet(n, path);
+  std::string bytes;
+  {
+    std::ifstream f(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(f), {});
+  }
+  // Replaces the text line that starts with `prefix` (header lines only).
+  const auto edit = [&](const std::string& prefix, const std::string& line) {
+    const std::size_t at = bytes.find("\n" + prefix);
+    EXPECT_NE(at, std::string::npos) << prefix;
+    const std::size_t end = bytes.find('\n', at + 1);
+    return bytes.substr(0, at + 1) + line + bytes.substr(end);
+  };
+  const auto refused = [&](const std::string& content, const std::string& want) {
+    const std::string bad = ::testing::TempDir() + "/crafted.axq";
+    std::ofstream(bad, std::ios::binary) << content;
+    try {
+      load_qnet(bad);
+      ADD_FAILURE() << "accepted: " << want;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(want), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("crafted.axq:"), std::string::npos) << e.what();
+    }
+  };
+  refused(edit("op conv1 ", "op conv1 conv 0 1 3 0 1 1"), "stride 0 is not in [1, 64]");
+  refused(edit("op conv1 ", "op conv1 conv 0 1 3 1 -1 1"), "padding -1");
+  refused(edit("op conv1 ", "op conv1 conv 0 1 3 1 5 1"), "padding 5");
+  refused(edit("op conv1 ", "op conv1 conv 0 1 5 1 1 1"), "does not give its output");
+  refused(edit("op pool1 ", "op pool1 maxpool 1 2 2 -2"), "stride -2");
+  refused(edit("op add1 ", "op add1 add 3 5 4 1"), "reads tensor 5, which no earlier op produced");
+  refused(edit("op add1 ", "op add1 add 4 2 4 1"), "(its own output)");
+  refused(edit("op add1 ", "op add1 add 3 0 4 1"), "adds ");
+  refused(edit("op pool2 ", "op pool2 avgpool 4 3 3 3"), "writes tensor 3, as conv2 does");
+  refused(edit("tensor 1 ", "tensor 1 4294967324 12 4 0.5"), "out of range");
+  refused(edit("classes ", "classes 0"), "classes 0 does not fit");
+  refused(edit("classes ", "classes -3"), "classes -3 does not fit");
 }
 
 TEST(Engine, ExactTableEqualsTheExactPath) {

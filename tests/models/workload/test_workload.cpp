@@ -101,6 +101,26 @@ TEST(ScaleSimTopology, ReadsGemmRows) {
   EXPECT_EQ(g.k, 32);
 }
 
+// Sizes whose products would overflow the 64-bit counters are refused, not turned into 0 MACs
+// and negative energy.
+TEST(ScaleSimTopology, HugeLayersAreRefused) {
+  const std::string g =
+      write_temp("huge_g.csv", "Layer, M, N, K,\nbig, 1073741824, 1073741824, 1073741824,\n");
+  EXPECT_NE(error_of([&] { read_scalesim_topology(g); }).find("more than 2^50 MACs"),
+            std::string::npos);
+  const std::string c = write_temp(
+      "huge_c.csv",
+      "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, "
+      "Strides,\nbig, 1073741824, 1073741824, 1024, 1024, 1073741824, 1073741824, 1,\n");
+  const std::string e = error_of([&] { read_scalesim_topology(c); });
+  EXPECT_NE(e.find("huge_c.csv:2"), std::string::npos) << e;
+  EXPECT_NE(e.find("2^50 MACs"), std::string::npos) << e;
+  const std::string y = write_temp("huge_fc.yaml",
+                                   "name: big\ninput: [65536, 65536, 1]\nlayers:\n"
+                                   "  - {name: fc1, type: fc, out: 10}\n");
+  EXPECT_NE(error_of([&] { read_network_yaml(y); }).find("at most 2^30"), std::string::npos);
+}
+
 TEST(ScaleSimTopology, BadRowsNameFileLineAndField) {
   const std::string hdr =
       "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, "
