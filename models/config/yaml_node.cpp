@@ -176,6 +176,36 @@ std::vector<std::string> Node::keys() const {
 
 Document::Document(std::shared_ptr<DocumentState> state) : m_state(std::move(state)) {}
 
+namespace {
+
+constexpr std::size_t kMaxNodes = 1000000;  // as visited, aliases expanded
+constexpr int kMaxDepth = 256;
+
+/// Walks the document as a reader would (aliases expanded) within a node budget, so that a
+/// few nested aliases ("billion laughs") cannot make the readers walk 10^9 nodes, and refuses a
+/// key repeated in one mapping (YAML forbids it; readers would take the first silently).
+void check_structure(const YAML::Node& node, const std::string& file, std::size_t& budget,
+                     int depth) {
+  if (budget == 0 || depth > kMaxDepth)
+    throw ConfigError({file + ": the document expands to more than " + std::to_string(kMaxNodes) +
+                       " nodes or nests deeper than " + std::to_string(kMaxDepth) +
+                       " levels (nested YAML aliases?)"});
+  --budget;
+  if (node.IsMap()) {
+    std::set<std::string> keys;
+    for (const auto& kv : node) {
+      if (kv.first.IsScalar() && !keys.insert(kv.first.Scalar()).second)
+        throw ConfigError({format_mark(file, kv.first.Mark()) + ": key '" + kv.first.Scalar() +
+                           "' repeats an earlier key of the same mapping"});
+      check_structure(kv.second, file, budget, depth + 1);
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& child : node) check_structure(child, file, budget, depth + 1);
+  }
+}
+
+}  // namespace
+
 Document Document::parse(const std::string& text, const std::string& name) {
   auto state = std::make_shared<DocumentState>();
   state->file = name;
@@ -184,6 +214,8 @@ Document Document::parse(const std::string& text, const std::string& name) {
   } catch (const YAML::ParserException& e) {
     throw ConfigError({format_mark(name, e.mark) + ": YAML syntax error: " + e.msg});
   }
+  std::size_t budget = kMaxNodes;
+  check_structure(state->root, name, budget, 0);
   return Document(std::move(state));
 }
 

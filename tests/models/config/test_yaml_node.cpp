@@ -27,6 +27,26 @@ TEST(YamlNode, ValidDocumentHasNoErrors) {
   EXPECT_TRUE(errors_of("rows: 128\nclock_mhz: 1050\npods:\n  - cols: 4\n").empty());
 }
 
+TEST(YamlNode, RepeatedKeysAreErrors) {
+  const auto errs = errors_of("rows: 128\nclock_mhz: 1050\nrows: 4\n");
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_EQ(errs[0], "t.yaml:3:1: key 'rows' repeats an earlier key of the same mapping");
+}
+
+// Nine levels of ten aliases would expand to 10^9 nodes: refused at once.
+TEST(YamlNode, NestedAliasesAreBounded) {
+  std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i <= 9; ++i) {
+    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int j = 0; j < 10; ++j) text += (j ? ", *a" : "*a") + std::to_string(i - 1);
+    text += "]\n";
+  }
+  text += "rows: 1\nclock_mhz: 10\n";
+  const auto errs = errors_of(text);
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_NE(errs[0].find("more than 1000000 nodes"), std::string::npos) << errs[0];
+}
+
 TEST(YamlNode, BadValueNamesFileLineColumnAndKey) {
   const auto errs = errors_of("rows: -4\nclock_mhz: 1050\n");
   ASSERT_EQ(errs.size(), 1u);
