@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "mult/characterize.h"
 #include "mult/registry.h"
 #include "mult/verilog_import.h"
@@ -97,7 +98,9 @@ MultiplierEnergies::MultiplierEnergies(const std::string& catalog_csv) : m_sourc
   for (const auto& row : mult::read_catalog(catalog_csv)) {
     const auto it = row.find("energy_fj");
     if (it == row.end() || it->second == "n/a") continue;
-    m_fj[row.at("name")] = std::stod(it->second);
+    double fj = 0;
+    text::parse_double(it->second, fj);  // read_catalog checked it
+    m_fj[row.at("name")] = fj;
   }
 }
 

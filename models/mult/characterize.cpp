@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -330,15 +331,33 @@ std::vector<std::map<std::string, std::string>> read_catalog(const std::string& 
     ++line_no;
     if (text::trim(raw).empty() || raw[0] == '#') continue;
     const auto fields = text::split_csv(raw);
+    const std::string where = path + ":" + std::to_string(line_no);
     if (header.empty()) {
       header = fields;
+      for (const char* need : {"name", "family", "signed", "area_ge", "energy_fj", "depth"})
+        if (std::find(header.begin(), header.end(), need) == header.end())
+          throw Error(where + ": the catalog header has no column '" + need + "' (expected " +
+                      catalog_header() + ")");
       continue;
     }
     if (fields.size() != header.size())
-      throw Error(path + ":" + std::to_string(line_no) + ": expected " +
-                  std::to_string(header.size()) + " fields, got " + std::to_string(fields.size()));
+      throw Error(where + ": expected " + std::to_string(header.size()) + " fields, got " +
+                  std::to_string(fields.size()));
     std::map<std::string, std::string> row;
-    for (std::size_t i = 0; i < fields.size(); ++i) row[header[i]] = fields[i];
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      // Every column but the name and the family is a number (cost columns may read n/a).
+      const std::string& col = header[i];
+      const std::string v = text::trim(fields[i]);
+      double x = 0;
+      if (col != "name" && col != "family" && v != "n/a" &&
+          (!text::parse_double(v, x) || !std::isfinite(x) ||
+           ((col == "energy_fj" || col == "area_ge" || col == "depth") && x < 0)))
+        throw Error(where + ": " + col + " of '" + fields[0] + "' is not a valid number: '" + v +
+                    "'");
+      if (col == "signed" && v != "0" && v != "1")
+        throw Error(where + ": signed of '" + fields[0] + "' must be 0 or 1, got '" + v + "'");
+      row[col] = v;
+    }
     rows.push_back(std::move(row));
   }
   return rows;

@@ -46,6 +46,34 @@ TEST(MultiplierEnergiesTest, LutNamesSayWhatIsMissing) {
   }
 }
 
+// A catalog cell that is not a number used to reach the user as `stod`.
+TEST(MultiplierEnergiesTest, BadCatalogCellsNameFileLineAndColumn) {
+  const std::string header =
+      "name,family,signed,mae,mae_pct,wce,wce_pct,mred_pct,ep_pct,bias,area_ge,energy_fj,depth\n";
+  const std::string p = ::testing::TempDir() + "/cat_bad.csv";
+  std::ofstream(p) << header << "exact,exact,0,0,0,0,0,0,0,0,645.0,lots,34\n";
+  try {
+    MultiplierEnergies en(p);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(
+                  "cat_bad.csv:2: energy_fj of 'exact' is not a valid number: 'lots'"),
+              std::string::npos)
+        << e.what();
+  }
+  std::ofstream(p) << header << "exact,exact,0,0,0,0,0,0,0,0,645.0,nan,34\n";
+  EXPECT_THROW(MultiplierEnergies{p}, Error);
+  std::ofstream(p) << header << "exact,exact,2,0,0,0,0,0,0,0,645.0,1,34\n";
+  EXPECT_THROW(MultiplierEnergies{p}, Error);
+  std::ofstream(p) << "name,signed,energy_fj\nexact,0,200\n";
+  try {
+    MultiplierEnergies en(p);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("has no column 'family'"), std::string::npos) << e.what();
+  }
+}
+
 TEST(ScaleSimTiming, WeightStationary) {
   // rows <- K = 25: 1 fold; cols <- N = 6: 1 fold; T = M = 784; preload A = 32.
   // tau = 32 + 32 + 32 + 784 - 2 = 878; total = 1 * 878 - 1 = 877.
