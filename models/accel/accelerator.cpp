@@ -161,18 +161,18 @@ Accelerator load_scalesim_config(const std::string& path) {
       throw Error(where + ": unknown key '" + key + "' in [architecture_presets]" +
                   (near.empty() ? "" : " (did you mean '" + near + "'?)"));
     }
-    const auto as_int = [&](long long lo) {
+    const auto as_int = [&](long long lo, long long hi = 1 << 24) {
       long long v = 0;
-      if (!text::parse_int(val, v) || v < lo || v > (1 << 24))
-        throw Error(where + ": " + key + ": expected an integer >= " + std::to_string(lo) +
-                    ", got '" + val + "'");
+      if (!text::parse_int(val, v) || v < lo || v > hi)
+        throw Error(where + ": " + key + ": expected an integer in [" + std::to_string(lo) + ", " +
+                    std::to_string(hi) + "], got '" + val + "'");
       return static_cast<int>(v);
     };
     if (key == "ArrayHeight") {
-      p.rows = as_int(1);
+      p.rows = as_int(1, 4096);  // as an axpod YAML pod: 16M PEs at most
       have_h = true;
     } else if (key == "ArrayWidth") {
-      p.cols = as_int(1);
+      p.cols = as_int(1, 4096);
       have_w = true;
     } else if (key == "IfmapSramSzkB") {
       p.ifmap_sram_kb = as_int(0);

@@ -10,6 +10,10 @@ namespace axpod::data {
 
 namespace {
 
+/// Largest decompressed IDX file read (Fashion-MNIST's largest is 47 MB): a small gzip "bomb"
+/// is refused while it inflates, not after it has filled the memory.
+constexpr std::size_t kMaxIdxBytes = std::size_t{256} << 20;
+
 /// Whole (decompressed) content of a gzip or plain file.
 std::string read_gz(const std::string& path) {
   gzFile f = gzopen(path.c_str(), "rb");
@@ -26,6 +30,8 @@ std::string read_gz(const std::string& path) {
     }
     if (n == 0) break;
     out.append(buf, static_cast<std::size_t>(n));
+    if (out.size() > kMaxIdxBytes)
+      throw Error("'" + path + "' decompresses to more than 256 MiB: not an IDX file of images");
   }
   return out;
 }

@@ -81,7 +81,8 @@ TEST(ScaleSimConfig, BadValuesNameFileLineAndKey) {
     load_scalesim_config(p);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), p + ":3: ArrayWidth: expected an integer >= 1, got 'wide'");
+    EXPECT_EQ(std::string(e.what()),
+              p + ":3: ArrayWidth: expected an integer in [1, 4096], got 'wide'");
   }
   const auto q = write_temp("bad2.cfg", "[architecture_presets]\nArrayHeight: 32\nDataflow: zz\n");
   EXPECT_THROW(load_scalesim_config(q), Error);
@@ -112,6 +113,9 @@ TEST(ScaleSimConfig, UnknownAndRepeatedKeysAreErrorsAndABomIsSkipped) {
               std::string::npos)
         << e.what();
   }
+  const auto huge = write_temp(
+      "huge.cfg", "[architecture_presets]\nArrayHeight: 16777216\nArrayWidth: 16777216\n");
+  EXPECT_THROW(load_scalesim_config(huge), Error);  // was a bad_alloc in the cycle-level model
   const auto bom =
       write_temp("bom.cfg", "\xEF\xBB\xBF[architecture_presets]\nArrayHeight: 16\nArrayWidth: 8\n");
   const auto a = load_scalesim_config(bom);

@@ -46,6 +46,23 @@ TEST(Idx, ReadsImagesAndLabels) {
   EXPECT_EQ(lab, (std::vector<std::uint8_t>{1, 2, 9}));
 }
 
+// A few hundred KB of gzip that inflate to gigabytes: refused while inflating.
+TEST(Idx, AGzipBombIsRefusedEarly) {
+  const std::string path = ::testing::TempDir() + "/bomb-images.gz";
+  gzFile f = gzopen(path.c_str(), "wb9");
+  const std::string zeros(1 << 20, '\0');
+  gzwrite(f, (be32(0x803) + be32(100000) + be32(28) + be32(28)).data(), 16);
+  for (int i = 0; i < 300; ++i) gzwrite(f, zeros.data(), static_cast<unsigned>(zeros.size()));
+  gzclose(f);
+  try {
+    read_idx_images(path);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("decompresses to more than 256 MiB"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Idx, RejectsBadMagicTruncationAndCorruption) {
   EXPECT_NE(error_of([] {
               read_idx_images(write_gz("m.gz", be32(0x801) + be32(1) + be32(1) + be32(1) + "x"));
