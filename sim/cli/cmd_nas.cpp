@@ -50,7 +50,7 @@ std::string report_md(const host::NasState& st, const std::vector<host::NasSumma
   std::string s = fmt::format(
       "# XAI-NAS on {}\n\nSearch space: 1-6 conv blocks (width 4-128, kernel 3/5, optional "
       "residual and 2x2 max-pool), 1-3 hidden fully connected layers; a multiplier per MAC "
-      "layer. Proxy: {} training images, {} epoch(s), no weight inheritance; scored on {} "
+      "layer. Proxy: {} training images, {} epoch(s), {}; scored on {} "
       "validation images (robust accuracy: FGSM eps {} on {} of them, float-model gradients); "
       "energy and latency from the analytical model. {} minutes in all, shared equally.\n\n"
       "What XAI guides: an XAI-NAS candidate's multipliers are its XAI-Gen assignment (layer "
@@ -62,7 +62,10 @@ std::string report_md(const host::NasState& st, const std::vector<host::NasSumma
       "| method | candidates | search time (s) | hypervolume (accuracy x energy) | inferences "
       "per uJ at the baseline's best accuracy | time to the baseline's best (s) |\n"
       "|---|---|---|---|---|---|\n",
-      accel, o.train_images, o.epochs, o.val_images, o.robust_eps, o.robust_images,
+      accel, o.train_images, o.epochs,
+      o.inherit ? "children start from their parent's weights where shapes match"
+                : "no weight inheritance",
+      o.val_images, o.robust_eps, o.robust_images,
       o.budget_minutes, o.multiplier_choices, o.accuracy_budget,
       o.robust_eps > 0 ? " and robust accuracy" : "");
   for (const auto& m : sums)
@@ -138,7 +141,9 @@ int run_nas(const std::vector<std::string>& args) {
       "data", po::value<std::string>()->default_value(data::kFashionMnistDir),
       "Fashion-MNIST folder")("out,o", po::value<std::string>(),
                               "run folder (default traces/nas-<time>)")(
-      "resume", po::value<std::string>(), "continue the stopped search in this run folder");
+      "resume", po::value<std::string>(), "continue the stopped search in this run folder")(
+      "inherit", po::bool_switch(),
+      "children start from their parent's float weights where names and shapes match");
   po::variables_map vm;
   if (!parse_options(
           args, opts, {}, vm, "usage: axpod nas [options]",
@@ -165,6 +170,7 @@ int run_nas(const std::vector<std::string>& args) {
   o.multiplier_choices = vm["multipliers"].as<int>();
   o.seed = vm["seed"].as<std::uint64_t>();
   o.threads = vm["threads"].as<int>();
+  o.inherit = vm["inherit"].as<bool>();
   o.methods.clear();
   for (const auto& m : text::split(vm["methods"].as<std::string>(), ','))
     o.methods.push_back(text::trim(m));
@@ -182,6 +188,7 @@ int run_nas(const std::vector<std::string>& args) {
                 {"accuracy_budget", o.accuracy_budget},
                 {"multipliers", o.multiplier_choices},
                 {"methods", o.methods},
+                {"inherit", o.inherit},
                 {"seed", o.seed}};
   host::NasState state;
   std::string dir;

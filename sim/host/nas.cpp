@@ -129,7 +129,8 @@ struct Context {
 
 /// Trains and scores one candidate; `genes` (NSGA-II) are its multiplier genes.
 NasCandidate evaluate(const Context& cx, const std::string& method, int id, int generation,
-                      const nas::Arch& arch, std::vector<int> genes) {
+                      const nas::Arch& arch, std::vector<int> genes,
+                      const NasCandidate* parent = nullptr) {
   const NasOptions& o = cx.o;
   NasCandidate c;
   c.id = id;
@@ -146,6 +147,10 @@ NasCandidate evaluate(const Context& cx, const std::string& method, int id, int 
   t.train_limit = o.train_images;
   t.calib_images = 500;
   t.weights_out = prefix + ".pt";
+  if (parent && o.inherit) {
+    t.init_model = parent->arch;
+    t.init_pt = cx.work + "/" + parent->files + ".pt";
+  }
   const auto trained = torch_backend().train(t, cx.train, cx.test, {});
   const engine::QNet& q = trained.qnet;
   engine::save_qnet(q, prefix + ".axq");
@@ -251,9 +256,10 @@ void run_nas(const NasOptions& o, const accel::Accelerator& acc, const data::Spl
     const auto out_of_time = [&] {
       return time_up() || (o.generations > 0 && m.generation >= o.generations);
     };
-    const auto add = [&](const nas::Arch& arch, std::vector<int> g, int generation) {
+    const auto add = [&](const nas::Arch& arch, std::vector<int> g, int generation,
+                         const NasCandidate* parent = nullptr) {
       const int id = static_cast<int>(m.evaluated.size());
-      auto c = evaluate(cx, m.method, id, generation, arch, std::move(g));
+      auto c = evaluate(cx, m.method, id, generation, arch, std::move(g), parent);
       c.seconds = elapsed();
       m.evaluated.push_back(std::move(c));
       if (progress)
@@ -317,7 +323,8 @@ void run_nas(const NasOptions& o, const accel::Accelerator& acc, const data::Spl
           for (auto& gm : cg)
             if (rng() % n == 0) gm = static_cast<int>(rng() % (cx.cands.size() + 1));
         }
-        children.push_back(add(child, std::move(cg), m.generation));
+        const NasCandidate parent_copy = pc;  // `add` grows m.evaluated
+        children.push_back(add(child, std::move(cg), m.generation, &parent_copy));
       }
       std::vector<int> ids = m.population;
       ids.insert(ids.end(), children.begin(), children.end());

@@ -44,6 +44,7 @@ struct NasOptions {
   std::uint64_t seed = 1;
   int threads = 2;
   std::vector<std::string> methods{"xai-nas", "nsga2"};
+  bool inherit = false;  // children start from their parent's weights where shapes allow
 };
 
 /// Throws axpod::Error naming the setting when one is out of range.

@@ -16,7 +16,7 @@
 namespace axpod::host {
 
 /// What the torch module offers. Bumped whenever this interface or a type it passes changes.
-inline constexpr int kTorchBackendAbi = 3;
+inline constexpr int kTorchBackendAbi = 4;
 
 class TorchBackend {
  public:

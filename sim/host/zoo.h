@@ -30,6 +30,8 @@ struct TrainOptions {
   int validation = 5000;    // the last N training images are held out as the validation split
   int calib_images = 2000;  // training images for activation ranges
   std::string weights_out;  // float weights (torch::save) written here when not empty
+  std::string init_model;   // when set: start from this model's float weights (init_pt) in
+  std::string init_pt;      // every parameter whose name and shape match (NAS inheritance)
 };
 
 /// Approximation-aware fine-tuning of a trained zoo model (host::finetune in xai_gen.h).

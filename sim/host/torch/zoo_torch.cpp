@@ -556,6 +556,17 @@ TrainResult train_model(const TrainOptions& opt, const data::Split& train_set,
   torch::manual_seed(opt.seed);
   torch::set_num_threads(std::max(1, opt.threads));
   Net net(spec);
+  if (!opt.init_pt.empty()) {
+    // Weight inheritance: every parameter of the parent whose name and shape match.
+    Net parent(make_spec(opt.init_model));
+    load_weights(parent, opt.init_pt, opt.init_model);
+    const auto from = parent->named_parameters();
+    torch::NoGradGuard no_grad;
+    for (auto& p : net->named_parameters()) {
+      const auto* q = from.find(p.key());
+      if (q && q->sizes() == p.value().sizes()) p.value().copy_(*q);
+    }
+  }
   const auto t0 = std::chrono::steady_clock::now();
   run_epochs(
       net, opt.lr, opt.epochs, opt.batch, opt.train_limit, opt.validation, opt.seed, train_set,
