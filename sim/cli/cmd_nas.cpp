@@ -65,9 +65,8 @@ std::string report_md(const host::NasState& st, const std::vector<host::NasSumma
       accel, o.train_images, o.epochs,
       o.inherit ? "children start from their parent's weights where shapes match"
                 : "no weight inheritance",
-      o.val_images, o.robust_eps, o.robust_images,
-      o.budget_minutes, o.multiplier_choices, o.accuracy_budget,
-      o.robust_eps > 0 ? " and robust accuracy" : "");
+      o.val_images, o.robust_eps, o.robust_images, o.budget_minutes, o.multiplier_choices,
+      o.accuracy_budget, o.robust_eps > 0 ? " and robust accuracy" : "");
   for (const auto& m : sums)
     s += fmt::format("| {} | {} | {:.0f} | {:.4f} | {} | {} |\n", m.method, m.evaluations,
                      m.seconds, m.hypervolume,

@@ -248,5 +248,35 @@ TEST(Nas, SampledArchitecturesTrainQuantizeAndRun) {
   }
 }
 
+// NAS inheritance: a child starts from its parent's weights where names and shapes match (with a
+// negligible learning rate its int8 weights there equal the parent's), elsewhere from scratch.
+TEST(Nas, InheritanceCopiesTheMatchingWeights) {
+  TrainOptions o;
+  o.model = "nas_c8k3p_c16k3p_f64";
+  o.epochs = 1;
+  o.train_limit = 300;
+  o.calib_images = 50;
+  o.threads = 2;
+  o.weights_out = ::testing::TempDir() + "/nas_parent_" + std::to_string(::getpid()) + ".pt";
+  const auto parent = train(o, train_set(), test_set());
+  TrainOptions c = o;
+  c.model = "nas_c8k3p_c16k3p_f32";
+  c.weights_out.clear();
+  c.lr = 1e-12;
+  c.seed = 99;
+  c.init_model = o.model;
+  c.init_pt = o.weights_out;
+  const auto child = train(c, train_set(), test_set());
+  const auto weights = [](const engine::QNet& q, const std::string& op) {
+    return q.ops[static_cast<std::size_t>(q.find(op))].weights;
+  };
+  EXPECT_EQ(weights(child.qnet, "conv1"), weights(parent.qnet, "conv1"));
+  EXPECT_EQ(weights(child.qnet, "conv2"), weights(parent.qnet, "conv2"));
+  EXPECT_NE(weights(child.qnet, "fc1").size(), weights(parent.qnet, "fc1").size());
+  c.init_pt.clear();  // without inheritance the same seed gives other conv weights
+  const auto fresh = train(c, train_set(), test_set());
+  EXPECT_NE(weights(fresh.qnet, "conv1"), weights(parent.qnet, "conv1"));
+}
+
 }  // namespace
 }  // namespace axpod::host
