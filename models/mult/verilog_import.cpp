@@ -9,7 +9,9 @@
 
 #include "common/error.h"
 #include "common/fs.h"
+#include "common/paths.h"
 #include "common/text.h"
+#include "mult/registry.h"
 #include "mult/table.h"
 
 namespace axpod::mult {
@@ -197,6 +199,13 @@ std::shared_ptr<const VerilogMultiplier> load_verilog(const std::string& name) {
 
 std::unique_ptr<IMultiplier> verilog_model(std::shared_ptr<const VerilogMultiplier> v) {
   return std::make_unique<NetlistTable>(std::move(v));
+}
+
+std::optional<Netlist> gate_netlist(const std::string& canonical, const GateLibrary& lib) {
+  if (canonical.rfind("verilog:", 0) == 0) return load_verilog(canonical)->netlist;
+  if (const RtlInfo* twin = Registry::instance().verilog_twin(canonical))
+    return synthesize(*twin, paths::shipped("rtl/multipliers"), lib).netlist;
+  return std::nullopt;
 }
 
 double verilog_energy_fj(const std::string& name) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,10 @@ std::shared_ptr<const VerilogMultiplier> load_verilog(const std::string& name);
 
 /// The IMultiplier of a loaded Verilog multiplier.
 std::unique_ptr<IMultiplier> verilog_model(std::shared_ptr<const VerilogMultiplier> v);
+
+/// The gate netlist of a multiplier (canonical name): a `verilog:` circuit's, or its RTL
+/// twin synthesized with `lib`; nullopt for a multiplier without one.
+std::optional<Netlist> gate_netlist(const std::string& canonical, const GateLibrary& lib);
 
 /// Energy per operation (fJ) of a `verilog:` multiplier with the shipped gate library over the
 /// catalog's default operands (20,000 uniform pairs, seed 1).

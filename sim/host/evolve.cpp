@@ -13,7 +13,6 @@
 #include "common/error.h"
 #include "common/fs.h"
 #include "common/json.h"
-#include "common/paths.h"
 #include "common/plot.h"
 #include "common/text.h"
 #include "engine/infer.h"
@@ -108,23 +107,24 @@ struct Seed {
   mult::Netlist netlist;
 };
 
+/// Whether a multiplier takes two's complement operands (a `verilog:` name says so without
+/// synthesizing it).
+bool signed_multiplier(const std::string& canonical) {
+  return canonical.rfind("verilog:", 0) == 0
+             ? mult::parse_verilog_name(canonical).is_signed
+             : mult::Registry::instance().create(canonical).info.is_signed;
+}
+
 Seed seed_netlist(const std::string& name, const mult::GateLibrary& lib) {
-  const auto& reg = mult::Registry::instance();
   Seed s;
-  s.name = reg.canonical(name);
-  if (s.name.rfind("verilog:", 0) == 0) {
-    const auto v = mult::load_verilog(s.name);
-    s.is_signed = v->spec.is_signed;
-    s.netlist = v->netlist;
-    return s;
-  }
-  s.is_signed = reg.create(s.name).info.is_signed;
-  const mult::RtlInfo* twin = reg.verilog_twin(s.name);
-  if (!twin)
+  s.name = mult::Registry::instance().canonical(name);
+  auto nl = mult::gate_netlist(s.name, lib);
+  if (!nl)
     throw Error("'" + s.name +
                 "' has no gate netlist to start from (no RTL twin): use a multiplier with RTL "
                 "(e.g. exact:signed=1, trunc_op:k=2,signed=1) or a verilog: one");
-  s.netlist = mult::synthesize(*twin, paths::shipped("rtl/multipliers"), lib).netlist;
+  s.netlist = std::move(*nl);
+  s.is_signed = signed_multiplier(s.name);
   return s;
 }
 
@@ -169,12 +169,8 @@ std::vector<ComparePoint> compare_catalog(const std::string& catalog, bool is_si
       }
       try {
         const mult::Table table(*reg.create(names[i]).model);
-        const mult::Netlist nl = names[i].rfind("verilog:", 0) == 0
-                                     ? mult::load_verilog(names[i])->netlist
-                                     : mult::synthesize(*reg.verilog_twin(names[i]),
-                                                        paths::shipped("rtl/multipliers"), lib)
-                                           .netlist;
-        out[i] = measure(names[i], "catalog", table.products(), nl, ops, bound, lib);
+        const auto nl = mult::gate_netlist(names[i], lib);  // chosen to have one
+        out[i] = measure(names[i], "catalog", table.products(), *nl, ops, bound, lib);
       } catch (const std::exception& e) {
         errors[i] = e.what();
       }
@@ -285,10 +281,7 @@ void write_plots(const EvolveReport& r, const std::string& work) {
 EvolveReport run_evolve(const EvolveConfig& c, const std::string& work,
                         const std::string& final_dir) {
   check_config(c);
-  const auto& reg = mult::Registry::instance();
-  const std::string canon = reg.canonical(c.from);
-  const bool is_signed = canon.rfind("verilog:", 0) == 0 ? mult::parse_verilog_name(canon).is_signed
-                                                         : reg.create(canon).info.is_signed;
+  const bool is_signed = signed_multiplier(mult::Registry::instance().canonical(c.from));
   cgp::Operands ops;
   if (!c.operands_file.empty()) {
     ops = cgp::operands_from_stream(mult::read_operand_file(c.operands_file, is_signed), is_signed);

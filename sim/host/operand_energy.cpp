@@ -5,7 +5,6 @@
 #include <map>
 
 #include "common/error.h"
-#include "common/paths.h"
 #include "engine/infer.h"
 #include "mult/registry.h"
 #include "mult/verilog_import.h"
@@ -57,14 +56,10 @@ OperandEnergies operand_aware_energies(const engine::QNet& qnet, const data::Spl
   std::map<std::string, mult::Netlist> netlists;
   for (const auto& name : names) {
     const std::string canon = reg.canonical(name);
-    if (canon.rfind("verilog:", 0) == 0) {
-      netlists.emplace(canon, mult::load_verilog(canon)->netlist);
-    } else if (const mult::RtlInfo* twin = reg.verilog_twin(canon)) {
-      netlists.emplace(canon,
-                       mult::synthesize(*twin, paths::shipped("rtl/multipliers"), lib).netlist);
-    } else {
+    if (auto nl = mult::gate_netlist(canon, lib))
+      netlists.emplace(canon, std::move(*nl));
+    else
       out.uncosted.push_back(canon);
-    }
   }
   for (const auto& [layer, stream] : streams)
     for (const auto& [canon, netlist] : netlists)
