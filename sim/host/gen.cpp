@@ -81,6 +81,7 @@ Evaluation Evaluator::energy(const Assignment& a) const {
   e.assign = a;
   e.energy_pj = r.energy.total();
   e.mult_energy_pj = r.energy.mult;
+  e.cycles = r.cycles;
   return e;
 }
 

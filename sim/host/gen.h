@@ -29,6 +29,7 @@ struct Evaluation {
   double accuracy = 0;        // validation accuracy (0..1)
   double energy_pj = 0;       // analytical energy of one inference
   double mult_energy_pj = 0;  // of which multipliers
+  std::int64_t cycles = 0;    // analytical latency of one inference
 };
 
 /// Scores assignments; caches them (a repeated assignment is not re-evaluated or counted).

@@ -15,6 +15,7 @@
 #include "engine/qnet.h"
 #include "nas/arch.h"
 #include "ranker.h"
+#include "robust.h"
 #include "torch_backend.h"
 #include "xai_gen.h"
 #include "zoo.h"
@@ -178,9 +179,7 @@ NasCandidate evaluate(const Context& cx, const std::string& method, int id, int 
   const Evaluation& e = ev.evaluate(c.assign);
   c.accuracy = e.accuracy;
   c.energy_pj = e.energy_pj;
-  const analytical::Model model(cx.acc, cx.energies);
-  c.latency_cycles =
-      static_cast<double>(model.run(q.workload(), to_accel(c.assign, cx.exact)).cycles);
+  c.latency_cycles = static_cast<double>(e.cycles);
   c.memory_bytes = nas::weight_bytes(arch);
   if (o.robust_eps > 0) {
     const auto tables = layer_tables(q, c.assign, cx.exact);
@@ -190,18 +189,11 @@ NasCandidate evaluate(const Context& cx, const std::string& method, int id, int 
     ao.method = "fgsm";
     ao.eps = o.robust_eps;
     ao.threads = o.threads;
-    const auto adv =
-        torch_backend().attack(ao, q, tables.by_layer, cx.train, cx.vbegin, o.robust_images);
-    data::Split s;
-    s.images.count = o.robust_images;
-    s.images.rows = cx.train.images.rows;
-    s.images.cols = cx.train.images.cols;
-    s.images.pixels = adv.pixels;
-    s.labels.assign(cx.train.labels.begin() + cx.vbegin,
-                    cx.train.labels.begin() + cx.vbegin + o.robust_images);
     engine::Engine eng(q);
     eng.assign_tables(tables.by_layer);
-    c.robust_accuracy = eng.accuracy(s, 0, o.robust_images, o.threads);
+    c.robust_accuracy = attack_and_classify(eng, tables.by_layer, ao, cx.train, cx.vbegin,
+                                            o.robust_images, o.threads)
+                            .accuracy;
   }
   return c;
 }

@@ -21,6 +21,22 @@ void check_options(const RobustOptions& o) {
   if (o.threads < 1 || o.threads > 256) throw Error("--threads must lie in [1, 256]");
 }
 
+Attacked attack_and_classify(const engine::Engine& eng,
+                             const std::map<std::string, const mult::Table*>& tables,
+                             const AttackOptions& ao, const data::Split& split, int begin,
+                             int count, int threads) {
+  Attacked r;
+  r.attack = torch_backend().attack(ao, eng.net(), tables, split, begin, count);
+  data::Split adv;
+  adv.images.count = count;
+  adv.images.rows = split.images.rows;
+  adv.images.cols = split.images.cols;
+  adv.images.pixels = r.attack.pixels;
+  adv.labels.assign(split.labels.begin() + begin, split.labels.begin() + begin + count);
+  r.accuracy = eng.accuracy(adv, 0, count, threads);
+  return r;
+}
+
 RobustReport robust_accuracy(const TrainedModel& m, const Assignment& a, const std::string& exact,
                              const RobustOptions& o) {
   check_options(o);
@@ -43,16 +59,9 @@ RobustReport robust_accuracy(const TrainedModel& m, const Assignment& a, const s
   std::sort(eps.begin(), eps.end());
   for (double e : eps) {
     ao.eps = e;
-    const auto res = torch_backend().attack(ao, m.qnet, tables.by_layer, m.test, o.begin, o.images);
-    data::Split adv;
-    adv.images.count = o.images;
-    adv.images.rows = m.test.images.rows;
-    adv.images.cols = m.test.images.cols;
-    adv.images.pixels = res.pixels;
-    adv.labels.assign(m.test.labels.begin() + o.begin, m.test.labels.begin() + o.begin + o.images);
-    r.points.push_back(
-        {e, eng.accuracy(adv, 0, o.images, o.threads), res.loss_clean, res.loss_adv});
-    r.first_adv = res.pixels;
+    auto res = attack_and_classify(eng, tables.by_layer, ao, m.test, o.begin, o.images, o.threads);
+    r.points.push_back({e, res.accuracy, res.attack.loss_clean, res.attack.loss_adv});
+    r.first_adv = std::move(res.attack.pixels);
   }
   return r;
 }

@@ -4,9 +4,11 @@
 // multipliers.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
+#include "engine/infer.h"
 #include "gen.h"
 #include "xai_gen.h"
 #include "zoo.h"
@@ -38,6 +40,17 @@ struct RobustReport {
   std::vector<RobustPoint> points;      // one per eps
   std::vector<std::uint8_t> first_adv;  // adversarial pixels of the largest eps (for pictures)
 };
+
+/// Attacks images [begin, begin + count) of `split` with `ao` (torch module) and classifies the
+/// adversarial images with `eng` (the engine carrying the multipliers the attack used).
+struct Attacked {
+  double accuracy = 0;  // engine accuracy on the adversarial images (0..1)
+  AttackResult attack;  // the images and the gradient model's losses
+};
+Attacked attack_and_classify(const engine::Engine& eng,
+                             const std::map<std::string, const mult::Table*>& tables,
+                             const AttackOptions& ao, const data::Split& split, int begin,
+                             int count, int threads);
 
 /// Attacks test images [o.begin, o.begin + o.images) of `m` and classifies them with the int8
 /// engine carrying the assignment `a` (layers not in it: `exact`). Deterministic.
