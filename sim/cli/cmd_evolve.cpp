@@ -1,7 +1,6 @@
 // `axpod mult evolve`: CGP of a multiplier for one layer's operands (sim/host/evolve.h).
 #include <boost/program_options.hpp>
 
-#include <cmath>
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -12,6 +11,7 @@
 #include "evolve.h"
 #include "options.h"
 #include "progress.h"
+#include "xai_gen.h"
 
 namespace axpod::cli {
 
@@ -72,10 +72,7 @@ int run_mult_evolve(const std::vector<std::string>& args) {
   c.images = vm["images"].as<int>();
   c.data_dir = vm["data"].as<std::string>();
   c.max_error = vm["max-error"].as<std::string>();
-  const double minutes = vm["minutes"].as<double>();
-  if (!std::isfinite(minutes) || minutes < 0)
-    throw Error("--minutes must be a non-negative number");
-  c.search.seconds = minutes * 60.0;
+  c.search.seconds = double_in(vm, "minutes", 0, 7 * 24 * 60) * 60.0;
   c.search.generations = vm["generations"].as<long>();
   c.search.seed = vm["seed"].as<std::uint64_t>();
   c.search.lambda = vm["lambda"].as<int>();
@@ -86,9 +83,7 @@ int run_mult_evolve(const std::vector<std::string>& args) {
   c.gates = vm["gates"].as<std::string>();
   if (!vm["no-catalog"].as<bool>()) c.catalog = vm["catalog"].as<std::string>();
   if (vm.count("compare")) c.compare_dir = vm["compare"].as<std::string>();
-  if (!c.model.empty() && c.model.size() > 4 && c.model.ends_with(".pt"))
-    c.model = c.model.substr(0, c.model.size() - 3);
-  if (!c.model.empty() && !c.model.ends_with(".axq")) c.model += ".axq";
+  if (!c.model.empty()) c.model = host::model_prefix(c.model) + ".axq";
   host::check_config(c);  // before any slow work
 
   RunDir run(vm.count("out") ? vm["out"].as<std::string>() : "", "evolve");

@@ -87,6 +87,24 @@ int cmd_train(const std::vector<std::string>& args) {
   return 0;
 }
 
+/// The multipliers that --assign (per layer, and its default) and --mult (every layer the
+/// assignment does not list) give; fallback "" keeps the exact int8 path.
+struct LayerMultipliers {
+  std::map<std::string, std::string> layers;
+  std::string fallback;
+};
+
+LayerMultipliers layer_multipliers(const po::variables_map& vm, const engine::QNet& net) {
+  LayerMultipliers m;
+  if (vm.count("assign")) {
+    const auto a = accel::load_assignment(vm["assign"].as<std::string>(), net.workload());
+    m.layers = a.layers;
+    m.fallback = a.fallback;
+  }
+  if (vm.count("mult")) m.fallback = vm["mult"].as<std::string>();
+  return m;
+}
+
 int cmd_eval(const std::vector<std::string>& args) {
   po::options_description opts("options");
   opts.add_options()("help,h", "show this help")("model,m", po::value<std::string>()->required(),
@@ -112,15 +130,8 @@ int cmd_eval(const std::vector<std::string>& args) {
   const int limit = int_in(vm, "limit", 1, 10000);
   const auto net = engine::load_qnet(vm["model"].as<std::string>());
   engine::Engine eng(net);
-  std::map<std::string, std::string> per_layer;
-  std::string fallback;
-  if (vm.count("assign")) {
-    const auto a = accel::load_assignment(vm["assign"].as<std::string>(), net.workload());
-    per_layer = a.layers;
-    fallback = a.fallback;
-  }
-  if (vm.count("mult")) fallback = vm["mult"].as<std::string>();
-  eng.assign(per_layer, fallback);
+  const auto mults = layer_multipliers(vm, net);
+  eng.assign(mults.layers, mults.fallback);
   const auto test = data::load_fashion_mnist(vm["data"].as<std::string>(), "test");
   const int n = std::min(limit, test.images.count);
   Progress bar("eval", static_cast<std::size_t>(n));
@@ -183,14 +194,9 @@ int cmd_attack(const std::vector<std::string>& args) {
   o.threads = vm["threads"].as<int>();
   host::check_options(o);
   const auto m = host::load_trained(vm["model"].as<std::string>(), vm["data"].as<std::string>());
-  host::Assignment a;
-  std::string fallback = "exact:signed=1";
-  if (vm.count("assign")) {
-    const auto as = accel::load_assignment(vm["assign"].as<std::string>(), m.qnet.workload());
-    a = as.layers;
-    if (!as.fallback.empty()) fallback = as.fallback;
-  }
-  if (vm.count("mult")) fallback = vm["mult"].as<std::string>();
+  const auto mults = layer_multipliers(vm, m.qnet);
+  const host::Assignment& a = mults.layers;
+  const std::string fallback = mults.fallback.empty() ? "exact:signed=1" : mults.fallback;
   RunDir run(vm.count("out") ? vm["out"].as<std::string>() : "", "attack-" + m.qnet.name);
   const auto r = host::robust_accuracy(m, a, fallback, o);
   std::string csv =
