@@ -2,10 +2,8 @@
 #include <boost/program_options.hpp>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <set>
 
 #include <fmt/format.h>
 
@@ -14,107 +12,13 @@
 #include "common/error.h"
 #include "common/fs.h"
 #include "common/json.h"
-#include "common/plot.h"
 #include "common/text.h"
 #include "data/idx.h"
 #include "nas.h"
 #include "options.h"
 #include "progress.h"
-#include "report.h"
-#include "xai_gen.h"
 
 namespace axpod::cli {
-
-namespace {
-
-std::string pct(double v) {
-  return fmt::format("{:.2f}", 100 * v);
-}
-
-std::string pareto_csv(const std::vector<host::NasSummary>& sums) {
-  std::string s =
-      "method,arch,accuracy_pct,exact_accuracy_pct,robust_accuracy_pct,energy_uj,"
-      "latency_cycles,memory_bytes,seconds,generation,files\n";
-  for (const auto& m : sums)
-    for (const auto& c : m.front)
-      s += fmt::format("{},{},{},{},{},{:.6f},{:.0f},{},{:.1f},{},{}\n", c.method, c.arch,
-                       pct(c.accuracy), pct(c.exact_accuracy), pct(c.robust_accuracy),
-                       c.energy_pj / 1e6, c.latency_cycles, c.memory_bytes, c.seconds, c.generation,
-                       c.files);
-  return s;
-}
-
-std::string report_md(const host::NasState& st, const std::vector<host::NasSummary>& sums,
-                      const host::NasOptions& o, const std::string& accel,
-                      const host::NasCandidate* best) {
-  std::string s = fmt::format(
-      "# XAI-NAS on {}\n\nSearch space: 1-6 conv blocks (width 4-128, kernel 3/5, optional "
-      "residual and 2x2 max-pool), 1-3 hidden fully connected layers; a multiplier per MAC "
-      "layer. Proxy: {} training images, {} epoch(s), {}; scored on {} "
-      "validation images (robust accuracy: FGSM eps {} on {} of them, float-model gradients); "
-      "energy and latency from the analytical model. {} minutes in all, shared equally.\n\n"
-      "What XAI guides: an XAI-NAS candidate's multipliers are its XAI-Gen assignment (layer "
-      "conductance orders the layers; the cheapest of {} common multipliers within {:.2f} pp); "
-      "its children shrink its least important layer and widen (or give a 5x5 kernel to) its "
-      "most important one, plus a random move with probability 0.3. The NSGA-II baseline "
-      "mutates the architecture and one multiplier gene per layer at random. Both select by "
-      "non-dominated sorting and crowding over accuracy, energy{}.\n\n"
-      "| method | candidates | search time (s) | hypervolume (accuracy x energy) | inferences "
-      "per uJ at the baseline's best accuracy | time to the baseline's best (s) |\n"
-      "|---|---|---|---|---|---|\n",
-      accel, o.train_images, o.epochs,
-      o.inherit ? "children start from their parent's weights where shapes match"
-                : "no weight inheritance",
-      o.val_images, o.robust_eps, o.robust_images, o.budget_minutes, o.multiplier_choices,
-      o.accuracy_budget, o.robust_eps > 0 ? " and robust accuracy" : "");
-  for (const auto& m : sums)
-    s += fmt::format("| {} | {} | {:.0f} | {:.4f} | {} | {} |\n", m.method, m.evaluations,
-                     m.seconds, m.hypervolume,
-                     m.efficiency_inf_per_uj > 0 ? fmt::format("{:.2f}", m.efficiency_inf_per_uj)
-                                                 : "not reached",
-                     m.seconds_to_baseline_best >= 0
-                         ? fmt::format("{:.0f}", m.seconds_to_baseline_best)
-                         : "not reached");
-  // The cheapest candidate of each method at a ladder of accuracies.
-  double lo = 1, hi = 0;
-  for (const auto& m : st.methods)
-    for (const auto& c : m.evaluated) hi = std::max(hi, c.accuracy);
-  lo = std::floor(100 * hi - 8) / 100;
-  s += "\nEnergy (uJ) of the cheapest candidate reaching each validation accuracy:\n\n| accuracy "
-       ">= |";
-  for (const auto& m : st.methods) s += " " + m.method + " |";
-  s += "\n|---|";
-  for (std::size_t i = 0; i < st.methods.size(); ++i) s += "---|";
-  s += "\n";
-  for (double a = lo; a <= hi + 1e-9; a += 0.01) {
-    s += fmt::format("| {:.0f} % |", 100 * a);
-    for (const auto& m : st.methods) {
-      double e = 0;
-      for (const auto& c : m.evaluated)
-        if (c.accuracy >= a - 1e-9 && (e == 0 || c.energy_pj < e)) e = c.energy_pj;
-      s += e > 0 ? fmt::format(" {:.4f} |", e / 1e6) : " - |";
-    }
-    s += "\n";
-  }
-  s += "\nNon-dominated candidates (`pareto.csv`):\n\n| method | architecture | accuracy (%) | "
-       "robust (%) | energy (uJ) | latency (cycles) | weights (bytes) "
-       "|\n|---|---|---|---|---|---|---|\n";
-  for (const auto& m : sums)
-    for (const auto& c : m.front)
-      s += fmt::format("| {} | `{}` | {} | {} | {:.4f} | {:.0f} | {} |\n", c.method, c.arch,
-                       pct(c.accuracy), pct(c.robust_accuracy), c.energy_pj / 1e6, c.latency_cycles,
-                       c.memory_bytes);
-  if (best)
-    s += fmt::format(
-        "\nBest XAI-NAS design (the cheapest at the baseline's best accuracy, else within 1 pp of "
-        "its own best; `best.axq`, `best.pt`, `best_network.yaml`, `assignment.yaml`): "
-        "`{}`, {} % validation accuracy with its multipliers, {:.4f} uJ per inference.\n",
-        best->arch, pct(best->accuracy), best->energy_pj / 1e6);
-  s += "\n![pareto](pareto.png)\n";
-  return s;
-}
-
-}  // namespace
 
 int run_nas(const std::vector<std::string>& args) {
   po::options_description opts("options");
@@ -232,84 +136,7 @@ int run_nas(const std::vector<std::string>& args) {
       });
   bar.finish();
 
-  const auto sums = host::summarize(state);
-  fs::write_file_atomic(dir + "/pareto.csv", pareto_csv(sums));
-  std::vector<plot::Series> series;
-  for (const auto& m : state.methods) {
-    plot::Series all{m.method + " (all)", {}, {}, false};
-    for (const auto& c : m.evaluated) {
-      all.x.push_back(c.energy_pj / 1e6);
-      all.y.push_back(100 * c.accuracy);
-    }
-    series.push_back(all);
-  }
-  for (const auto& m : state.methods) {  // the accuracy x energy staircase of each method
-    std::vector<const host::NasCandidate*> by_energy;
-    for (const auto& c : m.evaluated) by_energy.push_back(&c);
-    std::sort(by_energy.begin(), by_energy.end(),
-              [](const auto* a, const auto* b) { return a->energy_pj < b->energy_pj; });
-    plot::Series f{m.method + " front", {}, {}, true};
-    double best_acc = -1;
-    for (const auto* c : by_energy)
-      if (c->accuracy > best_acc) {
-        best_acc = c->accuracy;
-        f.x.push_back(c->energy_pj / 1e6);
-        f.y.push_back(100 * c->accuracy);
-      }
-    series.push_back(f);
-  }
-  plot::write(plot::scatter("XAI-NAS vs NSGA-II on " + acc.name, "energy per inference (uJ)",
-                            "validation accuracy with multipliers (%)", series, true, false),
-              dir + "/pareto");
-  // The best design of the first method: the cheapest at the baseline's best accuracy, else the
-  // cheapest within 1 pp of its own most accurate candidate.
-  const host::NasCandidate* best = nullptr;
-  if (!state.methods.empty()) {
-    double target = 0, own = 0;
-    for (const auto& c : state.methods.back().evaluated) target = std::max(target, c.accuracy);
-    for (const auto& c : state.methods.front().evaluated) own = std::max(own, c.accuracy);
-    if (own < target) target = own - 0.01;
-    for (const auto& c : state.methods.front().evaluated)
-      if (c.accuracy >= target && (!best || c.energy_pj < best->energy_pj)) best = &c;
-  }
-  if (best) {
-    for (const char* ext : {".axq", ".pt"})  // (gone when an earlier ending removed them)
-      if (std::filesystem::exists(dir + "/" + best->files + ext))
-        std::filesystem::copy_file(dir + "/" + best->files + ext, dir + "/best" + ext,
-                                   std::filesystem::copy_options::overwrite_existing);
-    fs::write_file_atomic(dir + "/best_network.yaml", host::network_yaml(best->arch));
-    fs::write_file_atomic(
-        dir + "/assignment.yaml",
-        host::assignment_yaml(best->assign, host::exact_multiplier(acc),
-                              "XAI-NAS design " + best->arch + " (best.axq in this folder)"));
-  }
-  // Only the fronts' candidates keep their files.
-  std::set<std::string> keep;
-  if (best) keep.insert(best->files);
-  for (const auto& m : sums)
-    for (const auto& c : m.front) keep.insert(c.files);
-  for (const auto& m : state.methods)
-    for (const auto& c : m.evaluated)
-      if (!keep.count(c.files))
-        for (const char* ext : {".axq", ".pt"}) std::filesystem::remove(dir + "/" + c.files + ext);
-  json::Json j;
-  j["accelerator"] = acc.name;
-  j["budget_minutes"] = o.budget_minutes;
-  for (const auto& m : sums)
-    j["methods"][m.method] = {
-        {"hypervolume", json::number(m.hypervolume)},
-        {"efficiency_inf_per_uj", json::number(m.efficiency_inf_per_uj)},
-        {"seconds_to_baseline_best", m.seconds_to_baseline_best >= 0
-                                         ? json::number(m.seconds_to_baseline_best)
-                                         : json::Json(nullptr)},
-        {"evaluations", m.evaluations},
-        {"seconds", json::number(m.seconds)}};
-  if (best)
-    j["best"] = {
-        {"arch", best->arch}, {"accuracy", best->accuracy}, {"energy_pj", best->energy_pj}};
-  fs::write_file_atomic(dir + "/summary.json", json::dump(j));
-  const std::string md = report_md(state, sums, o, acc.name, best);
-  fs::write_file_atomic(dir + "/report.md", md);
+  const std::string md = host::write_nas_outputs(state, o, acc, dir);
   std::fputs(md.c_str(), stdout);
   std::printf("\nrun folder: %s\n", dir.c_str());
   return 0;

@@ -103,6 +103,12 @@ void run_nas(const NasOptions& o, const accel::Accelerator& acc, const data::Spl
 std::vector<NasSummary> summarize(const NasState& s);
 
 json::Json to_json(const NasState& s);
+/// Writes the run's outputs into `dir`: pareto.csv/png/svg, report.md (returned), summary.json,
+/// the best design of the first method (best.axq/.pt, best_network.yaml, assignment.yaml), and
+/// removes the candidate files that are on no front.
+std::string write_nas_outputs(const NasState& state, const NasOptions& o,
+                              const accel::Accelerator& acc, const std::string& dir);
+
 /// An architecture as an axpod YAML network (analyze, simulate and validate read it).
 std::string network_yaml(const std::string& arch_name);
 NasState state_from_json(const json::Json& j);
