@@ -169,10 +169,12 @@ bool weights_fit(const accel::Accelerator& acc, const workload::Network& net) {
   return static_cast<double>(w) <= acc.global_buffer_kb * 1024.0 / 2;
 }
 
+int butterfly_hops(std::size_t ports) {
+  return std::max(1, static_cast<int>(std::ceil(std::log2(std::max<std::size_t>(2, ports)))));
+}
+
 int interconnect_hops(const accel::Accelerator& acc) {
-  if (acc.noc.topology != accel::Topology::butterfly) return 1;
-  return std::max(
-      1, static_cast<int>(std::ceil(std::log2(std::max<std::size_t>(2, acc.pods.size())))));
+  return acc.noc.topology == accel::Topology::butterfly ? butterfly_hops(acc.pods.size()) : 1;
 }
 
 bool output_on_chip(const accel::Accelerator& acc, const workload::Layer& layer) {

@@ -67,6 +67,8 @@ LayerPods layer_pods(const accel::Accelerator& acc, const workload::Layer& layer
 
 /// Interconnect hops between the global buffer and a pod: ceil(log2 P) on a butterfly, else 1.
 int interconnect_hops(const accel::Accelerator& acc);
+/// Stages of a butterfly over `ports` pods: ceil(log2 P), at least 1.
+int butterfly_hops(std::size_t ports);
 
 /// Whether a network's weights stay on chip (Accelerator::weights_resident and they fit in half
 /// the global buffer).

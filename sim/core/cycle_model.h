@@ -1,10 +1,10 @@
-// The cycle-level model of a multi-pod accelerator (plain C++; sim/sc/ wraps it in SystemC).
-// One layer at a time: the tile scheduler spreads the GEMM's tiles over the eligible pods with
-// the same plan as the analytical model (analytical::plan_tiles); each pod steps its systolic
-// array every clock with real int8 data; DRAM (bandwidth + latency) and the interconnect
-// (per-port or shared bandwidth, hop latency) deliver each tile's operands, and a pod whose next
-// tile has not arrived stalls. An energy monitor charges every action of every pod per clock
-// from the same energy table the analytical model uses.
+// The cycle-level model of a multi-pod accelerator (plain C++; sim/sc/ builds the same blocks
+// into SystemC modules). One layer at a time: the tile scheduler (tile_scheduler.h) spreads the
+// GEMM's tiles over the eligible pods with the same plan as the analytical model; every clock,
+// in this order, DRAM (dram.h) fills the global buffer (global_buffer.h), the interconnect
+// (interconnect.h, one implementation per topology) delivers each pod's next tile, and each pod
+// (pod.h) steps its systolic array with real int8 data, stalling when its next tile has not
+// arrived; the energy monitor (energy_monitor.h) takes every block's charges per clock.
 #pragma once
 
 #include <array>
@@ -17,24 +17,17 @@
 
 #include "accel/accelerator.h"
 #include "analytical/model.h"
+#include "dram.h"
+#include "energy_monitor.h"
 #include "engine/tensors.h"
+#include "global_buffer.h"
+#include "interconnect.h"
 #include "mult/table.h"
-#include "systolic_array.h"
+#include "pod.h"
+#include "tile_scheduler.h"
 #include "workload/layer.h"
 
 namespace axpod::core {
-
-using cycle_t = std::int64_t;  // core clock cycles
-
-enum Component { kMult, kAdd, kReg, kSram, kGbuf, kNoc, kDram, kLeak, kComponents };
-const char* component_name(int c);
-
-/// Energy of one pod over one window of cycles, pJ per component.
-struct WindowEnergy {
-  std::int64_t window = 0;  // index (cycle / window size)
-  int pod = 0;
-  double pj[kComponents] = {};
-};
 
 struct LayerSim {
   std::string layer, kind, multiplier;
@@ -46,8 +39,8 @@ struct LayerSim {
   int pods = 0;
   cycle_t start = 0;            // first cycle of the layer in the run
   cycle_t cycles = 0;           // cycles the layer took
-  cycle_t stall_free = 0;       // the schedule's length without memory stalls
-  cycle_t stall_cycles = 0;     // cycles - stall_free
+  cycle_t stall_free = 0;       // the schedule's length without memory stalls (same timing)
+  cycle_t stall_cycles = 0;     // cycles - stall_free (never negative)
   analytical::Energy energy;    // pJ
   std::vector<std::int32_t> y;  // int32 outputs (groups x M x N); empty for non-MAC layers
 };
@@ -104,29 +97,42 @@ class CycleModel {
                                     const std::function<void(const LayerSim&)>& on_layer = {});
 
   /// Closed windows so far (each pod, each window); the open window is flushed by finish().
-  const std::vector<WindowEnergy>& windows() const { return m_windows; }
-  void finish();
+  const std::vector<WindowEnergy>& windows() const { return m_monitor.windows(); }
+  void finish() { m_monitor.finish(); }
   cycle_t now() const { return m_now; }
-  cycle_t window() const { return m_window; }
+  cycle_t window() const { return m_monitor.window(); }
   const accel::Accelerator& accelerator() const { return m_acc; }
-  /// Live callback per closed window (e.g. the SystemC energy monitor); may be empty.
-  std::function<void(const WindowEnergy&)> on_window;
+  /// The energy monitor (set its on_window for live power, as the SystemC top does).
+  EnergyMonitor& monitor() { return m_monitor; }
+  /// The multiplier table of a canonical name (made once per name).
+  const mult::Table& table(const std::string& name);
+  /// A layer's plan with this accelerator's multiplier energies.
+  LayerPlan plan(const LayerJob& job) const;
 
  private:
-  struct Impl;
-  void close_window();
-  const mult::Table& table(const std::string& name);
+  void dram_clock();
+  void noc_clock();
+  void pods_clock();
+  void charge_traffic_upfront();
 
-  accel::Accelerator m_acc;                                // the machine
-  analytical::MultiplierEnergies m_energies;               // fJ per multiplication
-  cycle_t m_window;                                        // trace window
-  cycle_t m_now = 0;                                       // global clock
-  std::vector<WindowEnergy> m_windows;                     // closed windows
-  std::int64_t m_open_index = -1;                          // index of the open window (-1: none)
-  std::vector<std::array<double, kComponents>> m_open_pj;  // its energy per pod
+  accel::Accelerator m_acc;                                      // the machine
+  analytical::MultiplierEnergies m_energies;                     // fJ per multiplication
+  cycle_t m_now = 0;                                             // global clock
+  EnergyMonitor m_monitor;                                       // energy by pod, window, layer
+  DramChannel m_dram;                                            // off-chip memory
+  GlobalBuffer m_gbuf;                                           // shared buffer
+  std::unique_ptr<Interconnect> m_noc;                           // global buffer -> pods
+  std::vector<PodCore> m_pods;                                   // every pod of the accelerator
   std::map<std::string, std::unique_ptr<mult::Table>> m_tables;  // multiplier tables by name
-  std::unique_ptr<Impl> m_impl;                                  // per-layer state
-  LayerJob m_job;  // index and placement of the layer in progress
+  // The layer in progress.
+  LayerJob m_job;                      // index and placement
+  LayerPlan m_plan;                    // pods, tiles, traffic
+  std::vector<std::int32_t> m_y;       // its int32 outputs
+  cycle_t m_start = 0;                 // its first clock
+  double m_vector_noc_left = 0;        // vector layers: bytes the interconnect still moves
+  bool m_active = false;               // a layer is in progress
+  bool m_finished = false;             // it is done (end_layer collects it)
+  std::vector<double> m_want, m_sent;  // interconnect scratch
 };
 
 }  // namespace axpod::core

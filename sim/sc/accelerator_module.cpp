@@ -10,7 +10,7 @@ AcceleratorModule::AcceleratorModule(sc_core::sc_module_name name, core::CycleMo
         ("pod" + std::to_string(p) + "_power_mw").c_str()));
   const double clock_mhz = model.accelerator().clock_mhz;
   const double window = static_cast<double>(model.window());
-  model.on_window = [this, clock_mhz, window](const core::WindowEnergy& w) {
+  model.monitor().on_window = [this, clock_mhz, window](const core::WindowEnergy& w) {
     double pj = 0;
     for (double v : w.pj) pj += v;
     // pJ per window / (window cycles / f) = pJ * f / window; pJ * MHz = uW.

@@ -1,0 +1,81 @@
+#include "energy_monitor.h"
+
+#include <algorithm>
+
+namespace axpod::core {
+
+const char* component_name(int c) {
+  static const char* kNames[kComponents] = {"mult", "add", "reg",  "sram",
+                                            "gbuf", "noc", "dram", "leak"};
+  return c >= 0 && c < kComponents ? kNames[c] : "?";
+}
+
+EnergyMonitor::EnergyMonitor(std::size_t pods, cycle_t window)
+    : m_window(std::max<cycle_t>(1, window)) {
+  m_open_pj.assign(pods, {});
+}
+
+void EnergyMonitor::begin_cycle(cycle_t now) {
+  const std::int64_t widx = now / m_window;
+  if (m_open_index != widx) {
+    close_window();
+    m_open_index = widx;
+  }
+}
+
+void EnergyMonitor::charge(int pod, int comp, double pj) {
+  m_open_pj[static_cast<std::size_t>(pod)][comp] += pj;
+  switch (comp) {
+    case kMult:
+      m_layer.mult += pj;
+      break;
+    case kAdd:
+      m_layer.add += pj;
+      break;
+    case kReg:
+      m_layer.reg += pj;
+      break;
+    case kSram:
+      m_layer.sram += pj;
+      break;
+    case kGbuf:
+      m_layer.gbuf += pj;
+      break;
+    case kNoc:
+      m_layer.noc += pj;
+      break;
+    case kDram:
+      m_layer.dram += pj;
+      break;
+    default:
+      m_layer.leak += pj;
+      break;
+  }
+}
+
+analytical::Energy EnergyMonitor::take_layer() {
+  const analytical::Energy e = m_layer;
+  m_layer = {};
+  return e;
+}
+
+void EnergyMonitor::close_window() {
+  if (m_open_index >= 0) {
+    for (std::size_t p = 0; p < m_open_pj.size(); ++p) {
+      WindowEnergy we;
+      we.window = m_open_index;
+      we.pod = static_cast<int>(p);
+      for (int c = 0; c < kComponents; ++c) we.pj[c] = m_open_pj[p][c];
+      m_windows.push_back(we);
+      if (on_window) on_window(we);
+    }
+  }
+  for (auto& a : m_open_pj) a.fill(0.0);
+  m_open_index = -1;
+}
+
+void EnergyMonitor::finish() {
+  close_window();
+}
+
+}  // namespace axpod::core

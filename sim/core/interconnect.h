@@ -1,0 +1,85 @@
+// The interconnect between the global buffer and the pods' SRAM ports. Each clock every port
+// that has a transfer in progress asks for bytes; the topology decides how many it gets
+// (contention) and how many hops they travel (latency and energy). One implementation per
+// topology, registered by name (noc/*.cpp), as the multipliers are.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "accel/accelerator.h"
+
+namespace axpod::core {
+
+using cycle_t = std::int64_t;  // core clock cycles
+class EnergySink;
+
+/// What the interconnect sees of a pod's SRAM port (a PodCore, or a SystemC pod module).
+class PodPort {
+ public:
+  virtual ~PodPort() = default;
+  /// The accelerator index of the pod (energy is charged to it).
+  virtual int pod_id() const = 0;
+  /// The tile it fetches next (index into the layer's tiles), or -1.
+  virtual int next_fetch() const = 0;
+  /// Bytes it asks for this clock (-1: none, as starting a tile needs room in its SRAM).
+  virtual double request() = 0;
+  /// `bytes` arrived; a completed tile is usable `latency` clocks later.
+  virtual void receive(double bytes, cycle_t now, int latency) = 0;
+};
+
+/// What the interconnect sees of the global buffer.
+class BufferPort {
+ public:
+  virtual ~BufferPort() = default;
+  /// Whether tile `t`'s operands have arrived from DRAM.
+  virtual bool holds(std::size_t t) const = 0;
+  /// Reads `bytes` of operands out; returns the energy, pJ.
+  virtual double read(double bytes) = 0;
+};
+
+class Interconnect {
+ public:
+  explicit Interconnect(const accel::Interconnect& cfg, std::size_t ports)
+      : m_cfg(cfg), m_ports(ports) {}
+  virtual ~Interconnect() = default;
+
+  /// Hops between the global buffer and a pod.
+  virtual int hops() const = 0;
+  /// This clock's grants: `sent[p]` <= `want[p]` bytes for each port, served in round-robin
+  /// order from port `first` (the same port does not always win a shared link).
+  virtual void arbitrate(std::size_t first, const std::vector<double>& want,
+                         std::vector<double>& sent) const = 0;
+  /// Bytes per clock over all ports (the rate of bulk transfers that every port shares).
+  virtual double aggregate_bandwidth() const = 0;
+
+  /// One clock of a MAC layer: every pod whose next tile is in the global buffer asks for its
+  /// bytes, the topology grants them (round robin from pod `now % pods`), the pods receive
+  /// them; the interconnect's and the global buffer's energy go to `energy`.
+  void clock(cycle_t now, const std::vector<PodPort*>& pods, BufferPort& buffer,
+             double pj_per_byte_hop, EnergySink& energy);
+
+  /// Cycles from a transfer's last byte to the operands being usable in the pod.
+  int latency() const { return hops() * m_cfg.hop_latency; }
+  const accel::Interconnect& config() const { return m_cfg; }
+  std::size_t ports() const { return m_ports; }
+
+ protected:
+  accel::Interconnect m_cfg;           // bandwidth, hop latency
+  std::size_t m_ports;                 // pods attached
+  std::vector<double> m_want, m_sent;  // scratch of clock()
+  std::vector<char> m_active;          // pods with a transfer this clock
+};
+
+using InterconnectFactory =
+    std::function<std::unique_ptr<Interconnect>(const accel::Interconnect&, std::size_t ports)>;
+
+/// Registers a topology's implementation (called from static initialisers in noc/*.cpp).
+bool register_interconnect(accel::Topology topology, InterconnectFactory make);
+/// The implementation of `cfg.topology` for `ports` pods; axpod::Error when none is registered.
+std::unique_ptr<Interconnect> make_interconnect(const accel::Interconnect& cfg, std::size_t ports);
+
+}  // namespace axpod::core

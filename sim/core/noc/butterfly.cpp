@@ -1,0 +1,35 @@
+// Butterfly: a log2(P)-stage network; each pod's port has the link bandwidth (the network is
+// non-blocking for the one-to-one global-buffer-to-pod pattern), and every byte crosses
+// ceil(log2 P) hops (analytical::interconnect_hops), which costs latency and energy.
+#include <algorithm>
+
+#include "analytical/model.h"
+#include "interconnect.h"
+
+namespace axpod::core {
+namespace {
+
+class Butterfly : public Interconnect {
+ public:
+  Butterfly(const accel::Interconnect& cfg, std::size_t ports)
+      : Interconnect(cfg, ports), m_hops(analytical::butterfly_hops(ports)) {}
+  int hops() const override { return m_hops; }
+  void arbitrate(std::size_t, const std::vector<double>& want,
+                 std::vector<double>& sent) const override {
+    for (std::size_t p = 0; p < want.size(); ++p)
+      sent[p] = std::min(m_cfg.bytes_per_cycle, want[p]);
+  }
+  double aggregate_bandwidth() const override {
+    return m_cfg.bytes_per_cycle * static_cast<double>(m_ports);
+  }
+
+ private:
+  int m_hops;  // stages crossed
+};
+
+}  // namespace
+
+std::unique_ptr<Interconnect> make_butterfly(const accel::Interconnect& cfg, std::size_t ports) {
+  return std::make_unique<Butterfly>(cfg, ports);
+}
+}  // namespace axpod::core

@@ -1,0 +1,29 @@
+// Crossbar: every pod has its own link from the global buffer at the full link bandwidth, one
+// hop away; ports never contend.
+#include <algorithm>
+
+#include "interconnect.h"
+
+namespace axpod::core {
+namespace {
+
+class Crossbar : public Interconnect {
+ public:
+  using Interconnect::Interconnect;
+  int hops() const override { return 1; }
+  void arbitrate(std::size_t, const std::vector<double>& want,
+                 std::vector<double>& sent) const override {
+    for (std::size_t p = 0; p < want.size(); ++p)
+      sent[p] = std::min(m_cfg.bytes_per_cycle, want[p]);
+  }
+  double aggregate_bandwidth() const override {
+    return m_cfg.bytes_per_cycle * static_cast<double>(m_ports);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Interconnect> make_crossbar(const accel::Interconnect& cfg, std::size_t ports) {
+  return std::make_unique<Crossbar>(cfg, ports);
+}
+}  // namespace axpod::core
