@@ -47,7 +47,54 @@ std::string resolve(const std::string& base_file, const std::string& rel) {
   return (dir / rel).lexically_normal().string();
 }
 
+EnergyTable read_energy(const config::Node& e, const std::string& path) {
+  EnergyTable t;
+  t.source = e.required("source").as_string();
+  t.add32_pj = e.required("add32_pj").as_double(0, 1e3);
+  t.add8_pj = e.required("add8_pj").as_double(0, 1e3);
+  t.reg_write_pj = e.required("reg_write_pj").as_double(0, 1e3);
+  t.pod_sram_pj_per_byte = e.required("pod_sram_pj_per_byte").as_double(0, 1e4);
+  t.global_buffer_pj_per_byte = e.required("global_buffer_pj_per_byte").as_double(0, 1e4);
+  t.noc_pj_per_byte_hop = e.required("noc_pj_per_byte_hop").as_double(0, 1e4);
+  t.dram_pj_per_byte = e.required("dram_pj_per_byte").as_double(0, 1e6);
+  t.leakage_pj_per_pe_cycle = e.required("leakage_pj_per_pe_cycle").as_double(0, 1e3);
+  t.catalog = resolve(path, e.required("catalog").as_string());
+  t.file = path;
+  return t;
+}
+
 }  // namespace
+
+EnergyTable default_energy_table() {
+  EnergyTable t;
+  t.source =
+      "axpod default (the accelerator names no energy table): Horowitz, ISSCC 2014, 45 nm "
+      "(REFERENCE.md section 4); register write, interconnect and leakage are unconfirmed "
+      "defaults";
+  t.add32_pj = 0.1;
+  t.add8_pj = 0.03;
+  t.reg_write_pj = 0.03;
+  t.pod_sram_pj_per_byte = 1.25;      // 10 pJ per 64-bit read of an 8 KB SRAM
+  t.global_buffer_pj_per_byte = 2.5;  // 20 pJ per 64-bit read of a 32 KB SRAM
+  t.noc_pj_per_byte_hop = 0.5;        // unconfirmed
+  t.dram_pj_per_byte = 162.5;         // 1.3 nJ per 64-bit DRAM access
+  t.leakage_pj_per_pe_cycle = 0.001;  // unconfirmed
+  t.catalog = paths::shipped("configs/catalog.csv");
+  t.is_default = true;
+  return t;
+}
+
+EnergyTable load_energy_table(const std::string& path) {
+  const auto doc = config::Document::load(path);
+  const auto root = doc.root();
+  // Either an accelerator's `energy:` block on its own or a file with such a block.
+  const auto block = root.optional("energy");
+  EnergyTable t = read_energy(block ? *block : root, path);
+  // Beside an `energy:` block the rest of an accelerator file may be there (not read); a bare
+  // table must not hold keys that are not read (a typo would fall back silently).
+  if (!block) doc.finish();
+  return t;
+}
 
 Accelerator load_accelerator(const std::string& path) {
   const auto doc = config::Document::load(path);
@@ -100,17 +147,7 @@ Accelerator load_accelerator(const std::string& path) {
   const auto dram = root.required("dram");
   a.dram.bandwidth_gbps = dram.required("bandwidth_gbps").as_double(1e-3, 1e6, 100);
   a.dram.latency_cycles = static_cast<int>(dram.required("latency_cycles").as_int(0, 1000000, 100));
-  const auto e = root.required("energy");
-  a.energy.source = e.required("source").as_string();
-  a.energy.add32_pj = e.required("add32_pj").as_double(0, 1e3);
-  a.energy.add8_pj = e.required("add8_pj").as_double(0, 1e3);
-  a.energy.reg_write_pj = e.required("reg_write_pj").as_double(0, 1e3);
-  a.energy.pod_sram_pj_per_byte = e.required("pod_sram_pj_per_byte").as_double(0, 1e4);
-  a.energy.global_buffer_pj_per_byte = e.required("global_buffer_pj_per_byte").as_double(0, 1e4);
-  a.energy.noc_pj_per_byte_hop = e.required("noc_pj_per_byte_hop").as_double(0, 1e4);
-  a.energy.dram_pj_per_byte = e.required("dram_pj_per_byte").as_double(0, 1e6);
-  a.energy.leakage_pj_per_pe_cycle = e.required("leakage_pj_per_pe_cycle").as_double(0, 1e3);
-  a.energy.catalog = resolve(path, e.required("catalog").as_string());
+  a.energy = read_energy(root.required("energy"), path);
   doc.finish();
   return a;
 }
@@ -191,7 +228,8 @@ Accelerator load_scalesim_config(const std::string& path) {
   a.global_buffer_kb = p.ifmap_sram_kb + p.filter_sram_kb + p.ofmap_sram_kb;
   a.noc = Interconnect{Topology::crossbar, 1e9, 0};
   a.dram = Dram{1e9, 0};
-  a.energy.catalog = "";
+  // A .cfg carries no energies: the documented default table (named in every output).
+  a.energy = default_energy_table();
   return a;
 }
 
@@ -203,6 +241,12 @@ std::vector<std::string> shipped_accelerators() {
     if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
   std::sort(names.begin(), names.end());
   return names;
+}
+
+Accelerator load_any_accelerator(const std::string& path, const std::string& energy_yaml) {
+  Accelerator a = load_any_accelerator(path);
+  if (!energy_yaml.empty()) a.energy = load_energy_table(energy_yaml);
+  return a;
 }
 
 Accelerator load_any_accelerator(const std::string& path) {

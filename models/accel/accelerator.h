@@ -55,7 +55,16 @@ struct EnergyTable {
   double add8_pj = 0.03;                 // per element of residual adds and pooling
   std::string catalog;                   // path of the multiplier catalog CSV
   std::string source;                    // where the numbers come from
+  std::string file;                      // the YAML it was read from ("" = built in)
+  bool is_default = false;               // default_energy_table()
 };
+
+/// The documented default table (REFERENCE.md section 4, Horowitz 45 nm), with the shipped
+/// multiplier catalog: what a SCALE-Sim .cfg, which has no energies, is costed with.
+EnergyTable default_energy_table();
+/// An energy table from YAML: an accelerator's `energy:` block (the keys at the top level, or
+/// under `energy:`, as in an accelerator file). Errors name file:line:col and key.
+EnergyTable load_energy_table(const std::string& path);
 
 struct Accelerator {
   std::string name;  // e.g. "tpu_v4_like"
@@ -83,6 +92,9 @@ Accelerator load_accelerator(const std::string& path);
 /// sizes; keys that do not affect compute cycles are accepted and ignored. Errors name
 /// file:line and key.
 Accelerator load_scalesim_config(const std::string& path);
+
+/// load_any_accelerator, then the energy table of `energy_yaml` in place of its own when given.
+Accelerator load_any_accelerator(const std::string& path, const std::string& energy_yaml);
 
 /// `.cfg` -> SCALE-Sim reader; a bare name (`tpu_v4_like`) -> the shipped
 /// configs/accelerators/<name>.yaml; else an axpod YAML file.

@@ -247,7 +247,10 @@ LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mul
     stationary *= r.plan.chunks;
     r.sram_bytes = stationary + streamed + 4 * psums * 2;  // read + write of int32 accumulators
     r.gbuf_bytes = in_b + w_b + out_b;
-    r.noc_byte_hops = (stationary + streamed + out_b) * hops;
+    // The interconnect delivers the operands (an os array's stationary outputs are made in
+    // place) and returns the outputs.
+    const std::int64_t delivered = (pod.dataflow == Dataflow::os ? 0 : stationary) + streamed;
+    r.noc_byte_hops = (delivered + out_b) * hops;
     r.energy.mult = static_cast<double>(r.macs) *
                     (A.energy.catalog.empty() ? 0.0 : m_energies.fj(r.multiplier, layer.name)) /
                     1000.0;

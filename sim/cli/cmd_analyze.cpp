@@ -47,8 +47,8 @@ std::string layers_csv(const NetworkResult& r) {
   return o;
 }
 
-std::string summary_json(const NetworkResult& r, const std::string& accel_file,
-                         const std::string& assign_file) {
+std::string summary_json(const NetworkResult& r, const accel::Accelerator& acc,
+                         const std::string& accel_file, const std::string& assign_file) {
   const auto& e = r.energy;
   json::Json j;
   j["network"] = r.network;
@@ -63,6 +63,7 @@ std::string summary_json(const NetworkResult& r, const std::string& accel_file,
   j["latency_ms"] = json::number(r.latency_ms());
   j["energy_pj"] = energy_json(e);
   j["energy_uj"] = json::number(e.total() / 1e6);
+  j["energy_table"] = energy_table_json(acc);
   j["tops_per_watt"] =
       json::number(e.total() > 0 ? 2.0 * static_cast<double>(r.macs) / e.total() : 0.0);
   return json::dump(j);
@@ -116,7 +117,10 @@ int cmd_analyze(const std::vector<std::string>& args) {
       "built-in network, axpod YAML network or SCALE-Sim topology .csv")(
       "topology", po::value<std::string>(), "SCALE-Sim topology CSV (same as --network Y.csv)")(
       "assign", po::value<std::string>(), "per-layer multiplier assignment YAML")(
-      "batch", po::value<int>()->default_value(1), "batch size of built-in networks")(
+      "energy", po::value<std::string>(),
+      "energy table YAML in place of the accelerator's (a SCALE-Sim .cfg has none: without "
+      "this, the documented Horowitz 45 nm defaults)")("batch", po::value<int>()->default_value(1),
+                                                       "batch size of built-in networks")(
       "format", po::value<std::string>()->default_value("table"),
       "table: terminal table + run folder; csv: one CSV (layer,cycles,...) to --out or stdout")(
       "out,o", po::value<std::string>(), "run folder (table) or CSV file (csv)")(
@@ -145,7 +149,9 @@ int cmd_analyze(const std::vector<std::string>& args) {
   const std::string format = vm["format"].as<std::string>();
   if (format != "table" && format != "csv")
     throw Error("--format: expected table or csv, got '" + format + "'");
-  const auto acc = accel::load_any_accelerator(accel_file);
+  const auto acc = accel::load_any_accelerator(
+      accel_file, vm.count("energy") ? vm["energy"].as<std::string>() : "");
+  if (acc.energy.is_default) std::fprintf(stderr, "energy table: %s\n", acc.energy.source.c_str());
   const auto net = workload::load_network(net_spec, vm["batch"].as<int>());
   accel::Assignment assign;
   const std::string assign_file = vm.count("assign") ? vm["assign"].as<std::string>() : "";
@@ -174,7 +180,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
              "analyze-" + net.name + "-" + acc.name);
   fs::write_file_atomic(run.work() + "/layers.csv", layers_csv(result));
   fs::write_file_atomic(run.work() + "/summary.json",
-                        summary_json(result, accel_file, assign_file));
+                        summary_json(result, acc, accel_file, assign_file));
   plot::write(energy_plot(result), run.work() + "/energy");
   run.commit();
   std::printf("run folder: %s (layers.csv, summary.json, energy.svg/.png)\n",

@@ -47,13 +47,19 @@ void common_options(po::options_description& opts) {
       "assign", po::value<std::string>(), "per-layer multiplier assignment YAML")(
       "layers", po::value<std::string>(), "comma-separated layer names to run (default: all)")(
       "batch", po::value<int>()->default_value(1), "batch size of built-in networks")(
-      "seed", po::value<std::uint64_t>()->default_value(1), "seed of the random layer data");
+      "seed", po::value<std::uint64_t>()->default_value(1), "seed of the random layer data")(
+      "energy", po::value<std::string>(),
+      "energy table YAML in place of the accelerator's (a SCALE-Sim .cfg has none: without "
+      "this, the documented Horowitz 45 nm defaults)");
 }
 
 Setup load_setup(const po::variables_map& vm) {
   Setup s;
   s.accel_file = vm["accel"].as<std::string>();
-  s.acc = accel::load_any_accelerator(s.accel_file);
+  s.acc = accel::load_any_accelerator(s.accel_file,
+                                      vm.count("energy") ? vm["energy"].as<std::string>() : "");
+  if (s.acc.energy.is_default)
+    std::fprintf(stderr, "energy table: %s\n", s.acc.energy.source.c_str());
   s.net = workload::load_network(vm["network"].as<std::string>(), vm["batch"].as<int>());
   if (vm.count("assign")) {
     s.assign_file = vm["assign"].as<std::string>();
@@ -187,10 +193,7 @@ int cmd_simulate(const std::vector<std::string>& args) {
   js["latency_ms"] = json::number(static_cast<double>(cycles) / (s.acc.clock_mhz * 1e3));
   js["window_cycles"] = window;
   js["energy_pj"] = energy_json(total);
-  if (energies.empty())
-    js["note"] =
-        "the accelerator carries no multiplier energies (a SCALE-Sim config has none): "
-        "multiplier energy is 0";
+  js["energy_table"] = energy_table_json(s.acc);
   js["seed"] = vm["seed"].as<std::uint64_t>();
   js["wall_seconds"] = json::number(wall);
   fs::write_file_atomic(run.work() + "/summary.json", json::dump(js));

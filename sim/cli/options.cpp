@@ -132,6 +132,15 @@ std::string energy_csv(const analytical::Energy& e) {
                      e.add, e.reg, e.sram, e.gbuf, e.noc, e.dram, e.leak, e.total());
 }
 
+json::Json energy_table_json(const accel::Accelerator& acc) {
+  json::Json j;
+  j["source"] = acc.energy.source;
+  j["file"] = acc.energy.is_default ? "" : acc.energy.file.empty() ? acc.file : acc.energy.file;
+  j["catalog"] = acc.energy.catalog;
+  j["default"] = acc.energy.is_default;
+  return j;
+}
+
 json::Json energy_json(const analytical::Energy& e) {
   json::Json j;
   for (const auto& [name, v] : {std::pair{"mult", e.mult},

@@ -63,6 +63,9 @@ std::string energy_csv(const analytical::Energy& e);
 
 /// Energy by component (pJ) as a JSON object: mult, add, ..., leak, total.
 json::Json energy_json(const analytical::Energy& e);
+/// The energy table a run used: its source, file (the accelerator's when it carries the
+/// table), multiplier catalog and whether it is axpod's default.
+json::Json energy_table_json(const accel::Accelerator& acc);
 
 /// Splits "1,4,16" into integers; axpod::Error naming the option on bad input.
 std::vector<int> int_list(const std::string& option, const std::string& value);

@@ -22,38 +22,13 @@
 #include "engine/tensors.h"
 #include "global_buffer.h"
 #include "interconnect.h"
+#include "layer_sequencer.h"
 #include "mult/table.h"
 #include "pod.h"
 #include "tile_scheduler.h"
 #include "workload/layer.h"
 
 namespace axpod::core {
-
-struct LayerSim {
-  std::string layer, kind, multiplier;
-  std::size_t index = 0;       // the layer's index in the network (run_network)
-  bool input_on_chip = false;  // how the run placed it (analytical::place_layers)
-  bool weights_on_chip = false;
-  std::int64_t macs = 0;
-  std::int64_t gated = 0;  // MAC slots with a zero operand
-  int pods = 0;
-  cycle_t start = 0;            // first cycle of the layer in the run
-  cycle_t cycles = 0;           // cycles the layer took
-  cycle_t stall_free = 0;       // the schedule's length without memory stalls (same timing)
-  cycle_t stall_cycles = 0;     // cycles - stall_free (never negative)
-  analytical::Energy energy;    // pJ
-  std::vector<std::int32_t> y;  // int32 outputs (groups x M x N); empty for non-MAC layers
-};
-
-/// One layer of a network run: what CycleModel::begin_layer needs.
-struct LayerJob {
-  std::size_t index = 0;                          // the layer's index in the network
-  const workload::Layer* layer = nullptr;         // the layer
-  const engine::LayerTensors* tensors = nullptr;  // its data (null for non-MAC layers)
-  std::string multiplier;                         // "" = the pods' own
-  bool input_on_chip = false;                     // previous output kept in the global buffer
-  bool weights_on_chip = false;                   // the network's weights are resident
-};
 
 /// The int8 data of a MAC layer of a run, by network index (null: none, for other layers).
 using TensorSource = std::function<const engine::LayerTensors*(std::size_t index)>;
@@ -105,34 +80,21 @@ class CycleModel {
   /// The energy monitor (set its on_window for live power, as the SystemC top does).
   EnergyMonitor& monitor() { return m_monitor; }
   /// The multiplier table of a canonical name (made once per name).
-  const mult::Table& table(const std::string& name);
+  const mult::Table& table(const std::string& name) { return m_seq->table(name); }
   /// A layer's plan with this accelerator's multiplier energies.
-  LayerPlan plan(const LayerJob& job) const;
+  LayerPlan plan(const LayerJob& job) const { return m_seq->plan(job); }
 
  private:
-  void dram_clock();
-  void noc_clock();
-  void pods_clock();
-  void charge_traffic_upfront();
-
-  accel::Accelerator m_acc;                                      // the machine
-  analytical::MultiplierEnergies m_energies;                     // fJ per multiplication
-  cycle_t m_now = 0;                                             // global clock
-  EnergyMonitor m_monitor;                                       // energy by pod, window, layer
-  DramChannel m_dram;                                            // off-chip memory
-  GlobalBuffer m_gbuf;                                           // shared buffer
-  std::unique_ptr<Interconnect> m_noc;                           // global buffer -> pods
-  std::vector<PodCore> m_pods;                                   // every pod of the accelerator
-  std::map<std::string, std::unique_ptr<mult::Table>> m_tables;  // multiplier tables by name
-  // The layer in progress.
-  LayerJob m_job;                      // index and placement
-  LayerPlan m_plan;                    // pods, tiles, traffic
-  std::vector<std::int32_t> m_y;       // its int32 outputs
-  cycle_t m_start = 0;                 // its first clock
-  double m_vector_noc_left = 0;        // vector layers: bytes the interconnect still moves
-  bool m_active = false;               // a layer is in progress
-  bool m_finished = false;             // it is done (end_layer collects it)
-  std::vector<double> m_want, m_sent;  // interconnect scratch
+  accel::Accelerator m_acc;               // the machine
+  cycle_t m_now = 0;                      // global clock
+  EnergyMonitor m_monitor;                // energy by pod, window, layer
+  DramChannel m_dram;                     // off-chip memory
+  GlobalBuffer m_gbuf;                    // shared buffer
+  std::unique_ptr<Interconnect> m_noc;    // global buffer -> pods
+  std::vector<PodCore> m_pods;            // every pod of the accelerator
+  std::vector<PodPort*> m_ports;          // their SRAM ports, for the interconnect
+  std::unique_ptr<LayerSequencer> m_seq;  // starts, ends and collects layers
+  bool m_finished = false;                // the layer in progress is done
 };
 
 }  // namespace axpod::core

@@ -23,7 +23,9 @@ class GlobalBuffer : public BufferPort {
   void fill(double bytes, EnergySink& energy);
   /// Whether tile `t`'s operands are in the buffer.
   bool holds(std::size_t t) const override { return m_prefix[t] <= m_arrived + 1e-6; }
-  double read(double bytes) override { return bytes * m_pj_per_byte; }
+  void read(int pod, double bytes, EnergySink& energy) override {
+    energy.charge(pod, kGbuf, bytes * m_pj_per_byte);
+  }
   /// The first tile whose DRAM share is not complete (the one `fill` is writing).
   std::size_t tile_filling() const;
   double arrived() const { return m_arrived; }

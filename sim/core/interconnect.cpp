@@ -1,5 +1,6 @@
 #include "interconnect.h"
 
+#include <algorithm>
 #include <map>
 
 #include "common/error.h"
@@ -28,17 +29,34 @@ bool register_interconnect(accel::Topology topology, InterconnectFactory make) {
   return true;
 }
 
+void Interconnect::begin_tiles(std::vector<int> used, bool ideal, double pj_per_byte_hop) {
+  m_used = std::move(used);
+  m_mode = ideal ? Mode::idle : Mode::tiles;
+  m_pj_per_byte_hop = pj_per_byte_hop;
+  m_bulk_left = 0;
+}
+
+void Interconnect::begin_bulk(double bytes) {
+  m_mode = Mode::bulk;
+  m_bulk_left = bytes;
+}
+
 void Interconnect::clock(cycle_t now, const std::vector<PodPort*>& pods, BufferPort& buffer,
-                         double pj_per_byte_hop, EnergySink& energy) {
-  const std::size_t n = pods.size();
-  if (n == 0) return;
+                         EnergySink& energy) {
+  if (m_mode == Mode::bulk) {
+    m_bulk_left = std::max(0.0, m_bulk_left - aggregate_bandwidth());
+    return;
+  }
+  const std::size_t n = m_used.size();
+  if (m_mode == Mode::idle || n == 0) return;
   m_want.assign(n, 0.0);
   m_sent.assign(n, 0.0);
   m_active.assign(n, 0);
+  const auto port = [&](std::size_t p) { return pods[static_cast<std::size_t>(m_used[p])]; };
   for (std::size_t p = 0; p < n; ++p) {
-    const int t = pods[p]->next_fetch();
+    const int t = port(p)->next_fetch();
     if (t < 0 || !buffer.holds(static_cast<std::size_t>(t))) continue;  // not yet from DRAM
-    const double want = pods[p]->request();
+    const double want = port(p)->request();
     if (want < 0) continue;  // no room in its SRAM yet
     m_want[p] = want;
     m_active[p] = 1;
@@ -48,10 +66,10 @@ void Interconnect::clock(cycle_t now, const std::vector<PodPort*>& pods, BufferP
   for (std::size_t p = 0; p < n; ++p) {
     if (!m_active[p]) continue;
     const double sent = m_sent[p];
-    const int id = pods[p]->pod_id();
-    energy.charge(id, kNoc, sent * h * pj_per_byte_hop);
-    energy.charge(id, kGbuf, buffer.read(sent));
-    pods[p]->receive(sent, now, latency());
+    const int id = port(p)->pod_id();
+    energy.charge(id, kNoc, sent * h * m_pj_per_byte_hop);
+    buffer.read(id, sent, energy);
+    port(p)->receive(sent, now, latency());
   }
 }
 

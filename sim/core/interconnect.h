@@ -37,8 +37,9 @@ class BufferPort {
   virtual ~BufferPort() = default;
   /// Whether tile `t`'s operands have arrived from DRAM.
   virtual bool holds(std::size_t t) const = 0;
-  /// Reads `bytes` of operands out; returns the energy, pJ.
-  virtual double read(double bytes) = 0;
+  /// Reads `bytes` of operands out for accelerator pod `pod` (the buffer charges its energy to
+  /// `energy`).
+  virtual void read(int pod, double bytes, EnergySink& energy) = 0;
 };
 
 class Interconnect {
@@ -56,11 +57,21 @@ class Interconnect {
   /// Bytes per clock over all ports (the rate of bulk transfers that every port shares).
   virtual double aggregate_bandwidth() const = 0;
 
-  /// One clock of a MAC layer: every pod whose next tile is in the global buffer asks for its
-  /// bytes, the topology grants them (round robin from pod `now % pods`), the pods receive
-  /// them; the interconnect's and the global buffer's energy go to `energy`.
+  /// A MAC layer starts: its tiles go to the pods at positions `used` of the ports (`ideal`:
+  /// they are there already, nothing moves); `pj_per_byte_hop` is the transfer energy.
+  void begin_tiles(std::vector<int> used, bool ideal, double pj_per_byte_hop);
+  /// A layer without tiles starts: `bytes` move in bulk at the aggregate bandwidth (their
+  /// energy is the pods' vector path's).
+  void begin_bulk(double bytes);
+  /// Bytes of the bulk transfer still to move.
+  double bulk_left() const { return m_bulk_left; }
+
+  /// One clock (`pods`: every port, in order). Tiles: every pod of the layer whose next tile is in
+  /// the global buffer asks for its bytes, the topology grants them (round robin from pod `now %
+  /// pods`), the pods receive them; the interconnect's and the global buffer's energy go to
+  /// `energy`. Bulk: the aggregate bandwidth's worth of bytes moves.
   void clock(cycle_t now, const std::vector<PodPort*>& pods, BufferPort& buffer,
-             double pj_per_byte_hop, EnergySink& energy);
+             EnergySink& energy);
 
   /// Cycles from a transfer's last byte to the operands being usable in the pod.
   int latency() const { return hops() * m_cfg.hop_latency; }
@@ -68,8 +79,13 @@ class Interconnect {
   std::size_t ports() const { return m_ports; }
 
  protected:
-  accel::Interconnect m_cfg;           // bandwidth, hop latency
-  std::size_t m_ports;                 // pods attached
+  accel::Interconnect m_cfg;  // bandwidth, hop latency
+  std::size_t m_ports;        // pods attached
+  enum class Mode { idle, tiles, bulk };
+  Mode m_mode = Mode::idle;            // what the layer in progress moves
+  double m_pj_per_byte_hop = 0;        // transfer energy (tiles)
+  double m_bulk_left = 0;              // bytes of the bulk transfer to go
+  std::vector<int> m_used;             // ports of the layer's pods
   std::vector<double> m_want, m_sent;  // scratch of clock()
   std::vector<char> m_active;          // pods with a transfer this clock
 };

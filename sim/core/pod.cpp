@@ -8,7 +8,8 @@ PodCore::PodCore(int id, const accel::Pod& cfg, const accel::EnergyTable& energy
     : m_id(id),
       m_cfg(cfg),
       m_e(energy),
-      m_buffer_bytes(1024.0 * (cfg.ifmap_sram_kb + cfg.filter_sram_kb)) {}
+      m_buffer_bytes(1024.0 * (cfg.ifmap_sram_kb + cfg.filter_sram_kb)),
+      m_leak_pj(static_cast<double>(cfg.rows) * cfg.cols * energy.leakage_pj_per_pe_cycle) {}
 
 void PodCore::begin_mac(const PodLayer& layer, std::vector<int> queue) {
   m_layer = layer;
@@ -154,9 +155,13 @@ void PodCore::step(cycle_t now, EnergySink& energy) {
       if (m_vector_pj[c] > 0) energy.charge(m_id, c, m_vector_pj[c]);
     m_last_busy = now;
     if (--m_vector_left <= 0) m_phase = Phase::done;
-    return;
+  } else if (m_phase != Phase::done) {
+    step_array(now, energy);
   }
-  if (m_phase == Phase::done && !m_array) return;
+  energy.charge(m_id, kLeak, m_leak_pj);
+}
+
+void PodCore::step_array(cycle_t now, EnergySink& energy) {
   const int a = m_cfg.rows;
   const auto& tiles = *m_layer.tiles;
   const auto tile = [&](std::size_t pos) -> const Tile& {

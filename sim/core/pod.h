@@ -62,7 +62,8 @@ class PodCore : public PodPort {
   /// `pj[c]` per clock for `cycles` clocks.
   void begin_vector(const double (&pj)[kComponents], cycle_t cycles);
 
-  /// One clock: the array (or vector path) steps; the energy it spent goes to `energy`.
+  /// One clock: the array (or vector path) steps; the energy it spent, leakage included, goes
+  /// to `energy`. Every pod steps every clock, idle or not.
   void step(cycle_t now, EnergySink& energy);
   /// Every tile (or vector clock) of the layer is done.
   bool done() const { return m_phase == Phase::done; }
@@ -73,6 +74,7 @@ class PodCore : public PodPort {
 
  private:
   enum class Phase { wait_first, preload, stream, load_next, vector, done };
+  void step_array(cycle_t now, EnergySink& energy);
   bool ready(std::size_t pos, cycle_t now) const;
   void load_row(const Tile& t, int r);
   void stream_clock(const Tile& t, std::int64_t k);
@@ -83,6 +85,7 @@ class PodCore : public PodPort {
   accel::Pod m_cfg;           // shape, dataflow, buffers
   accel::EnergyTable m_e;     // pJ per action
   double m_buffer_bytes = 0;  // input + filter SRAM: how much it may hold ahead
+  double m_leak_pj = 0;       // leakage per clock
   PodLayer m_layer;           // the layer in progress
   std::unique_ptr<SystolicArray> m_array;
   std::vector<int> m_queue;              // its tiles in order

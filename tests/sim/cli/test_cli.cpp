@@ -479,6 +479,84 @@ TEST(Cli, SimulateAcceptsAScaleSimConfig) {
             std::string::npos);
 }
 
+// SCALE-Sim's own inputs (a .cfg with [general] and [run_presets], a topology with LeNet- and
+// ResNet-like layers): the cycle-level model keeps SCALE-Sim's timing, so validate matches the
+// analytical model cycle for cycle on every dataflow and no stall comes out negative.
+TEST(Cli, ValidateMatchesOnScaleSimInputs) {
+  const std::string topo = temp("ss_topology.csv");
+  std::ofstream(topo)
+      << "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num "
+         "Filter, Strides,\n"
+         "Conv1, 32, 32, 5, 5, 1, 6, 1,\nConv2, 14, 14, 5, 5, 6, 16, 1,\n"
+         "FC1, 1, 1, 1, 1, 400, 120, 1,\nres_conv, 28, 28, 3, 3, 32, 48, 1,\n"
+         "res_down, 30, 30, 1, 1, 16, 40, 2,\nres_fc, 1, 1, 1, 1, 200, 100, 1,\n";
+  for (const char* df : {"ws", "os", "is"}) {
+    const std::string cfg = temp(std::string("ss_") + df + ".cfg");
+    std::ofstream(cfg) << "[general]\nrun_name = sa24\n\n[architecture_presets]\n"
+                          "ArrayHeight:    24\nArrayWidth:     16\nIfmapSramSzkB:    256\n"
+                          "FilterSramSzkB:   256\nOfmapSramSzkB:    128\nIfmapOffset:    0\n"
+                          "FilterOffset:   10000000\nOfmapOffset:    20000000\nDataflow : "
+                       << df
+                       << "\nBandwidth : 10\nMemoryBanks: 1\n\n[run_presets]\n"
+                          "InterfaceBandwidth: CALC\n";
+    const std::string csv = temp(std::string("ss_validate_") + df + ".csv");
+    const auto r = axpod("validate --accel " + cfg + " --network " + topo + " --out " + csv +
+                         " --force --cycle-tol-pct 0 --cycle-tol-abs 0");
+    EXPECT_EQ(r.code, 0) << df << "\n" << r.output;
+    EXPECT_NE(r.output.find("6 passed, 0 failed"), std::string::npos) << r.output;
+    // The default energy table is named, not silently used.
+    EXPECT_NE(r.output.find("energy table: axpod default"), std::string::npos) << r.output;
+    const std::string table = slurp(csv);
+    std::istringstream lines(table);
+    std::string line;
+    std::getline(lines, line);  // header
+    int rows = 0;
+    while (std::getline(lines, line)) {
+      std::vector<std::string> f;
+      std::stringstream ls(line);
+      for (std::string x; std::getline(ls, x, ',');) f.push_back(x);
+      ASSERT_GE(f.size(), 7u) << line;
+      EXPECT_EQ(f[2], f[3]) << df << ": " << line;  // analytical == cycle-level
+      EXPECT_EQ(f[6], "0") << df << ": " << line;   // stall cycles
+      ++rows;
+    }
+    EXPECT_EQ(rows, 6);
+  }
+}
+
+TEST(Cli, ScaleSimRunsNameTheirEnergyTable) {
+  const std::string dir = temp("ss_energy_default");
+  std::filesystem::remove_all(dir);
+  auto r = axpod("simulate --accel " + src("configs/scalesim/scale_ws_32x32.cfg") + " --network " +
+                 src("configs/scalesim/lenet_like.csv") + " --out " + dir);
+  ASSERT_EQ(r.code, 0) << r.output;
+  std::string js = slurp(dir + "/summary.json");
+  EXPECT_NE(js.find("\"default\": true"), std::string::npos) << js;
+  EXPECT_NE(js.find("Horowitz"), std::string::npos) << js;
+  EXPECT_EQ(js.find("\"mult\": 0.0,"), std::string::npos) << js;  // multipliers cost energy
+  // --energy replaces the table: a free DRAM costs nothing.
+  const std::string e = temp("free_dram.yaml");
+  std::ofstream(e) << "source: test table\nadd32_pj: 0.1\nadd8_pj: 0.03\nreg_write_pj: 0.03\n"
+                      "pod_sram_pj_per_byte: 1.25\nglobal_buffer_pj_per_byte: 2.5\n"
+                      "noc_pj_per_byte_hop: 0.5\ndram_pj_per_byte: 0\n"
+                      "leakage_pj_per_pe_cycle: 0.001\ncatalog: "
+                   << src("configs/catalog.csv") << "\n";
+  const std::string dir2 = temp("ss_energy_user");
+  std::filesystem::remove_all(dir2);
+  r = axpod("simulate --accel " + src("configs/scalesim/scale_ws_32x32.cfg") + " --network " +
+            src("configs/scalesim/lenet_like.csv") + " --energy " + e + " --out " + dir2);
+  ASSERT_EQ(r.code, 0) << r.output;
+  js = slurp(dir2 + "/summary.json");
+  EXPECT_NE(js.find("\"source\": \"test table\""), std::string::npos) << js;
+  EXPECT_NE(js.find("\"dram\": 0.0"), std::string::npos) << js;
+  // A typo in a bare table is an error with the key named.
+  std::ofstream(e, std::ios::app) << "dram_pj_per_bytes: 3\n";
+  r = axpod("analyze --accel " + src("configs/scalesim/scale_ws_32x32.cfg") + " --network " +
+            src("configs/scalesim/lenet_like.csv") + " --energy " + e + " --format csv");
+  EXPECT_EQ(r.code, 2);  // a config error
+  EXPECT_NE(r.output.find("dram_pj_per_bytes"), std::string::npos) << r.output;
+}
+
 TEST(Cli, ValidatePassesOnShippedConfigsAndFailsOnATightTolerance) {
   auto r = axpod("validate --accel " + src("configs/accelerators/tpu_v4_like.yaml") +
                  " --network lenet5 --assign " + src("configs/assignment_lenet5_example.yaml"));

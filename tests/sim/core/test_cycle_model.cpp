@@ -109,6 +109,88 @@ INSTANTIATE_TEST_SUITE_P(Shapes, CycleModelCase,
                          [](const auto& info) { return std::string(cases()[info.param].name); });
 
 // A pod may carry a Verilated RTL multiplier: same outputs and cycles as its behavioural twin.
+// SCALE-Sim v2 timing (REFERENCE.md section 2): F = ceil(rows / A) * ceil(cols / B) folds,
+// tau = preload + A + B + T - 2 clocks per fold (preload A for ws and is, 0 for os; no overlap),
+// and the report's Total Cycles is F * tau - 1 (the last cycle's index). Each golden below is
+// derived by hand from those formulas, not from the code under test.
+struct ScaleSimCase {
+  const char* name;
+  accel::Dataflow df;
+  int rows, cols;
+  workload::Layer layer;
+  std::int64_t total_cycles;  // SCALE-Sim's COMPUTE_REPORT "Total Cycles"
+};
+
+std::vector<ScaleSimCase> scalesim_cases() {
+  using accel::Dataflow;
+  using workload::make_conv;
+  using workload::make_gemm;
+  return {
+      // ws 8x8, GEMM M=37 N=19 K=11: rows K -> 2, cols N -> 3, F = 6, T = M = 37,
+      // tau = 8 + 8 + 8 + 37 - 2 = 59: 6 * 59 - 1 = 353.
+      {"ws_gemm", Dataflow::ws, 8, 8, make_gemm("g", 37, 19, 11), 353},
+      // os 4x8, GEMM M=10 N=7 K=9: rows M -> 3, cols N -> 1, F = 3, T = K = 9,
+      // tau = 0 + 4 + 8 + 9 - 2 = 19: 3 * 19 - 1 = 56.
+      {"os_gemm", Dataflow::os, 4, 8, make_gemm("g", 10, 7, 9), 56},
+      // is 8x4, GEMM M=10 N=7 K=9: rows K -> 2, cols M -> 3, F = 6, T = N = 7,
+      // tau = 8 + 8 + 4 + 7 - 2 = 25: 6 * 25 - 1 = 149.
+      {"is_gemm", Dataflow::is, 8, 4, make_gemm("g", 10, 7, 9), 149},
+      // ws 4x8, conv 7x7x3, 3x3, 5 filters, stride 1: 5x5 outputs, M = 25, K = 27, N = 5;
+      // rows K -> 7, cols N -> 1, F = 7, tau = 4 + 4 + 8 + 25 - 2 = 39: 7 * 39 - 1 = 272.
+      {"ws_conv", Dataflow::ws, 4, 8, make_conv("c", 7, 7, 3, 3, 5, 1, 0), 272},
+      // os 8x8, conv 9x9x2, 3x3, 10 filters, stride 2: ceil((9 - 3 + 2) / 2) = 4, M = 16,
+      // K = 18, N = 10; rows M -> 2, cols N -> 2, F = 4, tau = 0 + 8 + 8 + 18 - 2 = 32:
+      // 4 * 32 - 1 = 127.
+      {"os_conv_stride2", Dataflow::os, 8, 8, make_conv("c", 9, 9, 2, 3, 10, 2, 0), 127},
+      // is 16x8, conv 6x6x4, 3x3, 11 filters, stride 1: M = 16, K = 36, N = 11; rows K -> 3,
+      // cols M -> 2, F = 6, T = N = 11, tau = 16 + 16 + 8 + 11 - 2 = 49: 6 * 49 - 1 = 293.
+      {"is_conv_tall", Dataflow::is, 16, 8, make_conv("c", 6, 6, 4, 3, 11, 1, 0), 293},
+  };
+}
+
+class ScaleSimTiming : public ::testing::TestWithParam<int> {};
+
+TEST_P(ScaleSimTiming, CyclesEqualScaleSimsReportAndOutputsStayExact) {
+  const ScaleSimCase c = scalesim_cases()[GetParam()];
+  auto acc = machine(1, c.rows, c.cols, c.df, "exact:signed=1");
+  acc.timing = accel::Timing::scalesim;
+  // Finite memory does not matter: SCALE-Sim's compute report is stall-free.
+  acc.dram = {1.0, 50};
+  acc.noc = {accel::Topology::bus, 1.0, 3};
+  const auto tensors = engine::random_tensors(c.layer, 7);
+  CycleModel sim(acc, energies(), 32);
+  const auto r = sim.run_layer(c.layer, &tensors, "", false);
+  EXPECT_EQ(r.cycles, c.total_cycles);
+  EXPECT_EQ(r.stall_cycles, 0);
+  EXPECT_EQ(r.y, engine::reference_output(tensors, table("exact:signed=1")));
+  const auto a = analytical::Model(acc, energies()).evaluate(c.layer, "", false);
+  EXPECT_EQ(a.cycles, c.total_cycles);
+  EXPECT_EQ(analytical::scalesim_cycles(c.layer.gemm(), c.df, c.rows, c.cols), c.total_cycles);
+  // Every byte is still charged: the same traffic energy as the analytical model.
+  EXPECT_NEAR(r.energy.dram, a.energy.dram, 1e-9 * a.energy.dram);
+  EXPECT_NEAR(r.energy.noc, a.energy.noc, 1e-9 * a.energy.noc);
+  EXPECT_NEAR(r.energy.gbuf, a.energy.gbuf, 1e-9 * a.energy.gbuf);
+}
+
+INSTANTIATE_TEST_SUITE_P(Shapes, ScaleSimTiming,
+                         ::testing::Range(0, static_cast<int>(scalesim_cases().size())),
+                         [](const auto& info) {
+                           return std::string(scalesim_cases()[info.param].name);
+                         });
+
+TEST(CycleModel, ScaleSimTimingSpreadsFoldsOverPods) {
+  // 3 pods, ws 4x4, GEMM M=6 N=9 K=10: rows K -> 3, cols N -> 3, F = 9 folds, 3 per pod,
+  // tau = 4 + 4 + 4 + 6 - 2 = 16: 3 * 16 - 1 = 47.
+  auto acc = machine(3, 4, 4, accel::Dataflow::ws, "exact:signed=1");
+  acc.timing = accel::Timing::scalesim;
+  const auto layer = workload::make_gemm("g", 6, 9, 10);
+  const auto tensors = engine::random_tensors(layer, 3);
+  const auto r = CycleModel(acc, energies(), 32).run_layer(layer, &tensors, "", true);
+  EXPECT_EQ(r.cycles, 47);
+  EXPECT_EQ(r.stall_cycles, 0);
+  EXPECT_EQ(r.y, engine::reference_output(tensors, table("exact:signed=1")));
+}
+
 TEST(CycleModel, PodsCanUseAVerilatedRtlMultiplier) {
   const auto acc = machine(2, 8, 8, accel::Dataflow::ws, "drum:k=4,signed=1");
   const auto layer = workload::make_conv("c", 7, 7, 3, 3, 5, 1, 1);

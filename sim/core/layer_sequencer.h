@@ -1,0 +1,94 @@
+// The layer sequencer of the cycle-level model: it starts a layer on the blocks (plans its
+// tiles, hands DRAM, the global buffer, the interconnect and the pods their part), decides after
+// each clock whether the layer is done, and collects its result. The blocks themselves step in
+// CycleModel::tick, or each in its own SystemC module (sim/sc/); both drive them through here,
+// so they agree cycle for cycle.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "accel/accelerator.h"
+#include "analytical/model.h"
+#include "dram.h"
+#include "energy_monitor.h"
+#include "engine/tensors.h"
+#include "global_buffer.h"
+#include "interconnect.h"
+#include "mult/table.h"
+#include "pod.h"
+#include "tile_scheduler.h"
+#include "workload/layer.h"
+
+namespace axpod::core {
+
+struct LayerSim {
+  std::string layer, kind, multiplier;
+  std::size_t index = 0;       // the layer's index in the network (run_network)
+  bool input_on_chip = false;  // how the run placed it (analytical::place_layers)
+  bool weights_on_chip = false;
+  std::int64_t macs = 0;
+  std::int64_t gated = 0;  // MAC slots with a zero operand
+  int pods = 0;
+  cycle_t start = 0;            // first cycle of the layer in the run
+  cycle_t cycles = 0;           // cycles the layer took
+  cycle_t stall_free = 0;       // the schedule's length without memory stalls (same timing)
+  cycle_t stall_cycles = 0;     // cycles - stall_free (never negative)
+  analytical::Energy energy;    // pJ
+  std::vector<std::int32_t> y;  // int32 outputs (groups x M x N); empty for non-MAC layers
+};
+
+/// One layer of a network run.
+struct LayerJob {
+  std::size_t index = 0;                          // the layer's index in the network
+  const workload::Layer* layer = nullptr;         // the layer
+  const engine::LayerTensors* tensors = nullptr;  // its data (null for non-MAC layers)
+  std::string multiplier;                         // "" = the pods' own
+  bool input_on_chip = false;                     // previous output kept in the global buffer
+  bool weights_on_chip = false;                   // the network's weights are resident
+};
+
+/// The blocks of one accelerator, wherever they live.
+struct Blocks {
+  DramChannel* dram = nullptr;
+  GlobalBuffer* buffer = nullptr;
+  Interconnect* noc = nullptr;
+  std::vector<PodCore*> pods;  // every pod, in accelerator order
+  EnergyMonitor* monitor = nullptr;
+};
+
+class LayerSequencer {
+ public:
+  LayerSequencer(const accel::Accelerator& acc, analytical::MultiplierEnergies energies,
+                 Blocks blocks);
+
+  /// Starts `job` at clock `now` (the energy monitor's clock must be `now`).
+  void begin(const LayerJob& job, cycle_t now);
+  /// After the clock `now - 1` ran: whether the layer is done (then end() collects it).
+  bool end_of_clock(cycle_t now);
+  /// The finished layer (`now`: the clock after its last).
+  LayerSim end(cycle_t now);
+  bool active() const { return m_active; }
+
+  /// The multiplier table of a canonical name (made once per name).
+  const mult::Table& table(const std::string& name);
+  /// A job's plan with this accelerator's multiplier energies.
+  LayerPlan plan(const LayerJob& job) const;
+
+ private:
+  void charge_traffic_upfront();
+
+  const accel::Accelerator& m_acc;                               // the machine
+  analytical::MultiplierEnergies m_energies;                     // fJ per multiplication
+  Blocks m_b;                                                    // what it drives
+  std::map<std::string, std::unique_ptr<mult::Table>> m_tables;  // by canonical name
+  LayerJob m_job;                                                // the layer in progress
+  LayerPlan m_plan;                                              // its pods, tiles, traffic
+  std::vector<std::int32_t> m_y;                                 // its int32 outputs
+  cycle_t m_start = 0;                                           // its first clock
+  bool m_active = false;                                         // a layer is in progress
+};
+
+}  // namespace axpod::core
