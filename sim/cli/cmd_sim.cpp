@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
-#include "accelerator_module.h"
+#include "accelerator_top.h"
 #include "analytical/model.h"
 
 #include "commands.h"
@@ -140,12 +140,12 @@ int cmd_simulate(const std::vector<std::string>& args) {
   // Check every layer against the configuration (pods, multipliers, energies) before the run.
   for (const auto& j : jobs)
     check.evaluate(*j.layer, j.multiplier, j.input_on_chip, j.weights_on_chip);
-  core::CycleModel model(s.acc, energies, window);
   Progress progress("simulate", jobs.size());
   const auto t0 = std::chrono::steady_clock::now();
   std::size_t done = 0;
-  auto layers = sc::run_systemc(model, jobs,
+  auto run_sc = sc::run_systemc(s.acc, energies, window, jobs,
                                 [&](const core::LayerSim& l) { progress.step(++done, l.layer); });
+  const auto& layers = run_sc.layers;
   progress.finish();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
@@ -176,9 +176,9 @@ int cmd_simulate(const std::vector<std::string>& args) {
   }
   fs::write_file_atomic(run.work() + "/layers.csv", csv);
   fs::write_file_atomic(run.work() + "/power.csv",
-                        core::power_csv(model.windows(), window, s.acc.clock_mhz));
+                        core::power_csv(run_sc.windows, window, s.acc.clock_mhz));
   fs::write_file_atomic(run.work() + "/power.vcd",
-                        core::power_vcd(model.windows(), window, s.acc.clock_mhz,
+                        core::power_vcd(run_sc.windows, window, s.acc.clock_mhz,
                                         static_cast<int>(s.acc.pods.size())));
   json::Json js;
   js["network"] = s.net.name;

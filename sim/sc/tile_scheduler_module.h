@@ -1,0 +1,48 @@
+// The tile scheduler as a SystemC module: on each rising clock edge it starts the next layer
+// when none is running (core::LayerSequencer plans the tiles and hands DRAM, the global buffer,
+// the interconnect and the pods their part of it, through their cores: configuration, not
+// per-clock behaviour) and wakes DRAM; once every pod has stepped it closes the clock and
+// collects a finished layer. After the last layer it stops the simulation.
+#pragma once
+
+#include <systemc>
+
+#include <exception>
+#include <functional>
+#include <vector>
+
+#include "interfaces.h"
+#include "layer_sequencer.h"
+
+namespace axpod::sc {
+
+class TileSchedulerModule : public sc_core::sc_module {
+ public:
+  sc_core::sc_in<bool> clk;                                 // core clock
+  sc_core::sc_out<long long> go;                            // wakes DRAM (clock + 1)
+  sc_core::sc_vector<sc_core::sc_in<long long>> pods_done;  // every pod's token
+  sc_core::sc_port<energy_if> energy;                       // the monitor's clock
+
+  SC_HAS_PROCESS(TileSchedulerModule);
+  TileSchedulerModule(sc_core::sc_module_name name, const accel::Accelerator& acc,
+                      analytical::MultiplierEnergies energies, core::Blocks blocks,
+                      std::vector<core::LayerJob> jobs);
+
+  /// Called with each finished layer, in order.
+  std::function<void(core::LayerSim&&)> on_layer;
+  /// Called after the last layer (before the simulation stops).
+  std::function<void()> on_finish;
+  bool finished() const { return m_finished; }
+
+ private:
+  void clock();
+  void close_clock();
+
+  core::LayerSequencer m_seq;          // starts, ends and collects layers
+  std::vector<core::LayerJob> m_jobs;  // in order
+  std::size_t m_next = 0;              // next to start
+  cycle_t m_now = 0;                   // the clock
+  bool m_finished = false;             // every layer done
+};
+
+}  // namespace axpod::sc
