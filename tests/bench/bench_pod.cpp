@@ -2,8 +2,10 @@
 // the whole cycle-level model on a layer.
 #include <benchmark/benchmark.h>
 
+#include <map>
 #include <random>
 
+#include "common/paths.h"
 #include "cycle_model.h"
 #include "engine/tensors.h"
 #include "mult/registry.h"
@@ -59,6 +61,35 @@ void BM_CycleModelLayer(benchmark::State& state) {
   state.counters["PE_updates_per_s"] = benchmark::Counter(pe_updates, benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_CycleModelLayer)->Unit(benchmark::kMillisecond);
+
+// The whole cycle-level model (every block, memory stalls included) on two resnet18 layers on
+// the shipped tpu_v4_like: layer1.0.conv1 and layer3.0.conv2.
+void BM_CycleModelResnet18TpuV4(benchmark::State& state) {
+  const auto acc = accel::load_accelerator(paths::shipped("configs/accelerators/tpu_v4_like.yaml"));
+  const auto net = workload::builtin_network("resnet18");
+  std::vector<std::size_t> selected;
+  std::map<std::size_t, engine::LayerTensors> data;
+  for (const char* name : {"layer1.0.conv1", "layer3.0.conv2"}) {
+    const auto i = static_cast<std::size_t>(net.find(name));
+    selected.push_back(i);
+    data.emplace(i, engine::random_tensors(net.layers[i], 1));
+  }
+  const core::TensorSource src = [&](std::size_t i) -> const engine::LayerTensors* {
+    const auto it = data.find(i);
+    return it == data.end() ? nullptr : &it->second;
+  };
+  double cycles = 0, pe_updates = 0;
+  for (auto _ : state) {
+    core::CycleModel sim(acc, analytical::MultiplierEnergies::of(acc), 1000);
+    cycles = 0;
+    for (const auto& l : sim.run_network(net, {}, src, selected))
+      cycles += static_cast<double>(l.cycles);
+    pe_updates += cycles * static_cast<double>(acc.total_pes());
+  }
+  state.counters["cycles"] = cycles;
+  state.counters["PE_updates_per_s"] = benchmark::Counter(pe_updates, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_CycleModelResnet18TpuV4)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
