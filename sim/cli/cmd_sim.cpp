@@ -111,7 +111,10 @@ int cmd_simulate(const std::vector<std::string>& args) {
                      "run folder (default traces/simulate-<network>-<time>)")(
       "window,w", po::value<std::int64_t>()->default_value(1000), "cycles per power window")(
       "dump-tensors", po::bool_switch(),
-      "write each layer's int8 inputs/weights and int32 outputs (.npy)");
+      "write each layer's int8 inputs/weights and int32 outputs (.npy)")(
+      "timeline", po::bool_switch(),
+      "also write timeline.json (Chrome trace events: layers, DRAM, each pod's tiles, stalls and "
+      "operand transfers; open it in ui.perfetto.dev or chrome://tracing)");
   po::variables_map vm;
   if (!parse_options(
           args, opts, {}, vm, "usage: axpod simulate --accel A --network N [options]",
@@ -143,8 +146,12 @@ int cmd_simulate(const std::vector<std::string>& args) {
   Progress progress("simulate", jobs.size());
   const auto t0 = std::chrono::steady_clock::now();
   std::size_t done = 0;
-  auto run_sc = sc::run_systemc(s.acc, energies, window, jobs,
-                                [&](const core::LayerSim& l) { progress.step(++done, l.layer); });
+  const bool want_timeline = vm["timeline"].as<bool>();
+  core::Timeline timeline;
+  auto run_sc = sc::run_systemc(
+      s.acc, energies, window, jobs,
+      [&](const core::LayerSim& l) { progress.step(++done, l.layer); },
+      want_timeline ? &timeline : nullptr);
   const auto& layers = run_sc.layers;
   progress.finish();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -180,6 +187,13 @@ int cmd_simulate(const std::vector<std::string>& args) {
   fs::write_file_atomic(run.work() + "/power.vcd",
                         core::power_vcd(run_sc.windows, window, s.acc.clock_mhz,
                                         static_cast<int>(s.acc.pods.size())));
+  if (want_timeline) {
+    fs::write_file_atomic(run.work() + "/timeline.json",
+                          timeline.chrome_json(s.acc.clock_mhz, s.acc.pods.size()));
+    if (timeline.truncated())
+      std::fprintf(stderr, "timeline: kept the first %zu events (the trace says how many more)\n",
+                   timeline.size());
+  }
   json::Json js;
   js["network"] = s.net.name;
   js["accelerator"] = s.acc.name;
@@ -201,8 +215,9 @@ int cmd_simulate(const std::vector<std::string>& args) {
   std::printf("%s on %s: %zu layers, %lld cycles (%.4f ms), %.3f uJ, simulated in %.2f s\n",
               s.net.name.c_str(), s.acc.name.c_str(), layers.size(), static_cast<long long>(cycles),
               static_cast<double>(cycles) / (s.acc.clock_mhz * 1e3), total.total() / 1e6, wall);
-  std::printf("run folder: %s (layers.csv, power.csv, power.vcd, summary.json%s)\n",
-              run.final_path().c_str(), dump ? ", tensors/" : "");
+  std::printf("run folder: %s (layers.csv, power.csv, power.vcd, summary.json%s%s)\n",
+              run.final_path().c_str(), want_timeline ? ", timeline.json" : "",
+              dump ? ", tensors/" : "");
   return 0;
 }
 

@@ -79,6 +79,11 @@ class CycleModel {
   const accel::Accelerator& accelerator() const { return m_acc; }
   /// The energy monitor (set its on_window for live power, as the SystemC top does).
   EnergyMonitor& monitor() { return m_monitor; }
+  /// Records the run into `t` (layers, DRAM, every pod's array and transfers); null: nothing.
+  void set_timeline(Timeline* t) {
+    m_seq->set_timeline(t);
+    for (auto& p : m_pods) p.set_timeline(t);
+  }
   /// The multiplier table of a canonical name (made once per name).
   const mult::Table& table(const std::string& name) { return m_seq->table(name); }
   /// A layer's plan with this accelerator's multiplier energies.

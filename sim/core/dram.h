@@ -23,6 +23,8 @@ class DramChannel {
   double total() const { return m_total; }
   double delivered() const { return m_done; }
   bool done() const { return m_done >= m_total - 1e-6; }
+  /// Clocks from begin() to the last byte (0 when nothing moved).
+  cycle_t busy_clocks() const { return m_busy; }
 
  private:
   double m_bytes_per_cycle = 0;  // bandwidth
@@ -30,6 +32,8 @@ class DramChannel {
   double m_total = 0;            // bytes of the layer
   double m_done = 0;             // bytes delivered so far
   cycle_t m_latency_left = 0;    // latency still to wait
+  cycle_t m_clocks = 0;          // clocks since begin()
+  cycle_t m_busy = 0;            // clocks up to the last byte
 };
 
 }  // namespace axpod::core

@@ -130,6 +130,11 @@ LayerSim LayerSequencer::end(cycle_t now) {
     throw Error("cycle model: layer '" + layer.name + "' took " + std::to_string(r.cycles) +
                 " cycles, fewer than its stall-free schedule (" + std::to_string(r.stall_free) +
                 "): the model and the tile plan disagree (a bug)");
+  if (m_b.timeline) {
+    m_b.timeline->add(Timeline::kAccelerator, Timeline::kLayers, layer.name, "layer", m_start, now);
+    m_b.timeline->add(Timeline::kAccelerator, Timeline::kDram, "DRAM " + layer.name, "dram",
+                      m_start, m_start + m_b.dram->busy_clocks());
+  }
   r.energy = m_b.monitor->take_layer();
   std::uint64_t gated = 0;
   for (int id : p.pod_ids) gated += m_b.pods[static_cast<std::size_t>(id)]->gated();

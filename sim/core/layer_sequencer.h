@@ -20,6 +20,7 @@
 #include "mult/table.h"
 #include "pod.h"
 #include "tile_scheduler.h"
+#include "timeline.h"
 #include "workload/layer.h"
 
 namespace axpod::core {
@@ -57,6 +58,7 @@ struct Blocks {
   Interconnect* noc = nullptr;
   std::vector<PodCore*> pods;  // every pod, in accelerator order
   EnergyMonitor* monitor = nullptr;
+  Timeline* timeline = nullptr;  // layers and DRAM time go here when set
 };
 
 class LayerSequencer {
@@ -71,6 +73,8 @@ class LayerSequencer {
   /// The finished layer (`now`: the clock after its last).
   LayerSim end(cycle_t now);
   bool active() const { return m_active; }
+  /// Records layers and DRAM's busy time into `t` (and the pods' work: set theirs too).
+  void set_timeline(Timeline* t) { m_b.timeline = t; }
 
   /// The multiplier table of a canonical name (made once per name).
   const mult::Table& table(const std::string& name);

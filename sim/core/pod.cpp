@@ -4,6 +4,12 @@
 
 namespace axpod::core {
 
+namespace {
+enum Mark { kPreload, kStream, kLoad, kStall, kVector };
+constexpr const char* kMarkName[] = {"preload", "tile", "load", "stall", "vector"};
+constexpr const char* kMarkCategory[] = {"preload", "compute", "preload", "stall", "vector"};
+}  // namespace
+
 PodCore::PodCore(int id, const accel::Pod& cfg, const accel::EnergyTable& energy)
     : m_id(id),
       m_cfg(cfg),
@@ -17,6 +23,7 @@ void PodCore::begin_mac(const PodLayer& layer, std::vector<int> queue) {
   m_array = std::make_unique<SystolicArray>(m_cfg.rows, m_cfg.cols, layer.table,
                                             layer.dataflow == accel::Dataflow::is);
   m_cur = m_fetch = 0;
+  m_mark_what = -1;
   m_tick = 0;
   m_shadow_loaded = 0;
   m_fetch_left = -1;
@@ -43,6 +50,7 @@ void PodCore::begin_vector(const double (&pj)[kComponents], cycle_t cycles) {
   m_queue.clear();
   m_ready_at.clear();
   m_cur = m_fetch = 0;
+  m_mark_what = -1;
   m_last_busy = -1;
   std::copy(std::begin(pj), std::end(pj), std::begin(m_vector_pj));
   m_vector_left = cycles;
@@ -62,15 +70,20 @@ double PodCore::request() {
     if (m_fetch > m_cur + 1 && m_held + t.noc_bytes > m_buffer_bytes) return -1;
     m_fetch_left = t.noc_bytes;
     m_held += t.noc_bytes;
+    m_fetch_begin = -1;  // set by the first receive()
   }
   return m_fetch_left;
 }
 
 void PodCore::receive(double bytes, cycle_t now, int latency) {
   if (m_fetch >= m_queue.size() || m_fetch_left < 0) return;
+  if (m_fetch_begin < 0) m_fetch_begin = now;
   m_fetch_left -= bytes;
   if (m_fetch_left <= 1e-9) {
     m_ready_at[m_fetch] = now + latency;
+    if (m_timeline)
+      m_timeline->add(m_id, Timeline::kDma, "operands t" + std::to_string(m_queue[m_fetch]),
+                      "transfer", m_fetch_begin, now + 1);
     ++m_fetch;
     m_fetch_left = -1;
   }
@@ -154,10 +167,12 @@ void PodCore::step(cycle_t now, EnergySink& energy) {
     for (int c = 0; c < kComponents; ++c)
       if (m_vector_pj[c] > 0) energy.charge(m_id, c, m_vector_pj[c]);
     m_last_busy = now;
+    if (m_timeline) mark(now, kVector, -1);
     if (--m_vector_left <= 0) m_phase = Phase::done;
   } else if (m_phase != Phase::done) {
     step_array(now, energy);
   }
+  if (m_timeline && m_phase == Phase::done) close_mark(now + 1);
   energy.charge(m_id, kLeak, m_leak_pj);
 }
 
@@ -167,6 +182,24 @@ void PodCore::step_array(cycle_t now, EnergySink& energy) {
   const auto tile = [&](std::size_t pos) -> const Tile& {
     return tiles[static_cast<std::size_t>(m_queue[pos])];
   };
+  if (m_timeline) {
+    const int cur = m_cur < m_queue.size() ? m_queue[m_cur] : -1;
+    const bool in = m_cur < m_queue.size() && ready(m_cur, now);
+    switch (m_phase) {
+      case Phase::wait_first:
+        mark(now, !in ? kStall : m_layer.dataflow == accel::Dataflow::os ? kStream : kPreload, cur);
+        break;
+      case Phase::preload:
+        mark(now, kPreload, cur);
+        break;
+      case Phase::load_next:
+        mark(now, in ? kLoad : kStall, cur);
+        break;
+      default:
+        mark(now, kStream, cur);
+        break;
+    }
+  }
   bool busy = false;
   if (m_phase == Phase::wait_first && ready(m_cur, now)) {
     m_phase = m_layer.dataflow == accel::Dataflow::os ? Phase::stream : Phase::preload;
@@ -208,6 +241,23 @@ void PodCore::step_array(cycle_t now, EnergySink& energy) {
   if (m_phase == Phase::stream) ++m_tick;
   if (busy) m_last_busy = now;
   charge_activity(energy);
+}
+
+void PodCore::mark(cycle_t now, int what, int tile) {
+  if (what == m_mark_what && tile == m_mark_tile) return;
+  close_mark(now);
+  m_mark_what = what;
+  m_mark_tile = tile;
+  m_mark_begin = now;
+}
+
+void PodCore::close_mark(cycle_t end) {
+  if (m_mark_what < 0) return;
+  std::string name = kMarkName[m_mark_what];
+  if (m_mark_tile >= 0) name += " t" + std::to_string(m_mark_tile);
+  m_timeline->add(m_id, Timeline::kArray, std::move(name), kMarkCategory[m_mark_what], m_mark_begin,
+                  end);
+  m_mark_what = -1;
 }
 
 void PodCore::end_tile(const Tile& t) {

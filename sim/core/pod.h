@@ -21,6 +21,7 @@
 #include "mult/table.h"
 #include "systolic_array.h"
 #include "tile_scheduler.h"
+#include "timeline.h"
 
 namespace axpod::core {
 
@@ -69,12 +70,17 @@ class PodCore : public PodPort {
   bool done() const { return m_phase == Phase::done; }
   /// Last clock the pod was busy (-1: never this layer).
   cycle_t last_busy() const { return m_last_busy; }
+  /// Records what the pod does into `t` from now on (null: nothing).
+  void set_timeline(Timeline* t) { m_timeline = t; }
   /// Multiplications with a zero operand so far this layer.
   std::uint64_t gated() const { return m_array ? m_array->activity().gated : 0; }
 
  private:
   enum class Phase { wait_first, preload, stream, load_next, vector, done };
   void step_array(cycle_t now, EnergySink& energy);
+  /// Timeline: this clock the array did `what` (tile `tile`); runs of the same merge.
+  void mark(cycle_t now, int what, int tile);
+  void close_mark(cycle_t end);
   bool ready(std::size_t pos, cycle_t now) const;
   void load_row(const Tile& t, int r);
   void stream_clock(const Tile& t, std::int64_t k);
@@ -101,6 +107,12 @@ class PodCore : public PodPort {
   cycle_t m_last_busy = -1;              // last busy clock
   double m_vector_pj[kComponents] = {};  // vector path: energy per clock
   cycle_t m_vector_left = 0;             // vector path: clocks to go
+  // Timeline.
+  Timeline* m_timeline = nullptr;  // where events go (null: none)
+  int m_mark_what = -1;            // the run in progress (-1: none)
+  int m_mark_tile = -1;
+  cycle_t m_mark_begin = 0;
+  cycle_t m_fetch_begin = 0;  // clock the transfer in progress started
   // Scratch of the edges.
   std::vector<std::int8_t> m_left, m_top, m_row;
   std::vector<std::uint8_t> m_left_v, m_top_v, m_bottom_v;

@@ -50,9 +50,15 @@ AcceleratorTop::AcceleratorTop(sc_core::sc_module_name name, const accel::Accele
   }
 }
 
+void AcceleratorTop::set_timeline(core::Timeline* t) {
+  m_scheduler->sequencer().set_timeline(t);
+  for (auto& p : m_pods) p->core().set_timeline(t);
+}
+
 ScRun run_systemc(const accel::Accelerator& acc, analytical::MultiplierEnergies energies,
                   cycle_t window, std::vector<core::LayerJob> jobs,
-                  const std::function<void(const core::LayerSim&)>& progress) {
+                  const std::function<void(const core::LayerSim&)>& progress,
+                  core::Timeline* timeline) {
   ScRun out;
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
                                           sc_core::SC_DO_NOTHING);
@@ -60,6 +66,7 @@ ScRun run_systemc(const accel::Accelerator& acc, analytical::MultiplierEnergies 
   sc_core::sc_clock clock("clock", sc_core::sc_time(period_ns, sc_core::SC_NS));
   AcceleratorTop top("accelerator", acc, std::move(energies), window, std::move(jobs));
   top.clk(clock);
+  top.set_timeline(timeline);
   top.scheduler().on_layer = [&](core::LayerSim&& l) {
     out.layers.push_back(std::move(l));
     if (progress) progress(out.layers.back());

@@ -34,6 +34,8 @@ class AcceleratorTop : public sc_core::sc_module {
   InterconnectModule& interconnect() { return *m_noc; }
   PodModule& pod(std::size_t i) { return *m_pods[i]; }
   std::size_t pods() const { return m_pods.size(); }
+  /// Records the run into `t` (layers, DRAM, every pod's array and transfers).
+  void set_timeline(core::Timeline* t);
 
  private:
   std::unique_ptr<EnergyMonitorModule> m_monitor;
@@ -53,10 +55,11 @@ struct ScRun {
 };
 
 /// Elaborates the accelerator and a clock, runs `jobs` (core::CycleModel::plan_network makes
-/// them), and returns the layers; `progress` sees each finished layer. One call per process
-/// (SystemC elaborates once).
+/// them), and returns the layers; `progress` sees each finished layer; `timeline` (may be
+/// null) records the run. One call per process (SystemC elaborates once).
 ScRun run_systemc(const accel::Accelerator& acc, analytical::MultiplierEnergies energies,
                   cycle_t window, std::vector<core::LayerJob> jobs,
-                  const std::function<void(const core::LayerSim&)>& progress);
+                  const std::function<void(const core::LayerSim&)>& progress,
+                  core::Timeline* timeline = nullptr);
 
 }  // namespace axpod::sc

@@ -33,6 +33,7 @@ class TileSchedulerModule : public sc_core::sc_module {
   /// Called after the last layer (before the simulation stops).
   std::function<void()> on_finish;
   bool finished() const { return m_finished; }
+  core::LayerSequencer& sequencer() { return m_seq; }
 
  private:
   void clock();

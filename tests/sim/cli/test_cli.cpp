@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <set>
 #include <sstream>
 #include "common/json.h"
 #include "common/npy.h"
@@ -466,6 +468,47 @@ TEST(Cli, SimulateBadInputLeavesEarlierRunsUntouched) {
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.output.find("no pod of 'edge_16x16' carries it"), std::string::npos) << r.output;
   EXPECT_FALSE(std::filesystem::exists(temp("sim_bad")));
+}
+
+// --timeline: Chrome trace events that parse, one lane per pod never overlapping itself, the
+// layers back to back covering the run, tiles on every pod and stalls where memory is slow.
+TEST(Cli, SimulateWritesATimeline) {
+  const std::string dir = temp("sim_timeline");
+  std::filesystem::remove_all(dir);
+  const auto r = axpod("simulate --accel " + src("configs/accelerators/edge_16x16.yaml") +
+                       " --network lenet5 --timeline --out " + dir);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const auto trace = axpod::json::Json::parse(slurp(dir + "/timeline.json"));
+  const auto summary = axpod::json::Json::parse(slurp(dir + "/summary.json"));
+  std::map<std::pair<int, int>, std::vector<std::pair<long long, long long>>> lanes;
+  std::map<std::string, int> categories;
+  std::set<int> pods_with_tiles;
+  long long layer_cycles = 0;
+  int layers = 0;
+  for (const auto& e : trace.at("traceEvents")) {
+    if (e.at("ph") != "X") continue;
+    const long long b = e.at("args").at("first_cycle"), n = e.at("args").at("cycles");
+    ASSERT_GT(n, 0);
+    lanes[{e.at("pid"), e.at("tid")}].push_back({b, b + n});
+    const std::string cat = e.at("cat");
+    ++categories[cat];
+    if (cat == "compute") pods_with_tiles.insert(e.at("pid").get<int>());
+    if (cat == "layer") {
+      layer_cycles += n;
+      ++layers;
+    }
+  }
+  for (auto& [lane, spans] : lanes) {
+    std::sort(spans.begin(), spans.end());
+    for (std::size_t i = 1; i < spans.size(); ++i)
+      EXPECT_LE(spans[i - 1].second, spans[i].first) << lane.first << "/" << lane.second;
+  }
+  EXPECT_EQ(layers, 7);
+  EXPECT_EQ(layer_cycles, summary.at("cycles").get<long long>());
+  EXPECT_EQ(pods_with_tiles.size(), 4u);  // pids 1-4: the four pods
+  EXPECT_GT(categories["transfer"], 0);
+  EXPECT_GT(categories["stall"], 0);   // the first tiles wait for DRAM
+  EXPECT_GT(categories["vector"], 0);  // pooling
 }
 
 TEST(Cli, SimulateAcceptsAScaleSimConfig) {
