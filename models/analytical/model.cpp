@@ -272,44 +272,105 @@ LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mul
   if (A.timing == Timing::scalesim) {
     r.memory_cycles = 0;  // SCALE-Sim's compute report assumes a stall-free interface
   } else {
-    const double noc_bw =
-        A.noc.bytes_per_cycle *
-        (A.noc.topology == accel::Topology::bus ? 1.0 : static_cast<double>(A.pods.size()));
-    const cycle_t dram_c =
-        static_cast<cycle_t>(std::ceil(static_cast<double>(dram) / A.dram_bytes_per_cycle())) +
-        (dram > 0 ? A.dram.latency_cycles : 0);
-    const cycle_t noc_c =
-        static_cast<cycle_t>(std::ceil(static_cast<double>(r.noc_byte_hops) / hops / noc_bw)) +
-        hops * A.noc.hop_latency;
-    r.memory_cycles = std::max(dram_c, noc_c);
-    if (layer.is_mac() && r.noc_byte_hops > 0) {
-      // Pipeline fill and drain: a pod starts once its first tile's operands are in (DRAM
-      // latency, the tile's DRAM share, its interconnect transfer; on a bus the pods' first tiles
-      // share the link), and the last tile still computes after the last transfer.
+    const bool bus = A.noc.topology == accel::Topology::bus;
+    const double port_bw = A.noc.bytes_per_cycle;
+    const cycle_t latency = static_cast<cycle_t>(hops) * A.noc.hop_latency;
+    const auto clocks = [](double bytes, double bw) {
+      return static_cast<cycle_t>(std::ceil(bytes / bw));
+    };
+    const cycle_t dram_c = clocks(static_cast<double>(dram), A.dram_bytes_per_cycle()) +
+                           (dram > 0 ? A.dram.latency_cycles : 0);
+    const double moved = static_cast<double>(r.noc_byte_hops) / hops;  // bytes over the links
+    if (!layer.is_mac()) {
+      // A bulk transfer over every pod's port (a bus: the one link); the latency overlaps it.
+      const double all = bus ? port_bw : port_bw * static_cast<double>(A.pods.size());
+      r.memory_cycles = std::max(dram_c, std::max(clocks(moved, all), latency));
+    } else if (r.noc_byte_hops > 0) {
+      // The busiest link: a crossbar or butterfly port carries its pod's tiles (the pod with the
+      // most), a bus everything. Operands come in before the tiles that use them; a tile's
+      // outputs go back as they leave the array, on what the operands leave of the link.
+      const double share = bus ? 1.0
+                               : static_cast<double>(r.plan.max_tiles_per_pod) /
+                                     static_cast<double>(std::max<std::int64_t>(1, r.plan.tiles));
+      const double in_bytes = moved - static_cast<double>(out_b);
+      const cycle_t noc_all = clocks(moved * share, port_bw);
+      // Pipeline fill and drain. The pod with the most tiles (n of them) runs its k-th tile
+      // once the operands of the first k rounds of tiles are in (a crossbar or butterfly port
+      // carries its own k tiles, a bus every pod's, served round robin), then pays a preload
+      // (it waited, so nothing hid it) and the rest of its tiles: it is done at
+      //   arrival(k) + preload + (n - k + 1) * L,   L = A + B + T_tile - 2.
       const GemmShape g = layer.gemm();
       const Mapping mp = map_gemm(g, pod.dataflow, a);
+      const std::int64_t n = std::max<std::int64_t>(1, r.plan.max_tiles_per_pod);
+      const std::int64_t tiles = std::max<std::int64_t>(1, r.plan.tiles);
+      // The first tiles are whole ones (the last of a fold may be partial).
       const std::int64_t rows0 = std::min<std::int64_t>(a, mp.rows),
                          cols0 = std::min<std::int64_t>(b, mp.cols);
       const std::int64_t len0 = ceil_div(mp.temporal, r.plan.chunks);
-      const double tile0 = pod.dataflow == Dataflow::os
-                               ? static_cast<double>(len0 * (rows0 + cols0))
-                               : static_cast<double>(rows0 * cols0 + len0 * rows0);
-      const double noc_total =
-          static_cast<double>(r.noc_byte_hops) / hops - static_cast<double>(out_b);
-      const double dram_share = noc_total > 0 ? static_cast<double>(dram) * tile0 / noc_total : 0.0;
-      const double sharers = A.noc.topology == accel::Topology::bus
-                                 ? static_cast<double>(std::min<std::int64_t>(r.pods, r.plan.tiles))
-                                 : 1.0;
+      const double tile_bytes = pod.dataflow == Dataflow::os
+                                    ? static_cast<double>(len0 * (rows0 + cols0))
+                                    : static_cast<double>(rows0 * cols0 + len0 * rows0);
       // A transfer of x bytes that starts at cycle 0 completes within cycle ceil(x / bw) - 1.
-      const auto wait = [](double bytes, double bw) {
-        return bytes > 0 ? static_cast<cycle_t>(std::ceil(bytes / bw)) - 1 : cycle_t{0};
+      const auto wait = [&](double bytes, double bw) {
+        return bytes > 0 ? clocks(bytes, bw) - 1 : cycle_t{0};
       };
-      const cycle_t fill = (dram > 0 ? A.dram.latency_cycles : 0) +
-                           wait(dram_share, A.dram_bytes_per_cycle()) +
-                           wait(tile0 * sharers, A.noc.bytes_per_cycle) + hops * A.noc.hop_latency;
-      const cycle_t drain = a + b + ceil_div(mp.temporal, r.plan.chunks) - 2;
-      // Operands that complete in a cycle are used in that cycle: the drain starts one earlier.
-      r.memory_cycles = std::max(r.memory_cycles - 1 + drain, r.compute_cycles + fill);
+      // The first transfer starts once the first tile is in the global buffer.
+      const double dram_share =
+          in_bytes > 0 ? static_cast<double>(dram) * tile_bytes / in_bytes : 0.0;
+      const cycle_t first_in =
+          dram > 0 ? A.dram.latency_cycles + wait(dram_share, A.dram_bytes_per_cycle()) : 0;
+      // Operand bytes of the first t tiles in the tile order (group, column fold, row fold,
+      // chunk); only the last row fold, column fold and the chunks' lengths differ in size.
+      const std::int64_t fr = ceil_div(mp.rows, a), fc = ceil_div(mp.cols, b);
+      const std::int64_t chunks = r.plan.chunks;
+      const std::int64_t base = mp.temporal / chunks, extra = mp.temporal % chunks;
+      const std::int64_t last_rows = mp.rows - a * (fr - 1), last_cols = mp.cols - b * (fc - 1);
+      const auto chunk_bytes = [&](std::int64_t rows, std::int64_t cols, std::int64_t c) {
+        const std::int64_t len = c * base + std::min(c, extra);  // rows streamed by c chunks
+        return pod.dataflow == Dataflow::os ? len * (rows + cols) : rows * cols * c + rows * len;
+      };
+      const auto fold_bytes = [&](std::int64_t cols, std::int64_t folds) {  // first row folds
+        return std::min(folds, fr - 1) * chunk_bytes(a, cols, chunks) +
+               (folds == fr ? chunk_bytes(last_rows, cols, chunks) : 0);
+      };
+      const auto cols_of = [&](std::int64_t j) { return j < fc - 1 ? b : last_cols; };
+      const std::int64_t group_bytes = (fc - 1) * fold_bytes(b, fr) + fold_bytes(last_cols, fr);
+      const auto prefix = [&](std::int64_t t) {
+        const std::int64_t per_col = fr * chunks, per_group = fc * per_col;
+        std::int64_t bytes = (t / per_group) * group_bytes;
+        t %= per_group;
+        const std::int64_t j = t / per_col;
+        bytes += std::min(j, fc - 1) * fold_bytes(b, fr);
+        t %= per_col;
+        const std::int64_t i = t / chunks, c = t % chunks;
+        bytes += fold_bytes(cols_of(j), i);
+        if (c > 0) bytes += chunk_bytes(i < fr - 1 ? a : last_rows, cols_of(j), c);
+        return static_cast<double>(bytes);
+      };
+      const auto arrival = [&](std::int64_t k) {
+        // A bus serves every pod's k-th tiles together; a port its pod's own (the first pod's
+        // tiles are whole ones).
+        const double bytes =
+            bus ? prefix(std::min(k * r.pods, tiles)) : tile_bytes * static_cast<double>(k);
+        return first_in + wait(bytes, port_bw) + latency;
+      };
+      const cycle_t L = a + b + ceil_div(mp.temporal, r.plan.chunks) - 2;
+      const auto done_after = [&](std::int64_t k) {
+        return arrival(k) + mp.preload + (n - k + 1) * L;
+      };
+      // After DRAM's last byte the last tile still crosses the interconnect and runs.
+      const cycle_t after_dram =
+          dram > 0 ? dram_c - 2 + clocks(tile_bytes, port_bw) + latency + mp.preload + L
+                   : cycle_t{0};
+      r.memory_cycles = std::max({after_dram, first_in + noc_all, done_after(n)});
+      // Small tiles at the end of a fold can make a middle k the latest: every k up to 256
+      // tiles per pod, else 256 evenly spaced ones and the last two.
+      const std::int64_t step = std::max<std::int64_t>(1, n / 256);
+      for (std::int64_t k = 1; k < n; k += step)
+        r.memory_cycles = std::max(r.memory_cycles, done_after(k));
+      r.memory_cycles = std::max(r.memory_cycles, done_after(std::max<std::int64_t>(1, n - 1)));
+    } else {
+      r.memory_cycles = dram_c;
     }
   }
   r.cycles = std::max(r.compute_cycles, r.memory_cycles);

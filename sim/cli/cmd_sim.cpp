@@ -226,7 +226,7 @@ int cmd_validate(const std::vector<std::string>& args) {
   po::options_description opts("options");
   common_options(opts);
   opts.add_options()(
-      "cycle-tol-pct", po::value<double>()->default_value(20.0),
+      "cycle-tol-pct", po::value<double>()->default_value(5.0),
       "allowed cycle difference on layers that stall (stall-free layers must match exactly)")(
       "cycle-tol-abs", po::value<std::int64_t>()->default_value(16),
       "cycle difference always allowed on stalling layers (small layers)")(

@@ -49,6 +49,7 @@ bool CycleModel::tick() {
   m_gbuf.fill(m_dram.step(), m_monitor);
   m_noc->clock(m_now, m_ports, m_gbuf, m_monitor);
   for (auto& p : m_pods) p.step(m_now, m_monitor);
+  m_noc->clock_outputs(m_now, m_ports, m_monitor);
   ++m_now;
   m_finished = m_seq->end_of_clock(m_now);
   return !m_finished;

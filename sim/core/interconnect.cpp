@@ -52,6 +52,7 @@ void Interconnect::clock(cycle_t now, const std::vector<PodPort*>& pods, BufferP
   m_want.assign(n, 0.0);
   m_sent.assign(n, 0.0);
   m_active.assign(n, 0);
+  m_out.assign(n, 0.0);  // nothing moved yet this clock
   const auto port = [&](std::size_t p) { return pods[static_cast<std::size_t>(m_used[p])]; };
   for (std::size_t p = 0; p < n; ++p) {
     const int t = port(p)->next_fetch();
@@ -61,15 +62,36 @@ void Interconnect::clock(cycle_t now, const std::vector<PodPort*>& pods, BufferP
     m_want[p] = want;
     m_active[p] = 1;
   }
-  arbitrate(static_cast<std::size_t>(now % static_cast<cycle_t>(n)), m_want, m_sent);
+  arbitrate(static_cast<std::size_t>(now % static_cast<cycle_t>(n)), m_want, m_out, m_sent);
   const int h = hops();
   for (std::size_t p = 0; p < n; ++p) {
     if (!m_active[p]) continue;
-    const double sent = m_sent[p];
     const int id = port(p)->pod_id();
-    energy.charge(id, kNoc, sent * h * m_pj_per_byte_hop);
-    buffer.read(id, sent, energy);
-    port(p)->receive(sent, now, latency());
+    energy.charge(id, kNoc, m_sent[p] * h * m_pj_per_byte_hop);
+    buffer.read(id, m_sent[p], energy);
+    port(p)->receive(m_sent[p], now, latency());
+  }
+}
+
+void Interconnect::clock_outputs(cycle_t now, const std::vector<PodPort*>& pods,
+                                 EnergySink& energy) {
+  const std::size_t n = m_used.size();
+  if (m_mode != Mode::tiles || n == 0) return;
+  const auto port = [&](std::size_t p) { return pods[static_cast<std::size_t>(m_used[p])]; };
+  bool any = false;
+  m_out.assign(n, 0.0);
+  for (std::size_t p = 0; p < n; ++p) {
+    m_out[p] = port(p)->outputs_pending();
+    any = any || m_out[p] > 0;
+  }
+  if (!any) return;
+  m_out_sent.assign(n, 0.0);
+  arbitrate(static_cast<std::size_t>(now % static_cast<cycle_t>(n)), m_out, m_sent, m_out_sent);
+  const int h = hops();
+  for (std::size_t p = 0; p < n; ++p) {
+    if (m_out_sent[p] <= 0) continue;
+    energy.charge(port(p)->pod_id(), kNoc, m_out_sent[p] * h * m_pj_per_byte_hop);
+    port(p)->send_outputs(m_out_sent[p], now);
   }
 }
 

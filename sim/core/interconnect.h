@@ -29,6 +29,10 @@ class PodPort {
   virtual double request() = 0;
   /// `bytes` arrived; a completed tile is usable `latency` clocks later.
   virtual void receive(double bytes, cycle_t now, int latency) = 0;
+  /// Output bytes it has ready to send back to the global buffer.
+  virtual double outputs_pending() const = 0;
+  /// `bytes` of its outputs left this clock.
+  virtual void send_outputs(double bytes, cycle_t now) = 0;
 };
 
 /// What the interconnect sees of the global buffer.
@@ -51,9 +55,10 @@ class Interconnect {
   /// Hops between the global buffer and a pod.
   virtual int hops() const = 0;
   /// This clock's grants: `sent[p]` <= `want[p]` bytes for each port, served in round-robin
-  /// order from port `first` (the same port does not always win a shared link).
+  /// order from port `first` (the same port does not always win a shared link), on what is
+  /// left of the links after `busy[p]` bytes each already moved this clock.
   virtual void arbitrate(std::size_t first, const std::vector<double>& want,
-                         std::vector<double>& sent) const = 0;
+                         const std::vector<double>& busy, std::vector<double>& sent) const = 0;
   /// Bytes per clock over all ports (the rate of bulk transfers that every port shares).
   virtual double aggregate_bandwidth() const = 0;
 
@@ -66,12 +71,16 @@ class Interconnect {
   /// Bytes of the bulk transfer still to move.
   double bulk_left() const { return m_bulk_left; }
 
-  /// One clock (`pods`: every port, in order). Tiles: every pod of the layer whose next tile is in
-  /// the global buffer asks for its bytes, the topology grants them (round robin from pod `now %
-  /// pods`), the pods receive them; the interconnect's and the global buffer's energy go to
-  /// `energy`. Bulk: the aggregate bandwidth's worth of bytes moves.
+  /// One clock, before the pods step (`pods`: every port, in order). Tiles: every pod of the
+  /// layer whose next tile is in the global buffer asks for its bytes, the topology grants them
+  /// (round robin from pod `now % pods`), the pods receive them; the interconnect's and the
+  /// global buffer's energy go to `energy`. Bulk: the aggregate bandwidth's worth of bytes
+  /// moves.
   void clock(cycle_t now, const std::vector<PodPort*>& pods, BufferPort& buffer,
              EnergySink& energy);
+  /// The same clock, after the pods stepped: the outputs they completed go back to the global
+  /// buffer on what the operand transfers left of the links.
+  void clock_outputs(cycle_t now, const std::vector<PodPort*>& pods, EnergySink& energy);
 
   /// Cycles from a transfer's last byte to the operands being usable in the pod.
   int latency() const { return hops() * m_cfg.hop_latency; }
@@ -82,12 +91,13 @@ class Interconnect {
   accel::Interconnect m_cfg;  // bandwidth, hop latency
   std::size_t m_ports;        // pods attached
   enum class Mode { idle, tiles, bulk };
-  Mode m_mode = Mode::idle;            // what the layer in progress moves
-  double m_pj_per_byte_hop = 0;        // transfer energy (tiles)
-  double m_bulk_left = 0;              // bytes of the bulk transfer to go
-  std::vector<int> m_used;             // ports of the layer's pods
-  std::vector<double> m_want, m_sent;  // scratch of clock()
-  std::vector<char> m_active;          // pods with a transfer this clock
+  Mode m_mode = Mode::idle;               // what the layer in progress moves
+  double m_pj_per_byte_hop = 0;           // transfer energy (tiles)
+  double m_bulk_left = 0;                 // bytes of the bulk transfer to go
+  std::vector<int> m_used;                // ports of the layer's pods
+  std::vector<double> m_want, m_sent;     // scratch of clock()
+  std::vector<char> m_active;             // pods with an operand transfer this clock
+  std::vector<double> m_out, m_out_sent;  // output bytes each pod wants to send, may send
 };
 
 using InterconnectFactory =

@@ -109,8 +109,8 @@ bool LayerSequencer::end_of_clock(cycle_t now) {
 LayerSim LayerSequencer::end(cycle_t now) {
   const LayerPlan& p = m_plan;
   const workload::Layer& layer = *p.layer;
-  // Output return traffic over the interconnect, charged to the pods used.
-  if (layer.is_mac())
+  // With stall-free memory the outputs' return is charged here (else as it happens).
+  if (layer.is_mac() && p.ideal_memory)
     for (int id : p.pod_ids)
       m_b.monitor->charge(id, kNoc, p.output_noc_pj / static_cast<double>(p.pod_ids.size()));
   LayerSim r;

@@ -24,6 +24,8 @@ void PodCore::begin_mac(const PodLayer& layer, std::vector<int> queue) {
                                             layer.dataflow == accel::Dataflow::is);
   m_cur = m_fetch = 0;
   m_mark_what = -1;
+  m_out_pending = 0;
+  m_out_begin = -1;
   m_tick = 0;
   m_shadow_loaded = 0;
   m_fetch_left = -1;
@@ -137,6 +139,8 @@ void PodCore::stream_clock(const Tile& t, std::int64_t k) {
         for (std::int64_t c = 0; c < t.cols; ++c)
           y[static_cast<std::size_t>((t.group * g.m + t.row0 + r) * g.n + t.col0 + c)] +=
               m_os_out[static_cast<std::size_t>(r * t.cols + c)];
+      // An output-stationary array's results leave once read out, at the fold's end.
+      if (!m_layer.ideal_memory) m_out_pending += t.out_bytes;
     }
     return;
   }
@@ -153,8 +157,11 @@ void PodCore::stream_clock(const Tile& t, std::int64_t k) {
       m_left[r] = T.w[static_cast<std::size_t>((t.group * g.k + t.row0 + r) * g.n + t.t0 + idx)];
   }
   m_array->tick(m_left.data(), m_left_v.data(), m_bottom.data(), m_bottom_v.data());
+  // The last fold of a reduction sends its sums back as they leave the bottom edge.
+  const bool sends = t.out_bytes > 0 && !m_layer.ideal_memory;
   for (int c = 0; c < b; ++c) {
     if (!m_bottom_v[c]) continue;
+    if (sends) m_out_pending += 1;
     const std::int64_t i = k - (a - 1) - c;  // stream index of this column's sum
     const std::int64_t out_row = ws ? t.t0 + i : t.col0 + c;
     const std::int64_t out_col = ws ? t.col0 + c : t.t0 + i;
@@ -258,6 +265,17 @@ void PodCore::close_mark(cycle_t end) {
   m_timeline->add(m_id, Timeline::kArray, std::move(name), kMarkCategory[m_mark_what], m_mark_begin,
                   end);
   m_mark_what = -1;
+}
+
+void PodCore::send_outputs(double bytes, cycle_t now) {
+  if (m_out_begin < 0) m_out_begin = now;
+  m_out_pending -= bytes;
+  if (m_out_pending <= 1e-9) {
+    m_out_pending = 0;
+    if (m_timeline)
+      m_timeline->add(m_id, Timeline::kDmaOut, "outputs", "transfer", m_out_begin, now + 1);
+    m_out_begin = -1;
+  }
 }
 
 void PodCore::end_tile(const Tile& t) {

@@ -58,6 +58,8 @@ class PodCore : public PodPort {
   double request() override;
   /// `bytes` arrived this clock; a finished tile is usable `latency` clocks later.
   void receive(double bytes, cycle_t now, int latency) override;
+  double outputs_pending() const override { return m_out_pending; }
+  void send_outputs(double bytes, cycle_t now) override;
 
   // ---- a layer without MACs (residual add, pooling) ------------------------------------
   /// `pj[c]` per clock for `cycles` clocks.
@@ -66,8 +68,8 @@ class PodCore : public PodPort {
   /// One clock: the array (or vector path) steps; the energy it spent, leakage included, goes
   /// to `energy`. Every pod steps every clock, idle or not.
   void step(cycle_t now, EnergySink& energy);
-  /// Every tile (or vector clock) of the layer is done.
-  bool done() const { return m_phase == Phase::done; }
+  /// Every tile (or vector clock) of the layer is done and its outputs have left.
+  bool done() const { return m_phase == Phase::done && m_out_pending <= 1e-9; }
   /// Last clock the pod was busy (-1: never this layer).
   cycle_t last_busy() const { return m_last_busy; }
   /// Records what the pod does into `t` from now on (null: nothing).
@@ -113,6 +115,8 @@ class PodCore : public PodPort {
   int m_mark_tile = -1;
   cycle_t m_mark_begin = 0;
   cycle_t m_fetch_begin = 0;  // clock the transfer in progress started
+  double m_out_pending = 0;   // output bytes waiting to leave
+  cycle_t m_out_begin = -1;   // clock the outputs started leaving (-1: none leaving)
   // Scratch of the edges.
   std::vector<std::int8_t> m_left, m_top, m_row;
   std::vector<std::uint8_t> m_left_v, m_top_v, m_bottom_v;

@@ -39,6 +39,10 @@ TileSchedule schedule_tiles(const workload::GemmShape& g, accel::Dataflow df, in
           const double streamed = static_cast<double>(t.len * t.rows) +
                                   (os ? static_cast<double>(t.len * t.cols) : 0.0);
           t.noc_bytes = stationary + streamed;
+          // The tile that completes a block of outputs (the last fold of the reduction: the
+          // last row fold for ws and is, the last chunk for os) sends them back, one byte each.
+          if (os ? c == chunks - 1 : i == fr - 1)
+            t.out_bytes = static_cast<double>(os ? t.rows * t.cols : t.len * t.cols);
           s.tiles.push_back(t);
         }
       }

@@ -23,6 +23,7 @@ struct Tile {
   std::int64_t t0 = 0, len = 0;     // temporal range (ws: m; is: n; os: k)
   int pod = 0;                      // position of its pod among the layer's pods
   double noc_bytes = 0;             // operands delivered to the pod
+  double out_bytes = 0;             // outputs it completes, sent back to the global buffer
   double dram_bytes = 0;            // share of the layer's DRAM traffic
 };
 
@@ -48,7 +49,7 @@ struct LayerPlan {
   bool ideal_memory = false;    // Timing::scalesim: operands are in the pods from the start
   double mult_pj = 0;           // per non-gated multiplication
   double gbuf_pj_per_byte = 0;  // global-buffer energy per operand byte delivered
-  double output_noc_pj = 0;     // outputs returned over the interconnect, charged at the end
+  double output_noc_pj = 0;     // outputs returned over the interconnect
   // Layers without MACs: the pods' vector path.
   cycle_t vector_cycles = 0;           // clocks of the vector path
   double vector_pj[kComponents] = {};  // per pod per clock

@@ -43,6 +43,7 @@ std::string Timeline::chrome_json(double clock_mhz, std::size_t pods) const {
     meta(id, 0, "process_name", "pod " + std::to_string(p), false);
     meta(id, kArray, "thread_name", "array", false);
     meta(id, kDma, "thread_name", "dma", false);
+    meta(id, kDmaOut, "thread_name", "outputs", false);
   }
   for (const auto& e : m_events)
     o += fmt::format(

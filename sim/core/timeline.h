@@ -1,8 +1,9 @@
 // A timeline of a cycle-level run in the Chrome trace-event format (opens in Perfetto,
 // ui.perfetto.dev, or chrome://tracing): one process per pod with an "array" lane (preloads,
 // tiles streaming, stalls waiting for operands, vector work) and a "dma" lane (operand transfers
-// into its SRAM), and an "accelerator" process with the layers and DRAM's busy time. Times are
-// in microseconds of the accelerator's clock; each event carries its cycles.
+// into its SRAM) and an "outputs" lane (outputs sent back), and an "accelerator" process with the
+// layers and DRAM's busy time. Times are in microseconds of the accelerator's clock; each event
+// carries its cycles.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +16,7 @@ using cycle_t = std::int64_t;  // core clock cycles
 
 class Timeline {
  public:
-  enum Lane { kLayers = 0, kDram = 1, kArray = 0, kDma = 1 };
+  enum Lane { kLayers = 0, kDram = 1, kArray = 0, kDma = 1, kDmaOut = 2 };
   static constexpr int kAccelerator = -1;  // the track of layers and DRAM (pods are 0, 1, ...)
 
   /// `max_events`: events kept (later ones are dropped and the trace says so).

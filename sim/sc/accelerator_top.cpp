@@ -46,8 +46,10 @@ AcceleratorTop::AcceleratorTop(sc_core::sc_module_name name, const accel::Accele
     m_pod_done.push_back(std::make_unique<Token>(("pod" + std::to_string(i) + "_done").c_str()));
     m_pods[i]->go.bind(m_pods_go);
     m_pods[i]->done.bind(*m_pod_done[i]);
-    m_scheduler->pods_done[i].bind(*m_pod_done[i]);
+    m_noc->pods_done[i].bind(*m_pod_done[i]);
   }
+  m_noc->outputs_done.bind(m_clock_done);
+  m_scheduler->clock_done.bind(m_clock_done);
 }
 
 void AcceleratorTop::set_timeline(core::Timeline* t) {

@@ -44,7 +44,7 @@ class AcceleratorTop : public sc_core::sc_module {
   std::unique_ptr<InterconnectModule> m_noc;
   std::vector<std::unique_ptr<PodModule>> m_pods;
   std::unique_ptr<TileSchedulerModule> m_scheduler;
-  Token m_dram_go{"dram_go"}, m_noc_go{"noc_go"}, m_pods_go{"pods_go"};
+  Token m_dram_go{"dram_go"}, m_noc_go{"noc_go"}, m_pods_go{"pods_go"}, m_clock_done{"clock_done"};
   std::vector<std::unique_ptr<Token>> m_pod_done;  // per pod
 };
 

@@ -13,6 +13,13 @@ class InterconnectModule::PodLink : public core::PodPort {
     Transfer t{bytes, now, latency};
     send(m_m.to_pods[static_cast<int>(m_i)], tlm::TLM_WRITE_COMMAND, 0, t);
   }
+  double outputs_pending() const override {
+    return m_m.pods[static_cast<int>(m_i)]->outputs_pending();
+  }
+  void send_outputs(double bytes, cycle_t now) override {
+    Transfer t{bytes, now, 0};
+    send(m_m.to_pods[static_cast<int>(m_i)], tlm::TLM_READ_COMMAND, 0, t);
+  }
 
  private:
   InterconnectModule& m_m;  // the module
@@ -43,10 +50,15 @@ InterconnectModule::InterconnectModule(sc_core::sc_module_name name, const accel
       energy("energy"),
       go("go"),
       done("done"),
+      pods_done("pods_done", ports),
+      outputs_done("outputs_done"),
       m_core(core::make_interconnect(cfg, ports)),
       m_buffer(std::make_unique<BufferLink>(*this)) {
   SC_METHOD(clock);
   sensitive << go;
+  dont_initialize();
+  SC_METHOD(clock_outputs);
+  for (auto& d : pods_done) sensitive << d;
   dont_initialize();
 }
 
@@ -57,6 +69,13 @@ void InterconnectModule::end_of_elaboration() {
     m_links.push_back(std::make_unique<PodLink>(*this, static_cast<std::size_t>(i)));
     m_ports.push_back(m_links.back().get());
   }
+}
+
+void InterconnectModule::clock_outputs() {
+  guarded([&] {
+    m_core->clock_outputs(m_now, m_ports, *energy[0]);
+    outputs_done.write(go.read());
+  });
 }
 
 void InterconnectModule::clock() {

@@ -2,14 +2,16 @@
 //
 // Data moves through TLM-2.0 blocking transport: DRAM writes what arrived into the global
 // buffer, the interconnect reads operands out of the global buffer and writes them into a pod's
-// SRAM. The model moves byte counts, not bytes: a transaction's data is one `Transfer`.
-// Questions that move no data (which tile a pod fetches next, whether the global buffer holds
-// it) and energy go through SystemC interfaces (sc_port / sc_export).
+// SRAM, and reads a pod's finished outputs out of its SRAM. The model moves byte counts, not bytes:
+// a transaction's data is one `Transfer`. Questions that move no data (which tile a pod fetches
+// next, whether the global buffer holds it) and energy go through SystemC interfaces (sc_port /
+// sc_export).
 //
 // Within a clock the modules run in the order of the plain-C++ model (CycleModel::tick): the
-// tile scheduler on the clock edge, then DRAM, the interconnect and the pods, each woken by a
-// token signal that the one before writes (one delta cycle apart), then the scheduler again to
-// close the clock. Both therefore give the same cycles, outputs and energy.
+// tile scheduler on the clock edge, then DRAM, the interconnect (operands in), the pods, the
+// interconnect again (outputs out), each woken by a token signal that the one before writes
+// (one delta cycle apart), then the scheduler again to close the clock. Both therefore give the
+// same cycles, outputs and energy.
 #pragma once
 
 #include <systemc>
@@ -55,6 +57,8 @@ class pod_dma_if : public virtual sc_core::sc_interface {
   virtual int next_fetch() const = 0;
   /// Bytes it asks for this clock (-1: none).
   virtual double request() = 0;
+  /// Output bytes it has ready to send back.
+  virtual double outputs_pending() const = 0;
 };
 
 /// The global buffer, as the interconnect sees it.

@@ -13,7 +13,7 @@ namespace axpod::sc {
 
 class PodModule : public sc_core::sc_module, public pod_dma_if {
  public:
-  tlm_utils::simple_target_socket<PodModule> sram;  // operand bytes in
+  tlm_utils::simple_target_socket<PodModule> sram;  // operands in (write), outputs out (read)
   sc_core::sc_export<pod_dma_if> dma;               // what it fetches
   sc_core::sc_port<energy_if> energy;               // to the monitor
   sc_core::sc_in<long long> go;                     // the interconnect's token
@@ -26,11 +26,12 @@ class PodModule : public sc_core::sc_module, public pod_dma_if {
   int pod_id() const override { return m_core.pod_id(); }
   int next_fetch() const override { return m_core.next_fetch(); }
   double request() override { return m_core.request(); }
+  double outputs_pending() const override { return m_core.outputs_pending(); }
   core::PodCore& core() { return m_core; }
 
  private:
   void clock();
-  void sram_write(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void sram_access(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   core::PodCore m_core;  // the behaviour
 };
 

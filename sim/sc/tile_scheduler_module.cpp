@@ -9,7 +9,7 @@ TileSchedulerModule::TileSchedulerModule(sc_core::sc_module_name name,
     : sc_core::sc_module(name),
       clk("clk"),
       go("go"),
-      pods_done("pods_done", acc.pods.size()),
+      clock_done("clock_done"),
       energy("energy"),
       m_seq(acc, std::move(energies), std::move(blocks)),
       m_jobs(std::move(jobs)) {
@@ -17,7 +17,7 @@ TileSchedulerModule::TileSchedulerModule(sc_core::sc_module_name name,
   sensitive << clk.pos();
   dont_initialize();
   SC_METHOD(close_clock);
-  for (auto& d : pods_done) sensitive << d;
+  sensitive << clock_done;
   dont_initialize();
 }
 

@@ -1,8 +1,9 @@
 // The tile scheduler as a SystemC module: on each rising clock edge it starts the next layer
 // when none is running (core::LayerSequencer plans the tiles and hands DRAM, the global buffer,
 // the interconnect and the pods their part of it, through their cores: configuration, not
-// per-clock behaviour) and wakes DRAM; once every pod has stepped it closes the clock and
-// collects a finished layer. After the last layer it stops the simulation.
+// per-clock behaviour) and wakes DRAM; once the interconnect has sent back the outputs of the
+// clock it closes the clock and collects a finished layer. After the last layer it stops the
+// simulation.
 #pragma once
 
 #include <systemc>
@@ -18,10 +19,10 @@ namespace axpod::sc {
 
 class TileSchedulerModule : public sc_core::sc_module {
  public:
-  sc_core::sc_in<bool> clk;                                 // core clock
-  sc_core::sc_out<long long> go;                            // wakes DRAM (clock + 1)
-  sc_core::sc_vector<sc_core::sc_in<long long>> pods_done;  // every pod's token
-  sc_core::sc_port<energy_if> energy;                       // the monitor's clock
+  sc_core::sc_in<bool> clk;              // core clock
+  sc_core::sc_out<long long> go;         // wakes DRAM (clock + 1)
+  sc_core::sc_in<long long> clock_done;  // the interconnect's last token
+  sc_core::sc_port<energy_if> energy;    // the monitor's clock
 
   SC_HAS_PROCESS(TileSchedulerModule);
   TileSchedulerModule(sc_core::sc_module_name name, const accel::Accelerator& acc,

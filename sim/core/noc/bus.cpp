@@ -11,9 +11,11 @@ class Bus : public Interconnect {
  public:
   using Interconnect::Interconnect;
   int hops() const override { return 1; }
-  void arbitrate(std::size_t first, const std::vector<double>& want,
+  void arbitrate(std::size_t first, const std::vector<double>& want, const std::vector<double>& busy,
                  std::vector<double>& sent) const override {
     double budget = m_cfg.bytes_per_cycle;
+    for (double b : busy) budget -= b;
+    budget = std::max(0.0, budget);
     const std::size_t n = want.size();
     for (std::size_t k = 0; k < n; ++k) {
       const std::size_t p = (first + k) % n;

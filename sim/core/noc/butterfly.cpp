@@ -14,10 +14,10 @@ class Butterfly : public Interconnect {
   Butterfly(const accel::Interconnect& cfg, std::size_t ports)
       : Interconnect(cfg, ports), m_hops(analytical::butterfly_hops(ports)) {}
   int hops() const override { return m_hops; }
-  void arbitrate(std::size_t, const std::vector<double>& want,
+  void arbitrate(std::size_t, const std::vector<double>& want, const std::vector<double>& busy,
                  std::vector<double>& sent) const override {
     for (std::size_t p = 0; p < want.size(); ++p)
-      sent[p] = std::min(m_cfg.bytes_per_cycle, want[p]);
+      sent[p] = std::clamp(m_cfg.bytes_per_cycle - busy[p], 0.0, want[p]);
   }
   double aggregate_bandwidth() const override {
     return m_cfg.bytes_per_cycle * static_cast<double>(m_ports);

@@ -214,13 +214,13 @@ TEST(CycleModel, SlowDramStallsAndStillComputesExactly) {
   EXPECT_EQ(r.y, engine::reference_output(tensors, table("exact:signed=1")));
   EXPECT_GT(r.stall_cycles, 0);
   // DRAM bytes: input 256 + weights 216 = 472 at 1 B/cycle after 50 cycles of latency: 522
-  // cycles of transfer. The last tile (T = M = 64 output pixels) still computes after its
-  // operands arrive: drain = 8 + 8 + 64 - 2 = 78, from the transfer's last cycle: 521 + 78 = 599.
-  EXPECT_GE(r.cycles, 522);
+  // cycles of transfer, the last byte in cycle 521. The last tile crosses the (free)
+  // interconnect in that cycle; its pod waited, so it loads its weights (8 cycles) and streams
+  // (T = M = 64 output pixels): 8 + 8 + 64 - 2 = 78. 521 + 8 + 78 = 607.
   const analytical::Model model(acc, energies());
   const auto a = model.evaluate(layer, "", false);
-  EXPECT_EQ(a.memory_cycles, 599);
-  EXPECT_GE(r.cycles, a.cycles);  // the cycle model also waits for each tile's data
+  EXPECT_EQ(a.memory_cycles, 607);
+  EXPECT_EQ(r.cycles, 607);
 }
 
 TEST(CycleModel, SharedBusIsSlowerThanCrossbar) {
@@ -257,7 +257,7 @@ TEST(CycleModel, PodsPrefetchAsFarAsTheirBuffersHold) {
   const auto gap = [&](const LayerSim& r) {
     return static_cast<double>(r.cycles - a.cycles) / static_cast<double>(a.cycles);
   };
-  EXPECT_GT(gap(shallow), 0.15) << shallow.cycles << " vs " << a.cycles;
+  EXPECT_GT(gap(shallow), 0.10) << shallow.cycles << " vs " << a.cycles;
   EXPECT_LT(std::abs(gap(deep)), 0.07) << deep.cycles << " vs " << a.cycles;
   EXPECT_GE(deep.cycles, 200 * 272 / 32);  // the bus moves every tile
 }

@@ -132,6 +132,7 @@ class FakePod : public sc_core::sc_module, public pod_dma_if {
   int pod_id() const override { return m_id; }
   int next_fetch() const override { return 0; }
   double request() override { return 1e9; }
+  double outputs_pending() const override { return 0; }
   void write(tlm::tlm_generic_payload& gp, sc_core::sc_time&) {
     got.push_back(transfer_of(gp).bytes);
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
@@ -150,12 +151,15 @@ TEST(ScModules, ASharedBusSplitsItsBandwidthRoundRobin) {
   FakePod a("a", 0), b("b", 1);
   Recorder rec("rec");
   TokenBench bench("bench", 4);
-  Token go("go"), done("done");
+  Token go("go"), done("done"), out_done("out_done");
   bench.clk(clk);
   bench.go(go);
-  bench.answer(done);
+  bench.answer(out_done);
   noc.go(go);
   noc.done(done);
+  noc.pods_done[0].bind(done);  // no pods step here: straight on to the outputs
+  noc.pods_done[1].bind(done);
+  noc.outputs_done.bind(out_done);
   noc.to_buffer.bind(buffer.from_noc);
   noc.buffer.bind(buffer.query);
   noc.to_pods.bind(a.sram);
