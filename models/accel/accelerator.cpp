@@ -129,6 +129,16 @@ Accelerator load_accelerator(const std::string& path) {
     } catch (const Error& e) {
       mnode.error(e.what());
     }
+    if (auto m = g.optional("model")) {
+      const std::string ms = m->as_string("cpp");
+      if (ms == "rtl") {
+        p.model = PodModel::rtl;
+        if (p.dataflow != Dataflow::ws)
+          m->error("an RTL pod (the Verilated golden pod) is weight-stationary: set dataflow: ws");
+      } else if (ms != "cpp") {
+        m->error("expected cpp or rtl, got \"" + ms + "\"");
+      }
+    }
     p.ifmap_sram_kb = static_cast<int>(g.required("ifmap_sram_kb").as_int(0, 1 << 20, 0));
     p.filter_sram_kb = static_cast<int>(g.required("filter_sram_kb").as_int(0, 1 << 20, 0));
     p.ofmap_sram_kb = static_cast<int>(g.required("ofmap_sram_kb").as_int(0, 1 << 20, 0));

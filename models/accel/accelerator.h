@@ -22,7 +22,12 @@ enum class Timing {
 enum class Topology { butterfly, crossbar, bus };
 const char* to_string(Topology t);
 
+/// How the cycle-level model runs a pod's array: the C++ array, or the Verilated golden pod
+/// (rtl/pod/, weight-stationary, the shapes and multipliers built into rtl/).
+enum class PodModel { cpp, rtl };
+
 struct Pod {
+  PodModel model = PodModel::cpp;
   int rows = 0;  // PE rows (A)
   int cols = 0;  // PE columns (B)
   Dataflow dataflow = Dataflow::ws;

@@ -8,7 +8,8 @@
 //   psum valid <= r == 0 ? act'valid & stat valid : psum valid[r-1][c]
 // where act' is the new act[r][c]; the bottom row is the output. Separately, w_we writes shadow
 // row w_row (its first w_ncols entries valid; writing row 0 also invalidates rows >= w_nrows),
-// and swap exchanges the shadow and active stationary registers.
+// and swap exchanges the shadow and active stationary registers; a row written in the clock of a
+// swap becomes active at once (the C++ array writes, then swaps).
 module axpod_ws_pod #(
     parameter R = 8,
     parameter C = 8,
@@ -57,8 +58,17 @@ module axpod_ws_pod #(
           psum[r][c] <= above + add;
           psum_v[r][c] <= above_v;
           if (swap) begin
-            stat[r][c] <= shadow[r][c];
-            stat_v[r][c] <= shadow_v[r][c];
+            // A row written in the swapping clock goes straight to the active registers.
+            if (w_we && w_row == r) begin
+              stat[r][c] <= w_in[8*c+7:8*c];
+              stat_v[r][c] <= c < w_ncols;
+            end else if (w_we && w_row == 0 && r >= w_nrows) begin
+              stat[r][c] <= shadow[r][c];
+              stat_v[r][c] <= 1'b0;
+            end else begin
+              stat[r][c] <= shadow[r][c];
+              stat_v[r][c] <= shadow_v[r][c];
+            end
             shadow[r][c] <= stat[r][c];
             shadow_v[r][c] <= stat_v[r][c];
           end else if (w_we && w_row == r) begin

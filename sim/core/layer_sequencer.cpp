@@ -68,6 +68,7 @@ void LayerSequencer::begin(const LayerJob& job, cycle_t now) {
   pl.tiles = &ts.tiles;
   pl.y = &m_y;
   pl.table = &table(p.multiplier);
+  pl.multiplier = p.multiplier;
   pl.dataflow = p.dataflow;
   pl.timing = m_acc.timing;
   pl.ideal_memory = p.ideal_memory;

@@ -22,6 +22,11 @@ void PodCore::begin_mac(const PodLayer& layer, std::vector<int> queue) {
   m_queue = std::move(queue);
   m_array = std::make_unique<SystolicArray>(m_cfg.rows, m_cfg.cols, layer.table,
                                             layer.dataflow == accel::Dataflow::is);
+  m_rtl.reset();
+  if (m_cfg.model == accel::PodModel::rtl)
+    m_rtl = make_array_model(m_id, m_cfg.rows, m_cfg.cols, layer.multiplier, layer.dataflow);
+  m_model = m_rtl ? m_rtl.get() : m_array.get();
+  m_clk = {};
   m_cur = m_fetch = 0;
   m_mark_what = -1;
   m_out_pending = 0;
@@ -49,6 +54,8 @@ void PodCore::begin_mac(const PodLayer& layer, std::vector<int> queue) {
 
 void PodCore::begin_vector(const double (&pj)[kComponents], cycle_t cycles) {
   m_array.reset();
+  m_rtl.reset();
+  m_model = nullptr;
   m_queue.clear();
   m_ready_at.clear();
   m_cur = m_fetch = 0;
@@ -107,8 +114,10 @@ void PodCore::load_row(const Tile& t, int r) {
       m_row[static_cast<std::size_t>(c)] =
           T.x[static_cast<std::size_t>((t.group * g.m + t.col0 + c) * g.k + t.row0 + r)];
   }
-  m_array->load_shadow_row(r, m_row.data(), static_cast<int>(t.cols));
-  if (r == 0) m_array->clear_shadow_rows(static_cast<int>(t.rows));
+  m_clk.row = r;
+  m_clk.values = m_row.data();
+  m_clk.ncols = static_cast<int>(t.cols);
+  m_clk.nrows = static_cast<int>(t.rows);
 }
 
 void PodCore::stream_clock(const Tile& t, std::int64_t k) {
@@ -156,7 +165,18 @@ void PodCore::stream_clock(const Tile& t, std::int64_t k) {
     else
       m_left[r] = T.w[static_cast<std::size_t>((t.group * g.k + t.row0 + r) * g.n + t.t0 + idx)];
   }
-  m_array->tick(m_left.data(), m_left_v.data(), m_bottom.data(), m_bottom_v.data());
+  m_clk.tick = true;
+  m_clk.left = m_left.data();
+  m_clk.left_valid = m_left_v.data();
+  m_out_tile = &t;
+  m_out_k = k;
+}
+
+void PodCore::take_outputs(const Tile& t, std::int64_t k) {
+  const auto& g = m_layer.tensors->g;
+  auto& y = *m_layer.y;
+  const int a = m_cfg.rows, b = m_cfg.cols;
+  const bool ws = m_layer.dataflow == accel::Dataflow::ws;
   // The last fold of a reduction sends its sums back as they leave the bottom edge.
   const bool sends = t.out_bytes > 0 && !m_layer.ideal_memory;
   for (int c = 0; c < b; ++c) {
@@ -216,7 +236,7 @@ void PodCore::step_array(cycle_t now, EnergySink& energy) {
     busy = true;
     load_row(tile(m_cur), static_cast<int>(m_tick));
     if (++m_tick == a) {
-      m_array->swap();
+      m_clk.swap = true;
       m_phase = Phase::stream;
       m_tick = -1;  // streaming starts next clock
     }
@@ -225,7 +245,7 @@ void PodCore::step_array(cycle_t now, EnergySink& energy) {
     if (ready(m_cur, now)) {
       load_row(tile(m_cur), m_shadow_loaded);
       if (++m_shadow_loaded == a) {
-        m_array->swap();
+        m_clk.swap = true;
         m_shadow_loaded = 0;
         m_phase = Phase::stream;
         m_tick = -1;
@@ -247,6 +267,12 @@ void PodCore::step_array(cycle_t now, EnergySink& energy) {
   }
   if (m_phase == Phase::stream) ++m_tick;
   if (busy) m_last_busy = now;
+  // The clock of a stationary array: its edge, shadow write and swap at once.
+  if (m_clk.any()) {
+    m_model->clock(m_clk, m_bottom.data(), m_bottom_v.data());
+    if (m_clk.tick) take_outputs(*m_out_tile, m_out_k);
+    m_clk = {};
+  }
   charge_activity(energy);
 }
 
@@ -286,7 +312,7 @@ void PodCore::end_tile(const Tile& t) {
   } else if (m_layer.dataflow == accel::Dataflow::os) {
     m_phase = Phase::wait_first;  // the next tile starts as soon as its operands are in
   } else if (m_shadow_loaded == m_cfg.rows) {
-    m_array->swap();
+    m_clk.swap = true;
     m_shadow_loaded = 0;
     m_tick = -1;
   } else {
@@ -295,7 +321,7 @@ void PodCore::end_tile(const Tile& t) {
 }
 
 void PodCore::charge_activity(EnergySink& energy) {
-  const ArrayActivity& a = m_array->activity();
+  const ArrayActivity& a = m_model->activity();
   const double slots = static_cast<double>(a.mac_slots - m_last.mac_slots);
   const double gated = static_cast<double>(a.gated - m_last.gated);
   const double stat = static_cast<double>(a.stationary_writes - m_last.stationary_writes);

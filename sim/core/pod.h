@@ -12,9 +12,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "accel/accelerator.h"
+#include "array_registry.h"
 #include "energy_monitor.h"
 #include "engine/tensors.h"
 #include "interconnect.h"
@@ -31,6 +33,7 @@ struct PodLayer {
   const std::vector<Tile>* tiles = nullptr;       // all tiles of the layer
   std::vector<std::int32_t>* y = nullptr;         // int32 outputs (groups x M x N), accumulated
   const mult::Table* table = nullptr;             // the multiplier's products
+  std::string multiplier;                         // its canonical name
   accel::Dataflow dataflow = accel::Dataflow::ws;
   accel::Timing timing = accel::Timing::double_buffered;
   bool ideal_memory = false;  // operands are in the pod from the start (stall-free memory)
@@ -75,7 +78,7 @@ class PodCore : public PodPort {
   /// Records what the pod does into `t` from now on (null: nothing).
   void set_timeline(Timeline* t) { m_timeline = t; }
   /// Multiplications with a zero operand so far this layer.
-  std::uint64_t gated() const { return m_array ? m_array->activity().gated : 0; }
+  std::uint64_t gated() const { return m_model ? m_model->activity().gated : 0; }
 
  private:
   enum class Phase { wait_first, preload, stream, load_next, vector, done };
@@ -86,29 +89,35 @@ class PodCore : public PodPort {
   bool ready(std::size_t pos, cycle_t now) const;
   void load_row(const Tile& t, int r);
   void stream_clock(const Tile& t, std::int64_t k);
+  void take_outputs(const Tile& t, std::int64_t k);
   void end_tile(const Tile& t);
   void charge_activity(EnergySink& energy);
 
-  int m_id;                   // index in the accelerator
-  accel::Pod m_cfg;           // shape, dataflow, buffers
-  accel::EnergyTable m_e;     // pJ per action
-  double m_buffer_bytes = 0;  // input + filter SRAM: how much it may hold ahead
-  double m_leak_pj = 0;       // leakage per clock
-  PodLayer m_layer;           // the layer in progress
-  std::unique_ptr<SystolicArray> m_array;
-  std::vector<int> m_queue;              // its tiles in order
-  std::size_t m_cur = 0;                 // position of the tile streaming (or next to start)
-  Phase m_phase = Phase::done;           //
-  std::int64_t m_tick = 0;               // clock within the phase
-  int m_shadow_loaded = 0;               // rows of the next tile's stationary operand loaded
-  std::size_t m_fetch = 0;               // position of the tile being delivered
-  double m_fetch_left = -1;              // its bytes still to deliver (-1: not started)
-  double m_held = 0;                     // bytes of tiles delivered or arriving, not yet done
-  std::vector<cycle_t> m_ready_at;       // per position: clock its operands are in the pod
-  ArrayActivity m_last;                  // activity at the previous clock
-  cycle_t m_last_busy = -1;              // last busy clock
-  double m_vector_pj[kComponents] = {};  // vector path: energy per clock
-  cycle_t m_vector_left = 0;             // vector path: clocks to go
+  int m_id;                                // index in the accelerator
+  accel::Pod m_cfg;                        // shape, dataflow, buffers
+  accel::EnergyTable m_e;                  // pJ per action
+  double m_buffer_bytes = 0;               // input + filter SRAM: how much it may hold ahead
+  double m_leak_pj = 0;                    // leakage per clock
+  PodLayer m_layer;                        // the layer in progress
+  std::unique_ptr<SystolicArray> m_array;  // the C++ array (every dataflow)
+  std::unique_ptr<ArrayModel> m_rtl;       // a Verilated pod in its place (ws), when configured
+  ArrayModel* m_model = nullptr;           // the one that runs: m_rtl, else m_array
+  ArrayClock m_clk;                        // this clock's operations (stationary dataflows)
+  const Tile* m_out_tile = nullptr;        // the tile whose sums leave this clock
+  std::int64_t m_out_k = 0;                // and its stream clock
+  std::vector<int> m_queue;                // its tiles in order
+  std::size_t m_cur = 0;                   // position of the tile streaming (or next to start)
+  Phase m_phase = Phase::done;             //
+  std::int64_t m_tick = 0;                 // clock within the phase
+  int m_shadow_loaded = 0;                 // rows of the next tile's stationary operand loaded
+  std::size_t m_fetch = 0;                 // position of the tile being delivered
+  double m_fetch_left = -1;                // its bytes still to deliver (-1: not started)
+  double m_held = 0;                       // bytes of tiles delivered or arriving, not yet done
+  std::vector<cycle_t> m_ready_at;         // per position: clock its operands are in the pod
+  ArrayActivity m_last;                    // activity at the previous clock
+  cycle_t m_last_busy = -1;                // last busy clock
+  double m_vector_pj[kComponents] = {};    // vector path: energy per clock
+  cycle_t m_vector_left = 0;               // vector path: clocks to go
   // Timeline.
   Timeline* m_timeline = nullptr;  // where events go (null: none)
   int m_mark_what = -1;            // the run in progress (-1: none)

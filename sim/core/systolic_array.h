@@ -32,7 +32,31 @@ struct ArrayActivity {
   std::uint64_t outputs = 0;            // valid sums delivered (stationary) or read out (os)
 };
 
-class SystolicArray {
+/// What an array of a stationary dataflow does in one clock, in this order: the left edge takes
+/// `left` (when `tick`), shadow row `row` is written (its first `ncols` entries valid; row 0
+/// also invalidates rows >= `nrows`), the shadow and active registers swap.
+struct ArrayClock {
+  bool tick = false;
+  const std::int8_t* left = nullptr;
+  const std::uint8_t* left_valid = nullptr;
+  int row = -1;  // -1: no write
+  const std::int8_t* values = nullptr;
+  int ncols = 0, nrows = 0;
+  bool swap = false;
+  bool any() const { return tick || row >= 0 || swap; }
+};
+
+/// A pod's array as the pod drives it in a stationary dataflow: the C++ SystolicArray, or a
+/// Verilated RTL pod (rtl/pod/), registered by shape and multiplier (make_array_model).
+class ArrayModel {
+ public:
+  virtual ~ArrayModel() = default;
+  /// One clock; the bottom edge's sums and their validity after it.
+  virtual void clock(const ArrayClock& c, std::int32_t* bottom, std::uint8_t* bottom_valid) = 0;
+  virtual const ArrayActivity& activity() const = 0;
+};
+
+class SystolicArray : public ArrayModel {
  public:
   /// `stationary_first`: the stationary operand is the table's first (activation) operand, as
   /// in input-stationary; false for weight-stationary.
@@ -65,7 +89,15 @@ class SystolicArray {
   /// True when no valid operand or sum is in flight.
   bool empty() const;
 
-  const ArrayActivity& activity() const { return m_act; }
+  const ArrayActivity& activity() const override { return m_act; }
+  void clock(const ArrayClock& c, std::int32_t* bottom, std::uint8_t* bottom_valid) override {
+    if (c.tick) tick(c.left, c.left_valid, bottom, bottom_valid);
+    if (c.row >= 0) {
+      load_shadow_row(c.row, c.values, c.ncols);
+      if (c.row == 0) clear_shadow_rows(c.nrows);
+    }
+    if (c.swap) swap();
+  }
   void reset_activity() { m_act = {}; }
 
  private:

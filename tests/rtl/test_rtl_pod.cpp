@@ -77,12 +77,12 @@ void run(const std::string& mult, int R, int C, std::uint64_t seed, int tiles) {
   std::vector<std::uint8_t> lv(R);
   // Preload the first tile: one row per clock, no input.
   int rows = 1 + static_cast<int>(rng() % R), cols = 1 + static_cast<int>(rng() % C);
+  // The last row is written in the clock of the swap (as a pod that preloads does).
   for (int r = 0; r < R; ++r) {
     for (auto& w : wrow) w = byte();
     std::fill(lv.begin(), lv.end(), 0);
-    clock(left, lv, r < rows ? r : -1, wrow, cols, rows, false, cycle++);
+    clock(left, lv, r < rows ? r : -1, wrow, cols, rows, r == R - 1, cycle++);
   }
-  clock(left, lv, -1, wrow, cols, rows, true, cycle++);  // swap
   for (int t = 0; t < tiles; ++t) {
     const int len = 1 + static_cast<int>(rng() % 20);
     const int next_rows = 1 + static_cast<int>(rng() % R),
@@ -94,9 +94,11 @@ void run(const std::string& mult, int R, int C, std::uint64_t seed, int tiles) {
         lv[r] = (r < rows && i >= 0 && i < len && (rng() % 8 != 0)) ? 1 : 0;  // bubbles too
         left[r] = lv[r] ? byte() : 0;
       }
-      const bool load = k < R && k < next_rows;
+      // The next tile's rows load from the end of this one, the last in the clock of the swap.
+      const int row = k - (L - R);
+      const bool load = row >= 0 && row < next_rows;
       for (auto& w : wrow) w = byte();
-      clock(left, lv, load ? k : -1, wrow, next_cols, next_rows, k == L - 1, cycle++);
+      clock(left, lv, load ? row : -1, wrow, next_cols, next_rows, k == L - 1, cycle++);
       if (::testing::Test::HasFatalFailure()) return;
     }
     rows = next_rows;

@@ -65,6 +65,40 @@ TEST(Accelerator, BadConfigReportsEveryProblemWithPositions) {
   }
 }
 
+TEST(Accelerator, PodsNameTheirModel) {
+  std::string text;
+  {
+    std::ifstream in(shipped("configs/accelerators/edge_16x16.yaml"));
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const auto with = [&](const std::string& lines) {
+    std::string t = text;
+    t.replace(t.find("    rows: 16\n"), 0, lines);
+    return write_temp("model_acc.yaml", t);
+  };
+  EXPECT_EQ(load_accelerator(with("    model: rtl\n")).pods[2].model, PodModel::rtl);
+  EXPECT_EQ(load_accelerator(with("")).pods[2].model, PodModel::cpp);
+  try {
+    load_accelerator(with("    model: verilog\n"));
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("pods[0].model: expected cpp or rtl, got \"verilog\""),
+              std::string::npos)
+        << e.what();
+  }
+  std::string os = text;
+  os.replace(os.find("dataflow: ws"), 12, "dataflow: os");
+  os.replace(os.find("    rows: 16\n"), 0, "    model: rtl\n");
+  try {
+    load_accelerator(write_temp("model_os.yaml", os));
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("the Verilated golden pod) is weight-stationary"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(ScaleSimConfig, ReadsArrayAndDataflowAndIgnoresOtherSections) {
   const auto a = load_scalesim_config(shipped("configs/scalesim/scale_os_32x32.cfg"));
   ASSERT_EQ(a.pods.size(), 1u);

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "accelerator_top.h"
+#include "common/error.h"
 #include "cycle_model.h"
 #include "engine/tensors.h"
 #include "mult/registry.h"
@@ -283,6 +284,49 @@ TEST(ScTop, EqualsThePlainModelOnASharedBusWithSlowDram) {
 
 TEST(ScTop, EqualsThePlainModelOnAButterfly) {
   same_as_cycle_model(machine(8, 8, 8, accel::Topology::butterfly, 32, 50.0, 40), "lenet5", true);
+}
+
+// Two of four pods are the Verilated golden pod, co-simulated in the same kernel beside two C++
+// pods over a whole network: the outputs, cycles and energy of every layer equal an all-C++ run.
+TEST(ScTop, RtlPodsRunBesideCppPods) {
+  auto acc = machine(4, 8, 8, accel::Topology::crossbar, 32, 20.0, 30);
+  const auto cpp_only = acc;
+  acc.pods[1].model = acc.pods[3].model = accel::PodModel::rtl;
+  const auto net = workload::builtin_network("lenet5");
+  std::map<std::size_t, engine::LayerTensors> data;
+  for (std::size_t i = 0; i < net.layers.size(); ++i)
+    if (net.layers[i].is_mac()) data.emplace(i, engine::random_tensors(net.layers[i], 3 + i));
+  const core::TensorSource src = [&](std::size_t i) -> const engine::LayerTensors* {
+    const auto it = data.find(i);
+    return it == data.end() ? nullptr : &it->second;
+  };
+  analytical::MultiplierEnergies e;
+  core::CycleModel plain(cpp_only, e, 100);
+  const auto want = plain.run_network(net, {}, src);
+  const auto got = run_systemc(acc, e, 100, core::CycleModel::plan_network(acc, net, {}, src), {});
+  ASSERT_EQ(got.layers.size(), want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    SCOPED_TRACE(want[i].layer);
+    EXPECT_EQ(got.layers[i].y, want[i].y);
+    EXPECT_EQ(got.layers[i].cycles, want[i].cycles);
+    EXPECT_EQ(got.layers[i].gated, want[i].gated);
+    EXPECT_DOUBLE_EQ(got.layers[i].energy.total(), want[i].energy.total());
+  }
+}
+
+TEST(ScTop, AnRtlPodOfAShapeNotBuiltIsRefusedByName) {
+  auto acc = machine(2, 12, 12, accel::Topology::crossbar, 32, 20.0, 30);
+  acc.pods[0].model = accel::PodModel::rtl;
+  const auto layer = workload::make_gemm("g", 20, 10, 30);
+  const auto t = engine::random_tensors(layer, 1);
+  try {
+    core::CycleModel(acc, {}, 100).run_layer(layer, &t, "", true);
+    FAIL() << "no error";
+  } catch (const Error& err) {
+    const std::string msg = err.what();
+    EXPECT_NE(msg.find("pod 0 (model: rtl, 12x12"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("8x8 exact:signed=1"), std::string::npos) << msg;
+  }
 }
 
 }  // namespace
