@@ -347,16 +347,31 @@ LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mul
         if (c > 0) bytes += chunk_bytes(i < fr - 1 ? a : last_rows, cols_of(j), c);
         return static_cast<double>(bytes);
       };
-      const auto arrival = [&](std::int64_t k) {
+      // Tile t runs on pod t % P: pods 0 .. full - 1 have n tiles, the others n - 1.
+      const std::int64_t pods_used = std::min<std::int64_t>(r.pods, tiles);
+      const std::int64_t full = tiles % pods_used == 0 ? pods_used : tiles % pods_used;
+      const auto arrival = [&](std::int64_t pod_index, std::int64_t k) {
         // A bus serves every pod's k-th tiles together; a port its pod's own (the first pod's
-        // tiles are whole ones).
+        // tiles are whole ones). DRAM fills the global buffer in tile order: the pod's k-th
+        // tile crosses the interconnect only once DRAM has brought it and the tiles before it.
         const double bytes =
-            bus ? prefix(std::min(k * r.pods, tiles)) : tile_bytes * static_cast<double>(k);
-        return first_in + wait(bytes, port_bw) + latency;
+            bus ? prefix(std::min(k * pods_used, tiles)) : tile_bytes * static_cast<double>(k);
+        const std::int64_t upto = std::min((k - 1) * pods_used + pod_index + 1, tiles);
+        const cycle_t dram_k = dram > 0 && in_bytes > 0
+                                   ? A.dram.latency_cycles +
+                                         wait(static_cast<double>(dram) * prefix(upto) / in_bytes,
+                                              A.dram_bytes_per_cycle()) +
+                                         wait(tile_bytes, port_bw)
+                                   : 0;
+        return std::max(first_in + wait(bytes, port_bw), dram_k) + latency;
       };
       const cycle_t L = a + b + ceil_div(mp.temporal, r.plan.chunks) - 2;
+      // The last pod with n tiles, and the last pod (n - 1 tiles) when the tiles do not divide.
       const auto done_after = [&](std::int64_t k) {
-        return arrival(k) + mp.preload + (n - k + 1) * L;
+        cycle_t t = arrival(full - 1, k) + mp.preload + (n - k + 1) * L;
+        if (full < pods_used && k < n)
+          t = std::max(t, arrival(pods_used - 1, k) + mp.preload + (n - k) * L);
+        return t;
       };
       // After DRAM's last byte the last tile still crosses the interconnect and runs.
       const cycle_t after_dram =
