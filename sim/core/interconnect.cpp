@@ -29,6 +29,12 @@ bool register_interconnect(accel::Topology topology, InterconnectFactory make) {
   return true;
 }
 
+void Interconnect::grant_per_port(const std::vector<double>& want, const std::vector<double>& busy,
+                                  std::vector<double>& sent) const {
+  for (std::size_t p = 0; p < want.size(); ++p)
+    sent[p] = std::clamp(m_cfg.bytes_per_cycle - busy[p], 0.0, want[p]);
+}
+
 void Interconnect::begin_tiles(std::vector<int> used, bool ideal, double pj_per_byte_hop) {
   m_used = std::move(used);
   m_mode = ideal ? Mode::idle : Mode::tiles;

@@ -82,6 +82,10 @@ class Interconnect {
   /// buffer on what the operand transfers left of the links.
   void clock_outputs(cycle_t now, const std::vector<PodPort*>& pods, EnergySink& energy);
 
+  /// A link per port (crossbar, butterfly): each port gets what its own link has left.
+  void grant_per_port(const std::vector<double>& want, const std::vector<double>& busy,
+                      std::vector<double>& sent) const;
+
   /// Cycles from a transfer's last byte to the operands being usable in the pod.
   int latency() const { return hops() * m_cfg.hop_latency; }
   const accel::Interconnect& config() const { return m_cfg; }

@@ -11,8 +11,8 @@ class Bus : public Interconnect {
  public:
   using Interconnect::Interconnect;
   int hops() const override { return 1; }
-  void arbitrate(std::size_t first, const std::vector<double>& want, const std::vector<double>& busy,
-                 std::vector<double>& sent) const override {
+  void arbitrate(std::size_t first, const std::vector<double>& want,
+                 const std::vector<double>& busy, std::vector<double>& sent) const override {
     double budget = m_cfg.bytes_per_cycle;
     for (double b : busy) budget -= b;
     budget = std::max(0.0, budget);

@@ -16,8 +16,7 @@ class Butterfly : public Interconnect {
   int hops() const override { return m_hops; }
   void arbitrate(std::size_t, const std::vector<double>& want, const std::vector<double>& busy,
                  std::vector<double>& sent) const override {
-    for (std::size_t p = 0; p < want.size(); ++p)
-      sent[p] = std::clamp(m_cfg.bytes_per_cycle - busy[p], 0.0, want[p]);
+    grant_per_port(want, busy, sent);
   }
   double aggregate_bandwidth() const override {
     return m_cfg.bytes_per_cycle * static_cast<double>(m_ports);

@@ -240,17 +240,27 @@ TEST(ScModules, TheEnergyMonitorDrivesPowerPerWindow) {
   EXPECT_DOUBLE_EQ(mon.core().windows()[1].pj[core::kMult], 300.0);
 }
 
+// Random int8 data for every MAC layer of a network, and its TensorSource.
+struct NetworkData {
+  NetworkData(const workload::Network& net, std::uint64_t seed) {
+    for (std::size_t i = 0; i < net.layers.size(); ++i)
+      if (net.layers[i].is_mac()) data.emplace(i, engine::random_tensors(net.layers[i], seed + i));
+  }
+  core::TensorSource source() const {
+    return [this](std::size_t i) -> const engine::LayerTensors* {
+      const auto it = data.find(i);
+      return it == data.end() ? nullptr : &it->second;
+    };
+  }
+  std::map<std::size_t, engine::LayerTensors> data;
+};
+
 // The whole top equals the plain-C++ model: cycles, outputs, energy, windows.
 void same_as_cycle_model(const accel::Accelerator& acc, const std::string& network,
                          bool expect_stalls) {
   const auto net = workload::builtin_network(network);
-  std::map<std::size_t, engine::LayerTensors> data;
-  for (std::size_t i = 0; i < net.layers.size(); ++i)
-    if (net.layers[i].is_mac()) data.emplace(i, engine::random_tensors(net.layers[i], 11 + i));
-  const core::TensorSource src = [&](std::size_t i) -> const engine::LayerTensors* {
-    const auto it = data.find(i);
-    return it == data.end() ? nullptr : &it->second;
-  };
+  const NetworkData data(net, 11);
+  const auto src = data.source();
   analytical::MultiplierEnergies e;
   core::CycleModel plain(acc, e, 100);
   const auto want = plain.run_network(net, {}, src);
@@ -293,13 +303,8 @@ TEST(ScTop, RtlPodsRunBesideCppPods) {
   const auto cpp_only = acc;
   acc.pods[1].model = acc.pods[3].model = accel::PodModel::rtl;
   const auto net = workload::builtin_network("lenet5");
-  std::map<std::size_t, engine::LayerTensors> data;
-  for (std::size_t i = 0; i < net.layers.size(); ++i)
-    if (net.layers[i].is_mac()) data.emplace(i, engine::random_tensors(net.layers[i], 3 + i));
-  const core::TensorSource src = [&](std::size_t i) -> const engine::LayerTensors* {
-    const auto it = data.find(i);
-    return it == data.end() ? nullptr : &it->second;
-  };
+  const NetworkData data(net, 3);
+  const auto src = data.source();
   analytical::MultiplierEnergies e;
   core::CycleModel plain(cpp_only, e, 100);
   const auto want = plain.run_network(net, {}, src);
