@@ -12,6 +12,7 @@ PACKAGES=(
   verilator yosys
   libsystemc-dev
   libtorch-dev dataset-fashion-mnist
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -92,7 +92,7 @@ Netlist Netlist::parse_blif(const std::string& text_in, const std::string& name)
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const auto w = words(lines[i]);
     if (w[0] == ".subckt") {
-      GateType t;
+      GateType t{};
       if (w.size() < 3 || !gate_type(w[1], t)) fail("unsupported cell '" + lines[i] + "'");
       Gate g{t, -1, -1, -1, -1};
       for (std::size_t k = 2; k < w.size(); ++k) {
