@@ -378,9 +378,9 @@ LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mul
           dram > 0 ? dram_c - 2 + clocks(tile_bytes, port_bw) + latency + mp.preload + L
                    : cycle_t{0};
       r.memory_cycles = std::max({after_dram, first_in + noc_all, done_after(n)});
-      // Small tiles at the end of a fold can make a middle k the latest: every k up to 256
-      // tiles per pod, else 256 evenly spaced ones and the last two.
-      const std::int64_t step = std::max<std::int64_t>(1, n / 256);
+      // Small tiles at the end of a fold can make a middle k the latest: every k up to 32
+      // tiles per pod, else 32 evenly spaced ones and the last two.
+      const std::int64_t step = std::max<std::int64_t>(1, n / 32);
       for (std::int64_t k = 1; k < n; k += step)
         r.memory_cycles = std::max(r.memory_cycles, done_after(k));
       r.memory_cycles = std::max(r.memory_cycles, done_after(std::max<std::int64_t>(1, n - 1)));
