@@ -23,7 +23,7 @@ void PodCore::begin_mac(const PodLayer& layer, std::vector<int> queue) {
   m_array = std::make_unique<SystolicArray>(m_cfg.rows, m_cfg.cols, layer.table,
                                             layer.dataflow == accel::Dataflow::is);
   m_rtl.reset();
-  if (m_cfg.model == accel::PodModel::rtl)
+  if (m_cfg.model == accel::PodModel::rtl && !m_queue.empty())
     m_rtl = make_array_model(m_id, m_cfg.rows, m_cfg.cols, layer.multiplier, layer.dataflow);
   m_model = m_rtl ? m_rtl.get() : m_array.get();
   m_clk = {};
@@ -86,13 +86,13 @@ double PodCore::request() {
 
 void PodCore::receive(double bytes, cycle_t now, int latency) {
   if (m_fetch >= m_queue.size() || m_fetch_left < 0) return;
-  if (m_fetch_begin < 0) m_fetch_begin = now;
+  if (m_fetch_begin < 0 && bytes > 0) m_fetch_begin = now;
   m_fetch_left -= bytes;
   if (m_fetch_left <= 1e-9) {
     m_ready_at[m_fetch] = now + latency;
     if (m_timeline)
       m_timeline->add(m_id, Timeline::kDma, "operands t" + std::to_string(m_queue[m_fetch]),
-                      "transfer", m_fetch_begin, now + 1);
+                      "transfer", m_fetch_begin < 0 ? now : m_fetch_begin, now + 1);
     ++m_fetch;
     m_fetch_left = -1;
   }

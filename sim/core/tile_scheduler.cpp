@@ -53,6 +53,9 @@ TileSchedule schedule_tiles(const workload::GemmShape& g, accel::Dataflow df, in
     acc += t.dram_bytes;
     s.dram_prefix.push_back(acc);
   }
+  // The sum of the shares may round above the layer's bytes (a last tile never "held" would
+  // hang the layer): the last prefix is the total exactly.
+  if (!s.dram_prefix.empty()) s.dram_prefix.back() = dram_bytes;
   // Tile t goes to pod t % P, as in the analytical plan.
   s.queues.resize(static_cast<std::size_t>(pods));
   for (std::size_t t = 0; t < s.tiles.size(); ++t) {

@@ -11,7 +11,8 @@
 // tile scheduler on the clock edge, then DRAM, the interconnect (operands in), the pods, the
 // interconnect again (outputs out), each woken by a token signal that the one before writes
 // (one delta cycle apart), then the scheduler again to close the clock. Both therefore give the
-// same cycles, outputs and energy.
+// same cycles and outputs, and the same energy but for the rounding of its sums (the kernel may
+// wake the pods of one delta in another order).
 #pragma once
 
 #include <systemc>

@@ -191,6 +191,35 @@ TEST(CycleModel, ScaleSimTimingSpreadsFoldsOverPods) {
   EXPECT_EQ(r.y, engine::reference_output(tensors, table("exact:signed=1")));
 }
 
+// The tiles' DRAM shares are rounded; summed over 400,000 tiles they could end above the
+// layer's bytes, the last tile would never be in the global buffer and the layer would never
+// end. The last prefix is the total exactly.
+TEST(TileScheduler, TheLastDramPrefixIsTheLayersBytes) {
+  const auto layer = workload::make_fc("fc6", 25088, 4096);
+  const double bytes = 102760448.0 + 25088.0 + 4096.0;
+  const auto s = schedule_tiles(layer.gemm(), accel::Dataflow::ws, 16, 16, 4,
+                                accel::Timing::double_buffered, bytes);
+  ASSERT_EQ(s.tiles.size(), 1568u * 256u);
+  EXPECT_EQ(s.dram_prefix.back(), bytes);
+}
+
+// A pod of the accelerator that gets no tile of a layer needs no array model: an RTL pod idle in
+// a layer whose multiplier has no Verilated pod does not stop the layer.
+TEST(CycleModel, AnIdleRtlPodNeedsNoModel) {
+  auto acc = machine(4, 8, 8, accel::Dataflow::ws, "exact:signed=1");
+  acc.pods[3].model = accel::PodModel::rtl;
+  const auto layer = workload::make_gemm("g", 1, 24, 8);  // 3 tiles for 4 pods
+  const auto tensors = engine::random_tensors(layer, 2);
+  EXPECT_EQ(analytical::plan_tiles(layer.gemm(), accel::Dataflow::ws, 8, 8, 4,
+                                   accel::Timing::double_buffered)
+                .tiles,
+            3);
+  analytical::MultiplierEnergies e = energies();
+  e.set("trunc_op:k=2,signed=1", 150);
+  const auto r = CycleModel(acc, e, 50).run_layer(layer, &tensors, "trunc_op:k=2,signed=1", true);
+  EXPECT_EQ(r.y, engine::reference_output(tensors, table("trunc_op:k=2,signed=1")));
+}
+
 TEST(CycleModel, PodsCanUseAVerilatedRtlMultiplier) {
   const auto acc = machine(2, 8, 8, accel::Dataflow::ws, "drum:k=4,signed=1");
   const auto layer = workload::make_conv("c", 7, 7, 3, 3, 5, 1, 1);
