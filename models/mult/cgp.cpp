@@ -602,8 +602,8 @@ class Search {
       if (dirty || !m_valid[i]) {
         c.needed[i] = 1;
         u64* y = &c.rows[i * m_st];
-        gate_words(node.fn, row(c, node.in[0]) + E, row(c, node.in[1]) + E, row(c, node.in[2]) + E,
-                   y + E, S);
+        gate_words(node.fn, input(c, node, 0, E), input(c, node, 1, E), input(c, node, 2, E), y + E,
+                   S);
         c.tog[i] = toggle_count(y + E, S, m_ev.m_stream_last);
       } else {
         c.tog[i] = m_tog[i];
@@ -620,7 +620,7 @@ class Search {
     for (std::size_t i = 0; i < n; ++i) {
       if (!c.needed[i]) continue;
       const Node& node = c.genome.nodes[i];
-      gate_words(node.fn, row(c, node.in[0]), row(c, node.in[1]), row(c, node.in[2]),
+      gate_words(node.fn, input(c, node, 0, 0), input(c, node, 1, 0), input(c, node, 2, 0),
                  &c.rows[i * m_st], E);
     }
     compute_error(c);
@@ -647,6 +647,12 @@ class Search {
   Child m_cur, m_best;
 
  private:
+  // Input k of a gate from word `offset` of its row; null for an input the gate does not use
+  // (its gene may name a node that has no row).
+  const u64* input(const Child& c, const Node& node, int k, std::size_t offset) const {
+    return k < arity(node.fn) ? row(c, node.in[k]) + offset : nullptr;
+  }
+
   const u64* row(const Child& c, std::int32_t s) const {
     if (s < kInputs) return &m_ev.m_inputs[static_cast<std::size_t>(s) * m_st];
     const auto i = static_cast<std::size_t>(s - kInputs);
