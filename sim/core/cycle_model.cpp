@@ -82,11 +82,15 @@ std::vector<LayerJob> CycleModel::plan_network(const accel::Accelerator& acc,
   return jobs;
 }
 
-LayerSim CycleModel::run_job(const LayerJob& job) {
-  begin_job(job);
+LayerSim CycleModel::run_to_end() {
   while (tick()) {
   }
   return end_layer();
+}
+
+LayerSim CycleModel::run_job(const LayerJob& job) {
+  begin_job(job);
+  return run_to_end();
 }
 
 std::vector<LayerSim> CycleModel::run_network(
@@ -104,9 +108,7 @@ std::vector<LayerSim> CycleModel::run_network(
 LayerSim CycleModel::run_layer(const workload::Layer& layer, const engine::LayerTensors* tensors,
                                const std::string& mult, bool input_on_chip, bool weights_on_chip) {
   begin_layer(layer, tensors, mult, input_on_chip, weights_on_chip);
-  while (tick()) {
-  }
-  return end_layer();
+  return run_to_end();
 }
 
 }  // namespace axpod::core

@@ -90,6 +90,8 @@ class CycleModel {
   LayerPlan plan(const LayerJob& job) const { return m_seq->plan(job); }
 
  private:
+  LayerSim run_to_end();  // ticks the layer in progress to its end and collects it
+
   accel::Accelerator m_acc;               // the machine
   cycle_t m_now = 0;                      // global clock
   EnergyMonitor m_monitor;                // energy by pod, window, layer

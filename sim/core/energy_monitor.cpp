@@ -24,33 +24,13 @@ void EnergyMonitor::begin_cycle(cycle_t now) {
 }
 
 void EnergyMonitor::charge(int pod, int comp, double pj) {
+  // The layer total's field of each component, in Component order.
+  static constexpr double analytical::Energy::*kField[kComponents] = {
+      &analytical::Energy::mult, &analytical::Energy::add,  &analytical::Energy::reg,
+      &analytical::Energy::sram, &analytical::Energy::gbuf, &analytical::Energy::noc,
+      &analytical::Energy::dram, &analytical::Energy::leak};
   m_open_pj[static_cast<std::size_t>(pod)][comp] += pj;
-  switch (comp) {
-    case kMult:
-      m_layer.mult += pj;
-      break;
-    case kAdd:
-      m_layer.add += pj;
-      break;
-    case kReg:
-      m_layer.reg += pj;
-      break;
-    case kSram:
-      m_layer.sram += pj;
-      break;
-    case kGbuf:
-      m_layer.gbuf += pj;
-      break;
-    case kNoc:
-      m_layer.noc += pj;
-      break;
-    case kDram:
-      m_layer.dram += pj;
-      break;
-    default:
-      m_layer.leak += pj;
-      break;
-  }
+  m_layer.*kField[comp] += pj;
 }
 
 analytical::Energy EnergyMonitor::take_layer() {
