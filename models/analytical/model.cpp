@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 
 #include "common/error.h"
 #include "common/text.h"
@@ -142,12 +143,23 @@ Model::Model(accel::Accelerator acc, MultiplierEnergies energies)
     : m_acc(std::move(acc)), m_energies(std::move(energies)) {}
 
 LayerPods layer_pods(const accel::Accelerator& acc, const workload::Layer& layer,
-                     const std::string& mult) {
+                     const std::string& mult, const std::vector<int>& stage_pods) {
   LayerPods lp;
   if (layer.is_mac()) lp.multiplier = mult.empty() ? acc.pods.front().multiplier : mult;
+  const auto in_stage = [&](int i) {
+    return stage_pods.empty() ||
+           std::find(stage_pods.begin(), stage_pods.end(), i) != stage_pods.end();
+  };
   for (std::size_t i = 0; i < acc.pods.size(); ++i)
-    if (!layer.is_mac() || acc.reconfigurable || acc.pods[i].multiplier == lp.multiplier)
+    if (in_stage(static_cast<int>(i)) &&
+        (!layer.is_mac() || acc.reconfigurable || acc.pods[i].multiplier == lp.multiplier))
       lp.pods.push_back(static_cast<int>(i));
+  if (lp.pods.empty() && !stage_pods.empty()) {
+    std::string pods;
+    for (int p : stage_pods) pods += (pods.empty() ? "" : ",") + std::to_string(p);
+    throw Error("layer '" + layer.name + "' is assigned '" + lp.multiplier +
+                "' but no pod of its stage (pods " + pods + ") carries it");
+  }
   if (lp.pods.empty())
     throw Error("layer '" + layer.name + "' is assigned '" + lp.multiplier + "' but no pod of '" +
                 acc.name + "' carries it (set reconfigurable: true, or add such a pod)");
@@ -189,7 +201,8 @@ std::int64_t layer_dram_bytes(const accel::Accelerator& acc, const workload::Lay
 }
 
 LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mult,
-                            bool input_on_chip, bool weights_on_chip) const {
+                            bool input_on_chip, bool weights_on_chip,
+                            const std::vector<int>& stage_pods) const {
   const auto& A = m_acc;
   const auto& E = A.energy;
   LayerResult r;
@@ -199,7 +212,7 @@ LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mul
   const int hops = interconnect_hops(A);
 
   // Pods that run this layer.
-  const LayerPods lp = layer_pods(A, layer, mult);
+  const LayerPods lp = layer_pods(A, layer, mult, stage_pods);
   r.multiplier = lp.multiplier;
   const accel::Pod& pod = A.pods[lp.pods.front()];
   r.pods = static_cast<int>(lp.pods.size());
@@ -283,7 +296,7 @@ LayerResult Model::evaluate(const workload::Layer& layer, const std::string& mul
     const double moved = static_cast<double>(r.noc_byte_hops) / hops;  // bytes over the links
     if (!layer.is_mac()) {
       // A bulk transfer over every pod's port (a bus: the one link); the latency overlaps it.
-      const double all = bus ? port_bw : port_bw * static_cast<double>(A.pods.size());
+      const double all = bus ? port_bw : port_bw * static_cast<double>(lp.pods.size());
       r.memory_cycles = std::max(dram_c, std::max(clocks(moved, all), latency));
     } else if (r.noc_byte_hops > 0) {
       // The busiest link: a crossbar or butterfly port carries its pod's tiles (the pod with the
@@ -418,6 +431,195 @@ NetworkResult Model::run(const workload::Network& net, const accel::Assignment& 
     out.cycles += r.cycles;
     out.macs += r.macs;
     out.energy += r.energy;
+  }
+  return out;
+}
+
+std::vector<int> stage_of_pods(std::size_t pods, const std::vector<int>& job_stages,
+                               const std::vector<std::vector<int>>& stage_pods) {
+  const int fallback = job_stages.empty() ? 0 : job_stages.front();
+  std::vector<int> out(pods, fallback);
+  for (int s : job_stages)
+    for (int p : stage_pods[static_cast<std::size_t>(s)]) out[static_cast<std::size_t>(p)] = s;
+  return out;
+}
+
+ScheduleResult Model::run_schedule(const workload::Network& net, const accel::Assignment& assign,
+                                   const accel::Schedule& s,
+                                   const std::vector<std::size_t>& selected) const {
+  std::vector<std::size_t> run = selected;
+  if (run.empty())
+    for (std::size_t i = 0; i < net.layers.size(); ++i) run.push_back(i);
+  ScheduleResult out;
+  out.network = net.name;
+  out.accelerator = m_acc.name;
+  out.clock_mhz = m_acc.clock_mhz;
+  std::map<std::size_t, LayerPlacement> place;
+  for (const auto& p : place_layers(m_acc, net, run)) place[p.index] = p;
+  const auto jobs = accel::expand_schedule(s, net, run);
+  std::vector<std::vector<int>> stage_pods;
+  for (const auto& st : s.stages)
+    stage_pods.push_back(s.is_default() ? std::vector<int>{} : st.pods);
+  std::vector<int> job_stages;
+  for (const auto& j : jobs) job_stages.push_back(j.stage);
+  // Leakage: every pod leaks every clock, into the layers of the stage it counts in.
+  std::vector<std::vector<int>> full = stage_pods;
+  for (auto& f : full)
+    if (f.empty())
+      for (std::size_t p = 0; p < m_acc.pods.size(); ++p) f.push_back(static_cast<int>(p));
+  const auto lane = stage_of_pods(m_acc.pods.size(), job_stages, full);
+  std::vector<double> leak_per_clock(s.stages.size(), 0.0);
+  for (std::size_t p = 0; p < m_acc.pods.size(); ++p)
+    leak_per_clock[static_cast<std::size_t>(lane[p])] +=
+        static_cast<double>(m_acc.pods[p].rows * m_acc.pods[p].cols) *
+        m_acc.energy.leakage_pj_per_pe_cycle;
+  // The same evaluation for every sample: a layer's result depends on its stage only.
+  std::map<std::size_t, LayerResult> per_layer;
+  const bool bus = m_acc.noc.topology == accel::Topology::bus;
+  const int hops = interconnect_hops(m_acc);
+  // Stages that overlap share DRAM (and a bus): a fluid estimate. A job has two activities:
+  // its DRAM transfer (after the first-byte latency, `dram` clocks of the whole channel alone;
+  // the channel is split equally among the jobs transferring) and its work (`alone` clocks of
+  // its own pace; on a bus, slowed when the jobs running with it need more of the link than it
+  // has, shared max-min fairly by their average needs). It ends when its work is done and, when
+  // DRAM was late, `tail` clocks (its last tile's work) after its last byte.
+  struct Job {
+    double alone = 0, work = 0;    // clocks alone; of those, still to go
+    double latency = 0, dram = 0;  // DRAM: first-byte wait, full-channel clocks to go
+    double tail = 0;               // work after the last byte arrives
+    double link = 0;               // a bus: link clocks alone still to go
+    double link_done = -1;         // when its last operand crossed the bus
+    double dram_done = -1;         // when its last byte arrived
+    double start = -1, end = -1;
+  };
+  std::vector<Job> state(jobs.size());
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const auto& j = jobs[i];
+    const auto& layer = net.layers[j.layer];
+    auto it = per_layer.find(j.layer);
+    if (it == per_layer.end()) {
+      const auto& p = place.at(j.layer);
+      it = per_layer
+               .emplace(j.layer, evaluate(layer, layer.is_mac() ? assign.for_layer(layer.name) : "",
+                                          p.input_on_chip, p.weights_on_chip,
+                                          stage_pods[static_cast<std::size_t>(j.stage)]))
+               .first;
+    }
+    ScheduledLayer sl;
+    sl.result = it->second;
+    sl.item = j.item;
+    sl.stage = j.stage;
+    out.jobs.push_back(std::move(sl));
+    const LayerResult& r = it->second;
+    // SCALE-Sim reports the index of a layer's last cycle: it ends a clock after it.
+    const bool last_index = m_acc.timing == Timing::scalesim && layer.is_mac();
+    Job& st = state[i];
+    st.alone = st.work = static_cast<double>(r.cycles + (last_index ? 1 : 0));
+    if (m_acc.timing != Timing::scalesim && st.alone > 0) {
+      if (r.dram_bytes > 0) {
+        st.latency = static_cast<double>(m_acc.dram.latency_cycles);
+        st.dram = static_cast<double>(r.dram_bytes) / m_acc.dram_bytes_per_cycle();
+      }
+      if (bus && layer.is_mac())  // bulk transfers of other layers use their own ports
+        st.link = static_cast<double>(r.noc_byte_hops) / hops / m_acc.noc.bytes_per_cycle;
+      const double per_tile =
+          layer.is_mac()
+              ? static_cast<double>(r.compute_cycles) /
+                    static_cast<double>(std::max<std::int64_t>(1, r.plan.max_tiles_per_pod))
+              : st.alone;
+      st.tail = std::clamp(st.alone - std::max(st.latency + st.dram, st.link), 0.0, per_tile);
+    }
+  }
+  std::vector<std::size_t> next(s.stages.size(), 0);  // per stage: its position in its jobs
+  std::vector<std::vector<std::size_t>> queue(s.stages.size());
+  for (std::size_t i = 0; i < jobs.size(); ++i)
+    queue[static_cast<std::size_t>(jobs[i].stage)].push_back(i);
+  std::vector<int> running(s.stages.size(), -1);
+  std::size_t done = 0;
+  double now = 0;
+  constexpr double kEps = 1e-9;
+  while (done < jobs.size()) {
+    for (std::size_t st = 0; st < s.stages.size(); ++st) {
+      if (running[st] >= 0 || next[st] >= queue[st].size()) continue;
+      const std::size_t i = queue[st][next[st]];
+      const int after = jobs[i].after;
+      if (after >= 0 && state[static_cast<std::size_t>(after)].end < 0) continue;
+      state[i].start = now;
+      running[st] = static_cast<int>(i);
+      ++next[st];
+    }
+    std::vector<std::size_t> act;
+    std::size_t transferring = 0, crossing = 0;
+    for (int r : running)
+      if (r >= 0) {
+        const Job& st = state[static_cast<std::size_t>(r)];
+        act.push_back(static_cast<std::size_t>(r));
+        transferring += st.latency <= kEps && st.dram > kEps;
+        crossing += st.link > kEps;
+      }
+    const double share = transferring ? 1.0 / static_cast<double>(transferring) : 1.0;
+    const double link_share = crossing ? 1.0 / static_cast<double>(crossing) : 1.0;
+    // The next event: a latency, a transfer, a job's work or its tail ends.
+    double step = 1e300;
+    for (std::size_t k = 0; k < act.size(); ++k) {
+      const Job& st = state[act[k]];
+      if (st.work > kEps) step = std::min(step, st.work);
+      if (st.link > kEps) step = std::min(step, st.link / link_share);
+      if (st.latency > kEps)
+        step = std::min(step, st.latency);
+      else if (st.dram > kEps)
+        step = std::min(step, st.dram / share);
+      for (double d : {st.dram_done, st.link_done})
+        if (d >= 0 && d + st.tail > now + kEps) step = std::min(step, d + st.tail - now);
+    }
+    now += step;
+    for (std::size_t k = 0; k < act.size(); ++k) {
+      Job& st = state[act[k]];
+      st.work = std::max(0.0, st.work - step);
+      if (st.link > kEps) {
+        st.link = std::max(0.0, st.link - step * link_share);
+        if (st.link <= kEps) st.link_done = now;
+      }
+      if (st.latency > kEps) {
+        st.latency = std::max(0.0, st.latency - step);
+      } else if (st.dram > kEps) {
+        st.dram = std::max(0.0, st.dram - step * share);
+        if (st.dram <= kEps) st.dram_done = now;
+      }
+      const auto over = [&](double d) { return d < 0 || d + st.tail <= now + kEps; };
+      const bool moved = st.dram <= kEps && st.latency <= kEps && st.link <= kEps &&
+                         over(st.dram_done) && over(st.link_done);
+      if (st.work > kEps || !moved) continue;
+      now = std::round(now);  // whole clocks, as the cycle-level model counts
+      st.end = now;
+      running[static_cast<std::size_t>(jobs[act[k]].stage)] = -1;
+      ++done;
+    }
+  }
+  std::vector<cycle_t> stage_free(s.stages.size(), 0);
+  std::vector<int> stage_last(s.stages.size(), -1);
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    ScheduledLayer& sl = out.jobs[i];
+    const auto st = static_cast<std::size_t>(sl.stage);
+    sl.start = static_cast<cycle_t>(std::llround(state[i].start));
+    sl.end = static_cast<cycle_t>(std::llround(state[i].end));
+    const bool last_index = m_acc.timing == Timing::scalesim && net.layers[jobs[i].layer].is_mac();
+    sl.result.cycles = sl.end - sl.start - (last_index ? 1 : 0);
+    sl.result.stall_cycles = sl.result.cycles - sl.result.compute_cycles;
+    sl.result.memory_cycles = std::max(sl.result.memory_cycles, sl.result.cycles);
+    sl.result.energy.leak = static_cast<double>(sl.end - stage_free[st]) * leak_per_clock[st];
+    stage_free[st] = sl.end;
+    stage_last[st] = static_cast<int>(i);
+    out.cycles = std::max(out.cycles, sl.end);
+  }
+  // A stage's pods leak on after its last job while others still run: that is its last job's.
+  for (std::size_t st = 0; st < s.stages.size(); ++st)
+    if (stage_last[st] >= 0)
+      out.jobs[static_cast<std::size_t>(stage_last[st])].result.energy.leak +=
+          static_cast<double>(out.cycles - stage_free[st]) * leak_per_clock[st];
+  for (const auto& j : out.jobs) {
+    out.macs += j.result.macs;
+    out.energy += j.result.energy;
   }
   return out;
 }

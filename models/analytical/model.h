@@ -17,6 +17,7 @@
 
 #include "accel/accelerator.h"
 #include "accel/assignment.h"
+#include "accel/schedule.h"
 #include "workload/layer.h"
 
 namespace axpod::analytical {
@@ -61,9 +62,10 @@ struct LayerPods {
 
 /// A MAC layer runs on every pod when the accelerator is reconfigurable, else on the pods that
 /// carry its multiplier (`mult`, or the first pod's when empty); other layers on every pod.
+/// `stage_pods` (a layer schedule's stage; empty: every pod) limits the choice to those pods.
 /// Throws axpod::Error when no pod qualifies or the pods differ in shape or dataflow.
 LayerPods layer_pods(const accel::Accelerator& acc, const workload::Layer& layer,
-                     const std::string& mult);
+                     const std::string& mult, const std::vector<int>& stage_pods = {});
 
 /// Interconnect hops between the global buffer and a pod: ceil(log2 P) on a butterfly, else 1.
 int interconnect_hops(const accel::Accelerator& acc);
@@ -132,6 +134,30 @@ struct NetworkResult {
   double latency_ms() const { return static_cast<double>(cycles) / (clock_mhz * 1e3); }
 };
 
+/// One job of a scheduled run: a layer of one sample on its stage's pods.
+struct ScheduledLayer {
+  LayerResult result;  // the layer on its stage (energy.leak: its stage's pods from the end of
+                       // the stage's previous job to its own end)
+  int item = 0;        // the sample
+  int stage = 0;       // the stage that runs it
+  cycle_t start = 0;   // its first clock
+  cycle_t end = 0;     // the clock after its last
+};
+
+struct ScheduleResult {
+  std::string network, accelerator;
+  std::vector<ScheduledLayer> jobs;  // in (sample, layer) order
+  cycle_t cycles = 0;                // first clock to last: the makespan
+  std::int64_t macs = 0;
+  Energy energy;  // pJ, every pod for the whole run
+  double clock_mhz = 0;
+};
+
+/// The stage whose layers each pod's energy counts in: its own stage's when that stage runs any
+/// job, else (pods of no stage, or of a stage with no job in the run) the first job's stage.
+std::vector<int> stage_of_pods(std::size_t pods, const std::vector<int>& job_stages,
+                               const std::vector<std::vector<int>>& stage_pods);
+
 /// Multiplier energy per operation (fJ) by canonical name, from a catalog CSV.
 class MultiplierEnergies {
  public:
@@ -166,9 +192,18 @@ class Model {
 
   /// One layer; `mult` = "" uses the pods' own multiplier; `input_on_chip` when the previous
   /// layer's output stayed in the global buffer.
+  /// `stage_pods`: the pods of its schedule's stage (empty: every pod).
   LayerResult evaluate(const workload::Layer& layer, const std::string& mult, bool input_on_chip,
-                       bool weights_on_chip = false) const;
+                       bool weights_on_chip = false, const std::vector<int>& stage_pods = {}) const;
   NetworkResult run(const workload::Network& net, const accel::Assignment& assign = {}) const;
+  /// Layers `selected` (empty: all) under schedule `s`: each job's cycles are evaluate()'s on
+  /// its stage's pods, and a job starts once its stage is free and the same sample's previous
+  /// layer is done (the cycle-level model's rule). DRAM and the interconnect are not shared
+  /// between stages here: where stages that overlap both stream from DRAM, the cycle-level model
+  /// is slower.
+  ScheduleResult run_schedule(const workload::Network& net, const accel::Assignment& assign,
+                              const accel::Schedule& s,
+                              const std::vector<std::size_t>& selected = {}) const;
   const accel::Accelerator& accelerator() const { return m_acc; }
   const MultiplierEnergies& energies() const { return m_energies; }
 

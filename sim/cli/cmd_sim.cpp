@@ -35,6 +35,7 @@ struct Setup {
   workload::Network net;
   accel::Assignment assign;
   std::vector<std::size_t> selected;  // indices of the layers to run
+  accel::Schedule schedule;           // --schedule, or the default (one stage, batch 1)
   std::string accel_file, assign_file;
 };
 
@@ -50,7 +51,11 @@ void common_options(po::options_description& opts) {
       "seed", po::value<std::uint64_t>()->default_value(1), "seed of the random layer data")(
       "energy", po::value<std::string>(),
       "energy table YAML in place of the accelerator's (a SCALE-Sim .cfg has none: without "
-      "this, the documented Horowitz 45 nm defaults)");
+      "this, the documented Horowitz 45 nm defaults)")(
+      "schedule", po::value<std::string>(),
+      "layer schedule YAML: stages of disjoint pods, each running its layers, and a batch of "
+      "samples pipelined through them (layers of different stages overlap); default: every "
+      "layer on its eligible pods, one after another, one sample");
 }
 
 Setup load_setup(const po::variables_map& vm) {
@@ -84,7 +89,16 @@ Setup load_setup(const po::variables_map& vm) {
   } else {
     for (std::size_t i = 0; i < s.net.layers.size(); ++i) s.selected.push_back(i);
   }
+  s.schedule = vm.count("schedule")
+                   ? accel::load_schedule(vm["schedule"].as<std::string>(), s.acc, s.net)
+                   : accel::default_schedule(s.acc, s.selected);
+  accel::expand_schedule(s.schedule, s.net, s.selected);  // every layer has a stage
   return s;
+}
+
+/// A job's name in tables: the layer, and the sample after '#' when a schedule runs several.
+std::string job_name(const std::string& layer, int item) {
+  return item > 0 ? layer + "#" + std::to_string(item) : layer;
 }
 
 /// Seeded random int8 data for every selected MAC layer (seed + layer index: the same data in
@@ -101,6 +115,33 @@ core::TensorSource source_of(const std::map<std::size_t, engine::LayerTensors>& 
     const auto it = data.find(i);
     return it == data.end() ? nullptr : &it->second;
   };
+}
+
+/// summary.json's "schedule": the file, the batch, each stage's pods, layers and busy cycles.
+json::Json schedule_json(const accel::Schedule& sched, const workload::Network& net,
+                         const std::vector<core::LayerSim>& layers, std::int64_t serial) {
+  json::Json js;
+  js["file"] = sched.source;
+  js["batch"] = sched.batch;
+  js["serial_cycles"] = serial;
+  json::Json stages = json::Json::array();
+  for (std::size_t i = 0; i < sched.stages.size(); ++i) {
+    const auto& st = sched.stages[i];
+    json::Json o;
+    o["name"] = st.name;
+    json::Json pods = json::Json::array(), names = json::Json::array();
+    for (int p : st.pods) pods.push_back(p);
+    for (std::size_t l : st.layers) names.push_back(net.layers[l].name);
+    o["pods"] = pods;
+    o["layers"] = names;
+    std::int64_t busy = 0;
+    for (const auto& l : layers)
+      if (static_cast<std::size_t>(l.stage) == i) busy += l.end - l.start;
+    o["busy_cycles"] = busy;
+    stages.push_back(o);
+  }
+  js["stages"] = stages;
+  return js;
 }
 
 // ------------------------------------------------------------------------------ simulate
@@ -138,11 +179,11 @@ int cmd_simulate(const std::vector<std::string>& args) {
   const auto tensors = random_data(s, vm["seed"].as<std::uint64_t>());
   const auto energies = analytical::MultiplierEnergies::of(s.acc);
   const analytical::Model check(s.acc, energies);
-  const auto jobs =
-      core::CycleModel::plan_network(s.acc, s.net, s.assign, source_of(tensors), s.selected);
+  const auto jobs = core::CycleModel::plan_network(s.acc, s.net, s.assign, source_of(tensors),
+                                                   s.selected, &s.schedule);
   // Check every layer against the configuration (pods, multipliers, energies) before the run.
   for (const auto& j : jobs)
-    check.evaluate(*j.layer, j.multiplier, j.input_on_chip, j.weights_on_chip);
+    check.evaluate(*j.layer, j.multiplier, j.input_on_chip, j.weights_on_chip, j.pods);
   Progress progress("simulate", jobs.size());
   const auto t0 = std::chrono::steady_clock::now();
   std::size_t done = 0;
@@ -159,20 +200,25 @@ int cmd_simulate(const std::vector<std::string>& args) {
   std::string csv =
       "layer,kind,multiplier,macs,gated_macs,pods,start_cycle,cycles,stall_free_cycles,stall_"
       "cycles,"
-      "e_mult_pj,e_add_pj,e_reg_pj,e_sram_pj,e_gbuf_pj,e_noc_pj,e_dram_pj,e_leak_pj,e_total_pj\n";
+      "e_mult_pj,e_add_pj,e_reg_pj,e_sram_pj,e_gbuf_pj,e_noc_pj,e_dram_pj,e_leak_pj,e_total_pj,"
+      "sample,stage\n";
   analytical::Energy total;
-  std::int64_t cycles = 0, macs = 0;
+  std::int64_t cycles = 0, macs = 0, first = layers.empty() ? 0 : layers.front().start, last = 0;
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const auto& l = layers[i];
     std::ostringstream row;
     row << text::csv_field(l.layer) << ',' << l.kind << ',' << text::csv_field(l.multiplier) << ','
         << l.macs << ',' << l.gated << ',' << l.pods << ',' << l.start << ',' << l.cycles << ','
-        << l.stall_free << ',' << l.stall_cycles << ',' << energy_csv(l.energy) << '\n';
+        << l.stall_free << ',' << l.stall_cycles << ',' << energy_csv(l.energy) << ',' << l.item
+        << ',' << text::csv_field(s.schedule.stages[static_cast<std::size_t>(l.stage)].name)
+        << '\n';
     csv += row.str();
     total += l.energy;
     cycles += l.cycles;
     macs += l.macs;
-    if (dump && !l.y.empty()) {
+    first = std::min(first, l.start);
+    last = std::max(last, l.end);
+    if (dump && !l.y.empty() && l.item == 0) {
       const auto& t = tensors.at(l.index);
       const auto& g = t.g;
       const std::string base = run.work() + "/tensors/" + l.layer;
@@ -202,9 +248,12 @@ int cmd_simulate(const std::vector<std::string>& args) {
   js["model"] = "cycle-level (SystemC)";
   js["layers"] = layers.size();
   js["macs"] = macs;
-  js["cycles"] = cycles;
+  // With a schedule the run takes its makespan; the layers' cycles add up to more.
+  const std::int64_t run_cycles = s.schedule.is_default() ? cycles : last - first;
+  js["cycles"] = run_cycles;
   js["clock_mhz"] = json::number(s.acc.clock_mhz);
-  js["latency_ms"] = json::number(static_cast<double>(cycles) / (s.acc.clock_mhz * 1e3));
+  js["latency_ms"] = json::number(static_cast<double>(run_cycles) / (s.acc.clock_mhz * 1e3));
+  if (!s.schedule.is_default()) js["schedule"] = schedule_json(s.schedule, s.net, layers, cycles);
   js["window_cycles"] = window;
   js["energy_pj"] = energy_json(total);
   js["energy_table"] = energy_table_json(s.acc);
@@ -213,8 +262,17 @@ int cmd_simulate(const std::vector<std::string>& args) {
   fs::write_file_atomic(run.work() + "/summary.json", json::dump(js));
   run.commit();
   std::printf("%s on %s: %zu layers, %lld cycles (%.4f ms), %.3f uJ, simulated in %.2f s\n",
-              s.net.name.c_str(), s.acc.name.c_str(), layers.size(), static_cast<long long>(cycles),
-              static_cast<double>(cycles) / (s.acc.clock_mhz * 1e3), total.total() / 1e6, wall);
+              s.net.name.c_str(), s.acc.name.c_str(), layers.size(),
+              static_cast<long long>(run_cycles),
+              static_cast<double>(run_cycles) / (s.acc.clock_mhz * 1e3), total.total() / 1e6, wall);
+  if (!s.schedule.is_default())
+    std::printf(
+        "schedule %s: %d sample(s) over %zu stage(s) in %lld cycles (%.1f per sample); the same "
+        "layers one after another: %lld cycles (%.2fx)\n",
+        s.schedule.source.c_str(), s.schedule.batch, s.schedule.stages.size(),
+        static_cast<long long>(run_cycles), static_cast<double>(run_cycles) / s.schedule.batch,
+        static_cast<long long>(cycles),
+        run_cycles ? static_cast<double>(cycles) / static_cast<double>(run_cycles) : 0.0);
   std::printf("run folder: %s (layers.csv, power.csv, power.vcd, summary.json%s%s)\n",
               run.final_path().c_str(), want_timeline ? ", timeline.json" : "",
               dump ? ", tensors/" : "");
@@ -241,7 +299,11 @@ int cmd_validate(const std::vector<std::string>& args) {
           "Exits 1 when outputs differ or a tolerance is exceeded.\n\nexamples:\n"
           "  axpod validate --accel configs/accelerators/edge_16x16.yaml --network lenet5\n"
           "  axpod validate --accel configs/accelerators/tpu_v4_like.yaml --network resnet18 \\\n"
-          "      --layers conv1,fc --out validate.csv\n"))
+          "      --layers conv1,fc --out validate.csv\n"
+          "  axpod validate --accel configs/accelerators/tpu_v4_like.yaml --network lenet5 \\\n"
+          "      --schedule configs/schedules/lenet5_tpu_v4_pipeline.yaml\n\n"
+          "With --schedule each row is one layer of one sample ('#k': sample k), on its stage's\n"
+          "pods, and the last line compares the run's makespan.\n"))
     return 0;
   if (vm.count("out")) check_new_file(vm["out"].as<std::string>(), vm["force"].as<bool>(), "--out");
   double_in(vm, "cycle-tol-pct", 0, 1e6);
@@ -263,17 +325,34 @@ int cmd_validate(const std::vector<std::string>& args) {
   std::printf("%-22s %-20s %11s %11s %8s %8s %8s %7s %7s %-9s %s\n", "layer", "multiplier",
               "analytical", "cycle-lvl", "diff", "diff%", "stall", "E diff%", "gated%", "outputs",
               "verdict");
+  // The analytical side of every job (one per layer and sample), in the cycle-level model's
+  // job order: sample, then layer.
+  const auto plan = model.run_schedule(s.net, s.assign, s.schedule, s.selected);
+  std::map<std::size_t, std::size_t> position;  // network index -> position in the run
+  for (std::size_t k = 0; k < s.selected.size(); ++k) position[s.selected[k]] = k;
   int failures = 0;
-  Progress progress("validate", s.selected.size());
+  Progress progress("validate", plan.jobs.size());
   std::size_t i = 0;
-  sim.run_network(s.net, s.assign, source_of(tensors), s.selected, [&](const core::LayerSim& c) {
+  core::cycle_t c_first = -1, c_last = 0;
+  std::map<std::size_t, std::vector<std::int32_t>> expected;  // reference outputs by layer
+  // Rows in job order once the run is done (a stage's last job takes its pods' leakage up to
+  // the end of the run).
+  const auto check = [&](const core::LayerSim& c) {
     const auto& layer = s.net.layers[c.index];
-    const auto a = model.evaluate(layer, c.multiplier, c.input_on_chip, c.weights_on_chip);
+    const auto& a =
+        plan.jobs.at(static_cast<std::size_t>(c.item) * s.selected.size() + position.at(c.index))
+            .result;
+    c_first = c_first < 0 ? c.start : std::min(c_first, c.start);
+    c_last = std::max(c_last, c.end);
     std::string exact = "n/a";
     bool ok = true;
     if (layer.is_mac()) {
-      const mult::Table table(*mult::Registry::instance().create(c.multiplier).model);
-      const bool same = engine::reference_output(tensors.at(c.index), table) == c.y;
+      auto ref = expected.find(c.index);
+      if (ref == expected.end()) {
+        const mult::Table table(*mult::Registry::instance().create(c.multiplier).model);
+        ref = expected.emplace(c.index, engine::reference_output(tensors.at(c.index), table)).first;
+      }
+      const bool same = ref->second == c.y;
       exact = same ? "yes" : "NO";
       ok = ok && same;
     }
@@ -291,23 +370,44 @@ int cmd_validate(const std::vector<std::string>& args) {
       ok = ok && (std::fabs(diff_pct) <= ctol || std::llabs(diff) <= cabs);
     ok = ok && std::fabs(e_pct) <= etol;
     failures += !ok;
+    const std::string name = job_name(layer.name, c.item);
     std::printf("%-22.22s %-20.20s %11lld %11lld %8lld %8.2f %8lld %7.2f %7.2f %-9s %s\n",
-                layer.name.c_str(), c.multiplier.c_str(), static_cast<long long>(a.cycles),
+                name.c_str(), c.multiplier.c_str(), static_cast<long long>(a.cycles),
                 static_cast<long long>(c.cycles), static_cast<long long>(diff), diff_pct,
                 static_cast<long long>(c.stall_cycles), e_pct, gated_pct, exact.c_str(),
                 ok ? "ok" : "FAIL");
-    csv += text::csv_field(layer.name) + "," + text::csv_field(c.multiplier) + "," +
+    csv += text::csv_field(name) + "," + text::csv_field(c.multiplier) + "," +
            std::to_string(a.cycles) + "," + std::to_string(c.cycles) + "," + std::to_string(diff) +
            "," + fmt::format("{:.4f}", diff_pct) + "," + std::to_string(c.stall_cycles) + "," +
            fmt::format("{:.3f}", a.energy.total()) + "," + fmt::format("{:.3f}", c.energy.total()) +
            "," + fmt::format("{:.4f}", e_pct) + "," + fmt::format("{:.4f}", gated_pct) + "," +
            exact + "," + (ok ? "ok" : "FAIL") + "\n";
-    progress.step(++i, layer.name);
-  });
+  };
+  const auto jobs = core::CycleModel::plan_network(s.acc, s.net, s.assign, source_of(tensors),
+                                                   s.selected, &s.schedule);
+  const auto results = sim.run_jobs(
+      jobs, [&](const core::LayerSim& c) { progress.step(++i, job_name(c.layer, c.item)); });
   progress.finish();
+  for (const auto& c : results) check(c);
+  std::size_t rows = plan.jobs.size();
+  if (!s.schedule.is_default()) {
+    // The run as a whole: its makespan, within the same tolerance as a stalling layer.
+    const core::cycle_t c_span = c_last - std::max<core::cycle_t>(0, c_first), a_span = plan.cycles;
+    const auto diff = c_span - a_span;
+    const double pct =
+        a_span ? 100.0 * static_cast<double>(diff) / static_cast<double>(a_span) : 0.0;
+    const bool ok = std::fabs(pct) <= ctol || std::llabs(diff) <= cabs;
+    failures += !ok;
+    ++rows;
+    std::printf("%-22s %-20s %11lld %11lld %8lld %8.2f %8s %7s %7s %-9s %s\n", "(makespan)", "",
+                static_cast<long long>(a_span), static_cast<long long>(c_span),
+                static_cast<long long>(diff), pct, "", "", "", "", ok ? "ok" : "FAIL");
+    csv += "(makespan),," + std::to_string(a_span) + "," + std::to_string(c_span) + "," +
+           std::to_string(diff) + "," + fmt::format("{:.4f}", pct) + ",,,,,,," +
+           (ok ? "ok" : "FAIL") + "\n";
+  }
   if (vm.count("out")) fs::write_file_atomic(vm["out"].as<std::string>(), csv);
-  std::printf("%zu passed, %d failed\n", s.selected.size() - static_cast<std::size_t>(failures),
-              failures);
+  std::printf("%zu passed, %d failed\n", rows - static_cast<std::size_t>(failures), failures);
   return failures ? 1 : 0;
 }
 

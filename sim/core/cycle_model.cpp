@@ -13,15 +13,20 @@ CycleModel::CycleModel(accel::Accelerator acc, analytical::MultiplierEnergies en
     : m_acc(std::move(acc)),
       m_monitor(m_acc.pods.size(), window),
       m_dram(m_acc.dram_bytes_per_cycle(), m_acc.dram.latency_cycles),
-      m_noc(make_interconnect(m_acc.noc, m_acc.pods.size())) {
+      m_noc(make_interconnect(m_acc.noc, m_acc.pods.size())),
+      m_energies(std::move(energies)) {
   m_pods.reserve(m_acc.pods.size());
-  Blocks b{&m_dram, &m_gbuf, m_noc.get(), {}, &m_monitor};
   for (std::size_t i = 0; i < m_acc.pods.size(); ++i) {
     m_pods.emplace_back(static_cast<int>(i), m_acc.pods[i], m_acc.energy);
-    b.pods.push_back(&m_pods.back());
+    m_ports.push_back(&m_pods.back());
   }
-  for (auto* p : b.pods) m_ports.push_back(p);
-  m_seq = std::make_unique<LayerSequencer>(m_acc, std::move(energies), std::move(b));
+  m_seq = std::make_unique<LayerSequencer>(m_acc, m_energies, blocks());
+}
+
+Blocks CycleModel::blocks() {
+  Blocks b{&m_dram, &m_gbuf, m_noc.get(), {}, &m_monitor, m_timeline};
+  for (auto& p : m_pods) b.pods.push_back(&p);
+  return b;
 }
 
 CycleModel::~CycleModel() = default;
@@ -46,13 +51,32 @@ void CycleModel::begin_job(const LayerJob& job) {
 bool CycleModel::tick() {
   if (!m_seq->active() || m_finished) return false;
   m_monitor.begin_cycle(m_now);
-  m_gbuf.fill(m_dram.step(), m_monitor);
-  m_noc->clock(m_now, m_ports, m_gbuf, m_monitor);
-  for (auto& p : m_pods) p.step(m_now, m_monitor);
-  m_noc->clock_outputs(m_now, m_ports, m_monitor);
+  clock();
   ++m_now;
   m_finished = m_seq->end_of_clock(m_now);
   return !m_finished;
+}
+
+void CycleModel::clock() {
+  m_dram.step();
+  for (std::size_t l = 0; l < m_dram.lanes(); ++l) m_gbuf.fill(l, m_dram.arrived(l), m_monitor);
+  m_noc->clock(m_now, m_ports, m_gbuf, m_monitor);
+  for (auto& p : m_pods) p.step(m_now, m_monitor);
+  m_noc->clock_outputs(m_now, m_ports, m_monitor);
+}
+
+std::vector<LayerSim> CycleModel::run_jobs(std::vector<LayerJob> jobs,
+                                           const std::function<void(const LayerSim&)>& on_layer) {
+  Dispatcher d(m_acc, m_energies, blocks(), std::move(jobs));
+  d.on_layer = on_layer;
+  while (!d.finished()) {
+    m_monitor.begin_cycle(m_now);
+    d.start_ready(m_now);
+    clock();
+    ++m_now;
+    d.end_of_clock(m_now);
+  }
+  return d.take_results();
 }
 
 LayerSim CycleModel::end_layer() {
@@ -64,8 +88,10 @@ std::vector<LayerJob> CycleModel::plan_network(const accel::Accelerator& acc,
                                                const workload::Network& net,
                                                const accel::Assignment& assign,
                                                const TensorSource& tensors,
-                                               const std::vector<std::size_t>& selected) {
-  std::vector<LayerJob> jobs;
+                                               const std::vector<std::size_t>& selected,
+                                               const accel::Schedule* s) {
+  std::vector<LayerJob> layers;
+  std::vector<std::size_t> run;
   for (const auto& p : analytical::place_layers(acc, net, selected)) {
     const auto& layer = net.layers[p.index];
     LayerJob j;
@@ -77,6 +103,20 @@ std::vector<LayerJob> CycleModel::plan_network(const accel::Accelerator& acc,
       j.multiplier = assign.for_layer(layer.name);
       j.tensors = tensors ? tensors(p.index) : nullptr;
     }
+    j.after = layers.empty() ? -1 : static_cast<int>(layers.size()) - 1;
+    layers.push_back(std::move(j));
+    run.push_back(p.index);
+  }
+  if (s == nullptr || s->is_default()) return layers;
+  std::vector<LayerJob> jobs;
+  for (const auto& sj : accel::expand_schedule(*s, net, run)) {
+    const auto pos =
+        static_cast<std::size_t>(std::find(run.begin(), run.end(), sj.layer) - run.begin());
+    LayerJob j = layers[pos];
+    j.item = sj.item;
+    j.stage = sj.stage;
+    j.after = sj.after;
+    j.pods = s->stages[static_cast<std::size_t>(sj.stage)].pods;
     jobs.push_back(std::move(j));
   }
   return jobs;
@@ -93,16 +133,13 @@ LayerSim CycleModel::run_job(const LayerJob& job) {
   return run_to_end();
 }
 
-std::vector<LayerSim> CycleModel::run_network(
-    const workload::Network& net, const accel::Assignment& assign, const TensorSource& tensors,
-    const std::vector<std::size_t>& selected,
-    const std::function<void(const LayerSim&)>& on_layer) {
-  std::vector<LayerSim> out;
-  for (const auto& job : plan_network(m_acc, net, assign, tensors, selected)) {
-    out.push_back(run_job(job));
-    if (on_layer) on_layer(out.back());
-  }
-  return out;
+std::vector<LayerSim> CycleModel::run_network(const workload::Network& net,
+                                              const accel::Assignment& assign,
+                                              const TensorSource& tensors,
+                                              const std::vector<std::size_t>& selected,
+                                              const std::function<void(const LayerSim&)>& on_layer,
+                                              const accel::Schedule* s) {
+  return run_jobs(plan_network(m_acc, net, assign, tensors, selected, s), on_layer);
 }
 
 LayerSim CycleModel::run_layer(const workload::Layer& layer, const engine::LayerTensors* tensors,

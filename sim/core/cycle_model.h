@@ -1,7 +1,8 @@
 // The cycle-level model of a multi-pod accelerator (plain C++; sim/sc/ builds the same blocks
-// into SystemC modules). One layer at a time: the tile scheduler (tile_scheduler.h) spreads the
-// GEMM's tiles over the eligible pods with the same plan as the analytical model; every clock,
-// in this order, DRAM (dram.h) fills the global buffer (global_buffer.h), the interconnect
+// into SystemC modules). One layer at a time per stage of a layer schedule (without one, one
+// layer at a time; dispatcher.h overlaps the stages' layers): the tile scheduler (tile_scheduler.h)
+// spreads the GEMM's tiles over the eligible pods with the same plan as the analytical model; every
+// clock, in this order, DRAM (dram.h) fills the global buffer (global_buffer.h), the interconnect
 // (interconnect.h, one implementation per topology) delivers each pod's next tile, and each pod
 // (pod.h) steps its systolic array with real int8 data, stalling when its next tile has not
 // arrived; the energy monitor (energy_monitor.h) takes every block's charges per clock.
@@ -17,6 +18,7 @@
 
 #include "accel/accelerator.h"
 #include "analytical/model.h"
+#include "dispatcher.h"
 #include "dram.h"
 #include "energy_monitor.h"
 #include "engine/tensors.h"
@@ -55,21 +57,29 @@ class CycleModel {
 
   /// The jobs of a network run: layers `selected` (ascending indices; empty: all), each MAC
   /// layer with its multiplier from `assign` and its tensors from `tensors`, placed in memory by
-  /// analytical::place_layers, the rule the analytical model's run() uses. Every caller that
-  /// runs more than one layer (simulate, validate, the SystemC top, XAI-Gen's confirmation, the
-  /// demo) goes through here, so they agree cycle for cycle.
+  /// analytical::place_layers, the rule the analytical model's run() uses; with a schedule `s`
+  /// (null: none) every sample of its batch, each layer on its stage's pods (the samples share
+  /// the layers' data). Every caller that runs more than one layer (simulate, validate, the
+  /// SystemC top, XAI-Gen's confirmation, the demo) goes through here, so they agree cycle for
+  /// cycle.
   static std::vector<LayerJob> plan_network(const accel::Accelerator& acc,
                                             const workload::Network& net,
                                             const accel::Assignment& assign,
                                             const TensorSource& tensors,
-                                            const std::vector<std::size_t>& selected = {});
+                                            const std::vector<std::size_t>& selected = {},
+                                            const accel::Schedule* s = nullptr);
   /// Runs one job (begin_layer, tick until done, end_layer).
   LayerSim run_job(const LayerJob& job);
-  /// Runs a network (plan_network, then each job in order); `on_layer` sees each finished layer.
+  /// Runs jobs through a Dispatcher (stages overlap); results in job order, `on_layer` sees
+  /// each as it finishes.
+  std::vector<LayerSim> run_jobs(std::vector<LayerJob> jobs,
+                                 const std::function<void(const LayerSim&)>& on_layer = {});
+  /// Runs a network (plan_network, then run_jobs); `on_layer` sees each finished layer.
   std::vector<LayerSim> run_network(const workload::Network& net, const accel::Assignment& assign,
                                     const TensorSource& tensors,
                                     const std::vector<std::size_t>& selected = {},
-                                    const std::function<void(const LayerSim&)>& on_layer = {});
+                                    const std::function<void(const LayerSim&)>& on_layer = {},
+                                    const accel::Schedule* s = nullptr);
 
   /// Closed windows so far (each pod, each window); the open window is flushed by finish().
   const std::vector<WindowEnergy>& windows() const { return m_monitor.windows(); }
@@ -81,6 +91,7 @@ class CycleModel {
   EnergyMonitor& monitor() { return m_monitor; }
   /// Records the run into `t` (layers, DRAM, every pod's array and transfers); null: nothing.
   void set_timeline(Timeline* t) {
+    m_timeline = t;
     m_seq->set_timeline(t);
     for (auto& p : m_pods) p.set_timeline(t);
   }
@@ -91,17 +102,21 @@ class CycleModel {
 
  private:
   LayerSim run_to_end();  // ticks the layer in progress to its end and collects it
+  void clock();           // one clock of every block (DRAM, interconnect, pods, outputs)
+  Blocks blocks();        // the blocks, for a sequencer or dispatcher
 
-  accel::Accelerator m_acc;               // the machine
-  cycle_t m_now = 0;                      // global clock
-  EnergyMonitor m_monitor;                // energy by pod, window, layer
-  DramChannel m_dram;                     // off-chip memory
-  GlobalBuffer m_gbuf;                    // shared buffer
-  std::unique_ptr<Interconnect> m_noc;    // global buffer -> pods
-  std::vector<PodCore> m_pods;            // every pod of the accelerator
-  std::vector<PodPort*> m_ports;          // their SRAM ports, for the interconnect
-  std::unique_ptr<LayerSequencer> m_seq;  // starts, ends and collects layers
-  bool m_finished = false;                // the layer in progress is done
+  accel::Accelerator m_acc;                   // the machine
+  cycle_t m_now = 0;                          // global clock
+  EnergyMonitor m_monitor;                    // energy by pod, window, layer
+  DramChannel m_dram;                         // off-chip memory
+  GlobalBuffer m_gbuf;                        // shared buffer
+  std::unique_ptr<Interconnect> m_noc;        // global buffer -> pods
+  std::vector<PodCore> m_pods;                // every pod of the accelerator
+  std::vector<PodPort*> m_ports;              // their SRAM ports, for the interconnect
+  analytical::MultiplierEnergies m_energies;  // fJ per multiplication
+  std::unique_ptr<LayerSequencer> m_seq;      // starts, ends and collects single layers
+  bool m_finished = false;                    // the layer in progress is done
+  Timeline* m_timeline = nullptr;             // where runs are recorded (null: nowhere)
 };
 
 }  // namespace axpod::core

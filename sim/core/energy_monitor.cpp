@@ -13,6 +13,14 @@ const char* component_name(int c) {
 EnergyMonitor::EnergyMonitor(std::size_t pods, cycle_t window)
     : m_window(std::max<cycle_t>(1, window)) {
   m_open_pj.assign(pods, {});
+  set_lanes(std::vector<int>(pods, 0));
+}
+
+void EnergyMonitor::set_lanes(std::vector<int> lane_of_pod) {
+  m_lane_of = std::move(lane_of_pod);
+  int lanes = 1;
+  for (int l : m_lane_of) lanes = std::max(lanes, l + 1);
+  m_layer.assign(static_cast<std::size_t>(lanes), {});
 }
 
 void EnergyMonitor::begin_cycle(cycle_t now) {
@@ -30,12 +38,12 @@ void EnergyMonitor::charge(int pod, int comp, double pj) {
       &analytical::Energy::sram, &analytical::Energy::gbuf, &analytical::Energy::noc,
       &analytical::Energy::dram, &analytical::Energy::leak};
   m_open_pj[static_cast<std::size_t>(pod)][comp] += pj;
-  m_layer.*kField[comp] += pj;
+  m_layer[static_cast<std::size_t>(m_lane_of[static_cast<std::size_t>(pod)])].*kField[comp] += pj;
 }
 
-analytical::Energy EnergyMonitor::take_layer() {
-  const analytical::Energy e = m_layer;
-  m_layer = {};
+analytical::Energy EnergyMonitor::take_layer(std::size_t lane) {
+  const analytical::Energy e = m_layer.at(lane);
+  m_layer[lane] = {};
   return e;
 }
 

@@ -1,6 +1,8 @@
 // The energy monitor of the cycle-level model: every block charges what it did in a clock
-// (pJ, by component, to a pod); the monitor keeps the layer's totals and closes one window of
-// `window` cycles per pod for the traces (power.csv, power.vcd).
+// (pJ, by component, to a pod); the monitor keeps the layer's totals (per lane: the pods of a
+// schedule's stage, whose layers overlap with other stages'; one lane of every pod without a
+// schedule) and closes one window of `window` cycles per pod for the traces (power.csv,
+// power.vcd).
 #pragma once
 
 #include <array>
@@ -39,8 +41,11 @@ class EnergyMonitor : public EnergySink {
   /// Starts clock `now`: closes the open window when `now` lies beyond it.
   void begin_cycle(cycle_t now);
   void charge(int pod, int comp, double pj) override;
-  /// Returns the energy charged since the last call (one layer's) and starts again from zero.
-  analytical::Energy take_layer();
+  /// Puts pod p's charges into lane `lane_of_pod[p]`'s total (default: every pod in lane 0).
+  void set_lanes(std::vector<int> lane_of_pod);
+  /// Returns the energy charged to lane `lane`'s pods since the last call (one layer's) and
+  /// starts that lane again from zero.
+  analytical::Energy take_layer(std::size_t lane = 0);
   /// Closes the open window.
   void finish();
 
@@ -56,7 +61,8 @@ class EnergyMonitor : public EnergySink {
   std::vector<WindowEnergy> m_windows;                     // closed windows
   std::int64_t m_open_index = -1;                          // open window (-1: none)
   std::vector<std::array<double, kComponents>> m_open_pj;  // its energy per pod
-  analytical::Energy m_layer;                              // since take_layer()
+  std::vector<int> m_lane_of;                              // per pod
+  std::vector<analytical::Energy> m_layer;                 // per lane, since take_layer()
 };
 
 }  // namespace axpod::core

@@ -4,28 +4,33 @@
 
 namespace axpod::core {
 
-void GlobalBuffer::begin(std::vector<double> dram_prefix, std::vector<int> tile_pods,
-                         double pj_per_byte_read, double dram_pj_per_byte) {
-  m_prefix = std::move(dram_prefix);
-  m_tile_pods = std::move(tile_pods);
-  m_pj_per_byte = pj_per_byte_read;
-  m_dram_pj = dram_pj_per_byte;
-  m_arrived = 0;
+void GlobalBuffer::begin(std::size_t lane, std::vector<double> dram_prefix,
+                         std::vector<int> tile_pods, double pj_per_byte_read,
+                         double dram_pj_per_byte) {
+  if (lane >= m_lanes.size()) m_lanes.resize(lane + 1);
+  Lane& l = m_lanes[lane];
+  l.prefix = std::move(dram_prefix);
+  l.tile_pods = std::move(tile_pods);
+  l.pj_per_byte = pj_per_byte_read;
+  l.dram_pj = dram_pj_per_byte;
+  l.arrived = 0;
 }
 
-void GlobalBuffer::fill(double bytes, EnergySink& energy) {
+void GlobalBuffer::fill(std::size_t lane, double bytes, EnergySink& energy) {
   if (bytes <= 0) return;
-  m_arrived += bytes;
+  Lane& l = m_lanes[lane];
+  l.arrived += bytes;
   // Charged to the pod of the first tile not yet complete in the buffer.
-  energy.charge(m_tile_pods[std::min(tile_filling(), m_tile_pods.size() - 1)], kDram,
-                bytes * m_dram_pj);
+  energy.charge(l.tile_pods[std::min(tile_filling(lane), l.tile_pods.size() - 1)], kDram,
+                bytes * l.dram_pj);
 }
 
-std::size_t GlobalBuffer::tile_filling() const {
-  if (m_prefix.empty()) return 0;
-  const auto it = std::lower_bound(m_prefix.begin(), m_prefix.end(), m_arrived - 1e-9);
-  return std::min<std::size_t>(static_cast<std::size_t>(it - m_prefix.begin()),
-                               m_prefix.size() - 1);
+std::size_t GlobalBuffer::tile_filling(std::size_t lane) const {
+  const Lane& l = m_lanes[lane];
+  if (l.prefix.empty()) return 0;
+  const auto it = std::lower_bound(l.prefix.begin(), l.prefix.end(), l.arrived - 1e-9);
+  return std::min<std::size_t>(static_cast<std::size_t>(it - l.prefix.begin()),
+                               l.prefix.size() - 1);
 }
 
 }  // namespace axpod::core

@@ -35,34 +35,45 @@ void Interconnect::grant_per_port(const std::vector<double>& want, const std::ve
     sent[p] = std::clamp(m_cfg.bytes_per_cycle - busy[p], 0.0, want[p]);
 }
 
-void Interconnect::begin_tiles(std::vector<int> used, bool ideal, double pj_per_byte_hop) {
-  m_used = std::move(used);
-  m_mode = ideal ? Mode::idle : Mode::tiles;
-  m_pj_per_byte_hop = pj_per_byte_hop;
-  m_bulk_left = 0;
+void Interconnect::begin_tiles(std::size_t lane, std::vector<int> used, bool ideal,
+                               double pj_per_byte_hop) {
+  if (lane >= m_lanes.size()) m_lanes.resize(lane + 1);
+  Lane& l = m_lanes[lane];
+  l.used = std::move(used);
+  l.mode = ideal ? Mode::idle : Mode::tiles;
+  l.pj_per_byte_hop = pj_per_byte_hop;
+  l.bulk_left = 0;
 }
 
-void Interconnect::begin_bulk(double bytes) {
-  m_mode = Mode::bulk;
-  m_bulk_left = bytes;
+void Interconnect::begin_bulk(std::size_t lane, double bytes, std::size_t ports) {
+  if (lane >= m_lanes.size()) m_lanes.resize(lane + 1);
+  Lane& l = m_lanes[lane];
+  l.used.clear();
+  l.mode = Mode::bulk;
+  l.bulk_left = bytes;
+  l.bulk_rate = aggregate_bandwidth(ports);
 }
 
 void Interconnect::clock(cycle_t now, const std::vector<PodPort*>& pods, BufferPort& buffer,
                          EnergySink& energy) {
-  if (m_mode == Mode::bulk) {
-    m_bulk_left = std::max(0.0, m_bulk_left - aggregate_bandwidth());
-    return;
+  m_now.clear();
+  for (std::size_t l = 0; l < m_lanes.size(); ++l) {
+    Lane& lane = m_lanes[l];
+    if (lane.mode == Mode::bulk) lane.bulk_left = std::max(0.0, lane.bulk_left - lane.bulk_rate);
+    if (lane.mode == Mode::tiles)
+      for (int p : lane.used) m_now.push_back({p, l});
   }
-  const std::size_t n = m_used.size();
-  if (m_mode == Mode::idle || n == 0) return;
+  const std::size_t n = m_now.size();
+  if (n == 0) return;
   m_want.assign(n, 0.0);
   m_sent.assign(n, 0.0);
   m_active.assign(n, 0);
   m_out.assign(n, 0.0);  // nothing moved yet this clock
-  const auto port = [&](std::size_t p) { return pods[static_cast<std::size_t>(m_used[p])]; };
+  const auto port = [&](std::size_t p) { return pods[static_cast<std::size_t>(m_now[p].index)]; };
   for (std::size_t p = 0; p < n; ++p) {
     const int t = port(p)->next_fetch();
-    if (t < 0 || !buffer.holds(static_cast<std::size_t>(t))) continue;  // not yet from DRAM
+    if (t < 0 || !buffer.holds(m_now[p].lane, static_cast<std::size_t>(t)))
+      continue;  // not yet from DRAM
     const double want = port(p)->request();
     if (want < 0) continue;  // no room in its SRAM yet
     m_want[p] = want;
@@ -73,17 +84,17 @@ void Interconnect::clock(cycle_t now, const std::vector<PodPort*>& pods, BufferP
   for (std::size_t p = 0; p < n; ++p) {
     if (!m_active[p]) continue;
     const int id = port(p)->pod_id();
-    energy.charge(id, kNoc, m_sent[p] * h * m_pj_per_byte_hop);
-    buffer.read(id, m_sent[p], energy);
+    energy.charge(id, kNoc, m_sent[p] * h * m_lanes[m_now[p].lane].pj_per_byte_hop);
+    buffer.read(m_now[p].lane, id, m_sent[p], energy);
     port(p)->receive(m_sent[p], now, latency());
   }
 }
 
 void Interconnect::clock_outputs(cycle_t now, const std::vector<PodPort*>& pods,
                                  EnergySink& energy) {
-  const std::size_t n = m_used.size();
-  if (m_mode != Mode::tiles || n == 0) return;
-  const auto port = [&](std::size_t p) { return pods[static_cast<std::size_t>(m_used[p])]; };
+  const std::size_t n = m_now.size();  // the ports clock() served, in its order
+  if (n == 0) return;
+  const auto port = [&](std::size_t p) { return pods[static_cast<std::size_t>(m_now[p].index)]; };
   bool any = false;
   m_out.assign(n, 0.0);
   for (std::size_t p = 0; p < n; ++p) {
@@ -96,7 +107,8 @@ void Interconnect::clock_outputs(cycle_t now, const std::vector<PodPort*>& pods,
   const int h = hops();
   for (std::size_t p = 0; p < n; ++p) {
     if (m_out_sent[p] <= 0) continue;
-    energy.charge(port(p)->pod_id(), kNoc, m_out_sent[p] * h * m_pj_per_byte_hop);
+    energy.charge(port(p)->pod_id(), kNoc,
+                  m_out_sent[p] * h * m_lanes[m_now[p].lane].pj_per_byte_hop);
     port(p)->send_outputs(m_out_sent[p], now);
   }
 }

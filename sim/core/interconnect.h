@@ -1,7 +1,9 @@
 // The interconnect between the global buffer and the pods' SRAM ports. Each clock every port
 // that has a transfer in progress asks for bytes; the topology decides how many it gets
 // (contention) and how many hops they travel (latency and energy). One implementation per
-// topology, registered by name (noc/*.cpp), as the multipliers are.
+// topology, registered by name (noc/*.cpp), as the multipliers are. Layers of a schedule's
+// stages (lanes) run at once on disjoint pods: the ports of every lane contend in one
+// arbitration.
 #pragma once
 
 #include <cstddef>
@@ -39,11 +41,11 @@ class PodPort {
 class BufferPort {
  public:
   virtual ~BufferPort() = default;
-  /// Whether tile `t`'s operands have arrived from DRAM.
-  virtual bool holds(std::size_t t) const = 0;
-  /// Reads `bytes` of operands out for accelerator pod `pod` (the buffer charges its energy to
-  /// `energy`).
-  virtual void read(int pod, double bytes, EnergySink& energy) = 0;
+  /// Whether tile `t` of lane `lane`'s layer has arrived from DRAM.
+  virtual bool holds(std::size_t lane, std::size_t t) const = 0;
+  /// Reads `bytes` of lane `lane`'s operands out for accelerator pod `pod` (the buffer charges
+  /// its energy to `energy`).
+  virtual void read(std::size_t lane, int pod, double bytes, EnergySink& energy) = 0;
 };
 
 class Interconnect {
@@ -59,23 +61,31 @@ class Interconnect {
   /// left of the links after `busy[p]` bytes each already moved this clock.
   virtual void arbitrate(std::size_t first, const std::vector<double>& want,
                          const std::vector<double>& busy, std::vector<double>& sent) const = 0;
-  /// Bytes per clock over all ports (the rate of bulk transfers that every port shares).
-  virtual double aggregate_bandwidth() const = 0;
+  /// Bytes per clock over `ports` of the ports together (the rate of a bulk transfer to them).
+  virtual double aggregate_bandwidth(std::size_t ports) const = 0;
+  double aggregate_bandwidth() const { return aggregate_bandwidth(m_ports); }
 
-  /// A MAC layer starts: its tiles go to the pods at positions `used` of the ports (`ideal`:
-  /// they are there already, nothing moves); `pj_per_byte_hop` is the transfer energy.
-  void begin_tiles(std::vector<int> used, bool ideal, double pj_per_byte_hop);
-  /// A layer without tiles starts: `bytes` move in bulk at the aggregate bandwidth (their
-  /// energy is the pods' vector path's).
-  void begin_bulk(double bytes);
-  /// Bytes of the bulk transfer still to move.
-  double bulk_left() const { return m_bulk_left; }
+  /// A MAC layer starts on lane `lane`: its tiles go to the pods at positions `used` of the
+  /// ports (`ideal`: they are there already, nothing moves); `pj_per_byte_hop` is the transfer
+  /// energy.
+  void begin_tiles(std::size_t lane, std::vector<int> used, bool ideal, double pj_per_byte_hop);
+  void begin_tiles(std::vector<int> used, bool ideal, double pj_per_byte_hop) {
+    begin_tiles(0, std::move(used), ideal, pj_per_byte_hop);
+  }
+  /// A layer without tiles starts on lane `lane`: `bytes` move in bulk to its `ports` pods at
+  /// their aggregate bandwidth (their energy is the pods' vector path's).
+  void begin_bulk(std::size_t lane, double bytes, std::size_t ports);
+  void begin_bulk(double bytes) { begin_bulk(0, bytes, m_ports); }
+  /// Bytes of lane `lane`'s bulk transfer still to move.
+  double bulk_left(std::size_t lane = 0) const {
+    return lane < m_lanes.size() ? m_lanes[lane].bulk_left : 0.0;
+  }
 
-  /// One clock, before the pods step (`pods`: every port, in order). Tiles: every pod of the
-  /// layer whose next tile is in the global buffer asks for its bytes, the topology grants them
-  /// (round robin from pod `now % pods`), the pods receive them; the interconnect's and the
-  /// global buffer's energy go to `energy`. Bulk: the aggregate bandwidth's worth of bytes
-  /// moves.
+  /// One clock, before the pods step (`pods`: every port, in order). Tiles: every pod of a
+  /// lane's layer whose next tile is in the global buffer asks for its bytes, the topology grants
+  /// them (round robin from the `now % n`-th of the n ports in tile transfers), the pods receive
+  /// them; the interconnect's and the global buffer's energy go to `energy`. Bulk: each lane's
+  /// aggregate bandwidth's worth of bytes moves.
   void clock(cycle_t now, const std::vector<PodPort*>& pods, BufferPort& buffer,
              EnergySink& energy);
   /// The same clock, after the pods stepped: the outputs they completed go back to the global
@@ -95,10 +105,19 @@ class Interconnect {
   accel::Interconnect m_cfg;  // bandwidth, hop latency
   std::size_t m_ports;        // pods attached
   enum class Mode { idle, tiles, bulk };
-  Mode m_mode = Mode::idle;               // what the layer in progress moves
-  double m_pj_per_byte_hop = 0;           // transfer energy (tiles)
-  double m_bulk_left = 0;                 // bytes of the bulk transfer to go
-  std::vector<int> m_used;                // ports of the layer's pods
+  struct Lane {
+    Mode mode = Mode::idle;      // what its layer moves
+    double pj_per_byte_hop = 0;  // transfer energy (tiles)
+    double bulk_left = 0;        // bytes of the bulk transfer to go
+    double bulk_rate = 0;        // its bytes per clock
+    std::vector<int> used;       // ports of the layer's pods
+  };
+  struct Port {
+    int index;         // into the ports
+    std::size_t lane;  // whose layer
+  };
+  std::vector<Lane> m_lanes;              // one layer per lane
+  std::vector<Port> m_now;                // ports in tile transfers this clock, lane by lane
   std::vector<double> m_want, m_sent;     // scratch of clock()
   std::vector<char> m_active;             // pods with an operand transfer this clock
   std::vector<double> m_out, m_out_sent;  // output bytes each pod wants to send, may send

@@ -1,6 +1,8 @@
 // The layer sequencer of the cycle-level model: it starts a layer on the blocks (plans its
 // tiles, hands DRAM, the global buffer, the interconnect and the pods their part), decides after
-// each clock whether the layer is done, and collects its result. The blocks themselves step in
+// each clock whether the layer is done, and collects its result. One sequencer drives one lane
+// (a stage of a layer schedule: its pods, its share of DRAM, the global buffer and the
+// interconnect); the Dispatcher runs one per stage. The blocks themselves step in
 // CycleModel::tick, or each in its own SystemC module (sim/sc/); both drive them through here,
 // so they agree cycle for cycle.
 #pragma once
@@ -28,13 +30,16 @@ namespace axpod::core {
 struct LayerSim {
   std::string layer, kind, multiplier;
   std::size_t index = 0;       // the layer's index in the network (run_network)
+  int item = 0;                // the sample (a schedule with batch > 1)
+  int stage = 0;               // the schedule's stage (lane) that ran it
   bool input_on_chip = false;  // how the run placed it (analytical::place_layers)
   bool weights_on_chip = false;
   std::int64_t macs = 0;
   std::int64_t gated = 0;  // MAC slots with a zero operand
   int pods = 0;
   cycle_t start = 0;            // first cycle of the layer in the run
-  cycle_t cycles = 0;           // cycles the layer took
+  cycle_t end = 0;              // the clock after its last
+  cycle_t cycles = 0;           // cycles the layer took (SCALE-Sim timing: end - start - 1)
   cycle_t stall_free = 0;       // the schedule's length without memory stalls (same timing)
   cycle_t stall_cycles = 0;     // cycles - stall_free (never negative)
   analytical::Energy energy;    // pJ
@@ -49,6 +54,10 @@ struct LayerJob {
   std::string multiplier;                         // "" = the pods' own
   bool input_on_chip = false;                     // previous output kept in the global buffer
   bool weights_on_chip = false;                   // the network's weights are resident
+  int item = 0;                                   // the sample (schedules with batch > 1)
+  int stage = 0;                                  // the stage (lane) that runs it
+  int after = -1;                                 // the job it waits for (-1: none)
+  std::vector<int> pods;                          // the stage's pods (empty: every pod)
 };
 
 /// The blocks of one accelerator, wherever they live.
@@ -66,7 +75,7 @@ class LayerSequencer {
   LayerSequencer(const accel::Accelerator& acc, analytical::MultiplierEnergies energies,
                  Blocks blocks);
 
-  /// Starts `job` at clock `now` (the energy monitor's clock must be `now`).
+  /// Starts `job` on its stage's lane at clock `now` (the energy monitor's clock must be `now`).
   void begin(const LayerJob& job, cycle_t now);
   /// After the clock `now - 1` ran: whether the layer is done (then end() collects it).
   bool end_of_clock(cycle_t now);

@@ -68,11 +68,11 @@ TileSchedule schedule_tiles(const workload::GemmShape& g, accel::Dataflow df, in
 
 LayerPlan plan_layer(const accel::Accelerator& acc, const workload::Layer& layer,
                      const std::string& mult, double mult_fj, bool input_on_chip,
-                     bool weights_on_chip) {
+                     bool weights_on_chip, const std::vector<int>& stage_pods) {
   LayerPlan p;
   p.layer = &layer;
   const auto& E = acc.energy;
-  const analytical::LayerPods lp = analytical::layer_pods(acc, layer, mult);
+  const analytical::LayerPods lp = analytical::layer_pods(acc, layer, mult, stage_pods);
   p.multiplier = lp.multiplier;
   p.pod_ids = lp.pods;
   const accel::Pod& pod0 = acc.pods[static_cast<std::size_t>(p.pod_ids.front())];

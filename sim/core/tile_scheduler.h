@@ -58,10 +58,11 @@ struct LayerPlan {
 };
 
 /// Plans layer `layer` with multiplier `mult` ("" = the pods' own) on accelerator `acc`;
-/// `mult_fj` is the multiplier's energy per operation (0 when the accelerator has no catalog).
+/// `mult_fj` is the multiplier's energy per operation (0 when the accelerator has no catalog);
+/// `stage_pods`: the pods its schedule's stage may use (empty: every pod).
 LayerPlan plan_layer(const accel::Accelerator& acc, const workload::Layer& layer,
                      const std::string& mult, double mult_fj, bool input_on_chip,
-                     bool weights_on_chip);
+                     bool weights_on_chip, const std::vector<int>& stage_pods = {});
 
 /// The tiles of GEMM `g` on `pods` arrays of a x b with dataflow `df`, whose DRAM traffic is
 /// `dram_bytes` (spread over the tiles by their operand bytes).

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace axpod::core {
 
 namespace {
@@ -38,6 +40,13 @@ std::string Timeline::chrome_json(double clock_mhz, std::size_t pods) const {
   meta(pid(kAccelerator), 0, "process_name", "accelerator", true);
   meta(pid(kAccelerator), kLayers, "thread_name", "layers", false);
   meta(pid(kAccelerator), kDram, "thread_name", "DRAM", false);
+  // A layer schedule's stage s has rows 2s (layers) and 2s + 1 (DRAM).
+  int rows = 2;
+  for (const auto& e : m_events)
+    if (e.track == kAccelerator) rows = std::max(rows, e.lane + 1);
+  for (int r = 2; r < rows; ++r)
+    meta(pid(kAccelerator), r, "thread_name",
+         std::string(r % 2 == 0 ? "layers" : "DRAM") + ", stage " + std::to_string(r / 2), false);
   for (std::size_t p = 0; p < pods; ++p) {
     const int id = pid(static_cast<int>(p));
     meta(id, 0, "process_name", "pod " + std::to_string(p), false);

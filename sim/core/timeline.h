@@ -2,7 +2,7 @@
 // ui.perfetto.dev, or chrome://tracing): one process per pod with an "array" lane (preloads,
 // tiles streaming, stalls waiting for operands, vector work) and a "dma" lane (operand transfers
 // into its SRAM) and an "outputs" lane (outputs sent back), and an "accelerator" process with the
-// layers and DRAM's busy time. Times are in microseconds of the accelerator's clock; each event
+// layers and DRAM's busy time (a row of each per stage of a layer schedule). Times are in microseconds of the accelerator's clock; each event
 // carries its cycles.
 #pragma once
 

@@ -53,7 +53,7 @@ AcceleratorTop::AcceleratorTop(sc_core::sc_module_name name, const accel::Accele
 }
 
 void AcceleratorTop::set_timeline(core::Timeline* t) {
-  m_scheduler->sequencer().set_timeline(t);
+  m_scheduler->dispatcher().set_timeline(t);
   for (auto& p : m_pods) p->core().set_timeline(t);
 }
 
@@ -69,13 +69,13 @@ ScRun run_systemc(const accel::Accelerator& acc, analytical::MultiplierEnergies 
   AcceleratorTop top("accelerator", acc, std::move(energies), window, std::move(jobs));
   top.clk(clock);
   top.set_timeline(timeline);
-  top.scheduler().on_layer = [&](core::LayerSim&& l) {
-    out.layers.push_back(std::move(l));
-    if (progress) progress(out.layers.back());
+  top.scheduler().dispatcher().on_layer = [&](const core::LayerSim& l) {
+    if (progress) progress(l);
   };
   top.scheduler().on_finish = [&] { top.monitor().core().finish(); };
   sc_core::sc_start();
   rethrow_process_error();
+  out.layers = top.scheduler().dispatcher().take_results();
   out.windows = top.monitor().core().windows();
   return out;
 }

@@ -15,10 +15,14 @@ DramModule::DramModule(sc_core::sc_module_name name, double bytes_per_cycle, cyc
 
 void DramModule::clock() {
   guarded([&] {
-    Transfer t;
-    t.now = go.read() - 1;
-    t.bytes = m_core.step();
-    if (t.bytes > 0) send(to_buffer, tlm::TLM_WRITE_COMMAND, 0, t);
+    m_core.step();
+    for (std::size_t l = 0; l < m_core.lanes(); ++l) {
+      Transfer t;
+      t.now = go.read() - 1;
+      t.bytes = m_core.arrived(l);
+      t.lane = l;
+      if (t.bytes > 0) send(to_buffer, tlm::TLM_WRITE_COMMAND, l, t);
+    }
     done.write(go.read());
   });
 }

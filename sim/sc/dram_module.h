@@ -1,6 +1,6 @@
 // DRAM as a SystemC module: each clock (after the tile scheduler's token) its channel
-// (core::DramChannel) moves what the bandwidth allows, and it writes that count into the global
-// buffer through its TLM-2.0 initiator socket.
+// (core::DramChannel) moves what the bandwidth allows, and it writes each lane's count into the
+// global buffer through its TLM-2.0 initiator socket (one transaction per lane that got bytes).
 #pragma once
 
 #include <tlm_utils/simple_initiator_socket.h>

@@ -18,7 +18,8 @@ void GlobalBufferModule::dram_write(tlm::tlm_generic_payload& gp, sc_core::sc_ti
     gp.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
     return;
   }
-  m_core.fill(transfer_of(gp).bytes, *energy[0]);
+  const Transfer& t = transfer_of(gp);
+  m_core.fill(t.lane, t.bytes, *energy[0]);
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
@@ -27,7 +28,8 @@ void GlobalBufferModule::noc_read(tlm::tlm_generic_payload& gp, sc_core::sc_time
     gp.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
     return;
   }
-  m_core.read(static_cast<int>(gp.get_address()), transfer_of(gp).bytes, *energy[0]);
+  const Transfer& t = transfer_of(gp);
+  m_core.read(t.lane, static_cast<int>(gp.get_address()), t.bytes, *energy[0]);
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

@@ -16,11 +16,11 @@ class GlobalBufferModule : public sc_core::sc_module, public buffer_if {
  public:
   tlm_utils::simple_target_socket<GlobalBufferModule> from_dram;  // arrivals (write)
   tlm_utils::simple_target_socket<GlobalBufferModule> from_noc;   // operand reads
-  sc_core::sc_export<buffer_if> query;                            // holds(tile)
+  sc_core::sc_export<buffer_if> query;                            // holds(lane, tile)
   sc_core::sc_port<energy_if> energy;                             // to the monitor
 
   explicit GlobalBufferModule(sc_core::sc_module_name name);
-  bool holds(std::size_t t) const override { return m_core.holds(t); }
+  bool holds(std::size_t lane, std::size_t t) const override { return m_core.holds(lane, t); }
   core::GlobalBuffer& core() { return m_core; }
 
  private:

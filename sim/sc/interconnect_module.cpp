@@ -30,9 +30,9 @@ class InterconnectModule::PodLink : public core::PodPort {
 class InterconnectModule::BufferLink : public core::BufferPort {
  public:
   explicit BufferLink(InterconnectModule& m) : m_m(m) {}
-  bool holds(std::size_t t) const override { return m_m.buffer->holds(t); }
-  void read(int pod, double bytes, core::EnergySink&) override {
-    Transfer t{bytes, m_m.m_now, 0};
+  bool holds(std::size_t lane, std::size_t t) const override { return m_m.buffer->holds(lane, t); }
+  void read(std::size_t lane, int pod, double bytes, core::EnergySink&) override {
+    Transfer t{bytes, m_m.m_now, 0, lane};
     send(m_m.to_buffer, tlm::TLM_READ_COMMAND, static_cast<std::uint64_t>(pod), t);
   }
 

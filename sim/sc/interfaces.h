@@ -27,12 +27,14 @@ namespace axpod::sc {
 
 using core::cycle_t;
 
-/// The data of a transaction: a byte count, the clock it happens in, and (pod SRAM writes)
-/// the clocks until a completed tile is usable.
+/// The data of a transaction: a byte count, the clock it happens in, (pod SRAM writes) the
+/// clocks until a completed tile is usable, and (DRAM and the global buffer) the lane whose
+/// layer it serves (a layer schedule's stage; 0 without one).
 struct Transfer {
   double bytes = 0;
   cycle_t now = 0;
   int latency = 0;
+  std::size_t lane = 0;
 };
 
 /// Sends `t` through `socket` as a TLM-2.0 generic payload (`address`: the target's meaning);
@@ -65,8 +67,8 @@ class pod_dma_if : public virtual sc_core::sc_interface {
 /// The global buffer, as the interconnect sees it.
 class buffer_if : public virtual sc_core::sc_interface {
  public:
-  /// Whether tile `t`'s operands are in the buffer.
-  virtual bool holds(std::size_t t) const = 0;
+  /// Whether tile `t` of lane `lane`'s layer has its operands in the buffer.
+  virtual bool holds(std::size_t lane, std::size_t t) const = 0;
 };
 
 /// Runs `body` in a SystemC process: an exception stops the simulation and is kept for

@@ -11,8 +11,7 @@ TileSchedulerModule::TileSchedulerModule(sc_core::sc_module_name name,
       go("go"),
       clock_done("clock_done"),
       energy("energy"),
-      m_seq(acc, std::move(energies), std::move(blocks)),
-      m_jobs(std::move(jobs)) {
+      m_dispatch(acc, energies, std::move(blocks), std::move(jobs)) {
   SC_METHOD(clock);
   sensitive << clk.pos();
   dont_initialize();
@@ -24,16 +23,14 @@ TileSchedulerModule::TileSchedulerModule(sc_core::sc_module_name name,
 void TileSchedulerModule::clock() {
   guarded([&] {
     if (m_finished) return;
-    energy->begin_cycle(m_now);
-    if (!m_seq.active()) {
-      if (m_next >= m_jobs.size()) {
-        m_finished = true;
-        if (on_finish) on_finish();
-        sc_core::sc_stop();
-        return;
-      }
-      m_seq.begin(m_jobs[m_next++], m_now);
+    if (m_dispatch.finished()) {
+      m_finished = true;
+      if (on_finish) on_finish();
+      sc_core::sc_stop();
+      return;
     }
+    energy->begin_cycle(m_now);
+    m_dispatch.start_ready(m_now);
     go.write(m_now + 1);
   });
 }
@@ -41,10 +38,7 @@ void TileSchedulerModule::clock() {
 void TileSchedulerModule::close_clock() {
   guarded([&] {
     ++m_now;
-    if (m_seq.end_of_clock(m_now)) {
-      core::LayerSim l = m_seq.end(m_now);
-      if (on_layer) on_layer(std::move(l));
-    }
+    m_dispatch.end_of_clock(m_now);
   });
 }
 

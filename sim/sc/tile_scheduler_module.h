@@ -1,9 +1,9 @@
-// The tile scheduler as a SystemC module: on each rising clock edge it starts the next layer
-// when none is running (core::LayerSequencer plans the tiles and hands DRAM, the global buffer,
-// the interconnect and the pods their part of it, through their cores: configuration, not
-// per-clock behaviour) and wakes DRAM; once the interconnect has sent back the outputs of the
-// clock it closes the clock and collects a finished layer. After the last layer it stops the
-// simulation.
+// The tile scheduler as a SystemC module: on each rising clock edge it starts the layers that
+// are ready (core::Dispatcher: one per free stage of a layer schedule, or the next layer without
+// one; core::LayerSequencer plans the tiles and hands DRAM, the global buffer, the interconnect
+// and the pods their part of it, through their cores: configuration, not per-clock behaviour)
+// and wakes DRAM; once the interconnect has sent back the outputs of the clock it closes the
+// clock and collects the layers that finished. After the last layer it stops the simulation.
 #pragma once
 
 #include <systemc>
@@ -12,8 +12,8 @@
 #include <functional>
 #include <vector>
 
+#include "dispatcher.h"
 #include "interfaces.h"
-#include "layer_sequencer.h"
 
 namespace axpod::sc {
 
@@ -29,22 +29,18 @@ class TileSchedulerModule : public sc_core::sc_module {
                       analytical::MultiplierEnergies energies, core::Blocks blocks,
                       std::vector<core::LayerJob> jobs);
 
-  /// Called with each finished layer, in order.
-  std::function<void(core::LayerSim&&)> on_layer;
   /// Called after the last layer (before the simulation stops).
   std::function<void()> on_finish;
   bool finished() const { return m_finished; }
-  core::LayerSequencer& sequencer() { return m_seq; }
+  core::Dispatcher& dispatcher() { return m_dispatch; }
 
  private:
   void clock();
   void close_clock();
 
-  core::LayerSequencer m_seq;          // starts, ends and collects layers
-  std::vector<core::LayerJob> m_jobs;  // in order
-  std::size_t m_next = 0;              // next to start
-  cycle_t m_now = 0;                   // the clock
-  bool m_finished = false;             // every layer done
+  core::Dispatcher m_dispatch;  // starts, ends and collects layers
+  cycle_t m_now = 0;            // the clock
+  bool m_finished = false;      // every layer done
 };
 
 }  // namespace axpod::sc

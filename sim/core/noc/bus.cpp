@@ -23,7 +23,7 @@ class Bus : public Interconnect {
       budget -= sent[p];
     }
   }
-  double aggregate_bandwidth() const override { return m_cfg.bytes_per_cycle; }
+  double aggregate_bandwidth(std::size_t) const override { return m_cfg.bytes_per_cycle; }
 };
 
 }  // namespace

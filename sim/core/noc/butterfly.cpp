@@ -18,8 +18,8 @@ class Butterfly : public Interconnect {
                  std::vector<double>& sent) const override {
     grant_per_port(want, busy, sent);
   }
-  double aggregate_bandwidth() const override {
-    return m_cfg.bytes_per_cycle * static_cast<double>(m_ports);
+  double aggregate_bandwidth(std::size_t ports) const override {
+    return m_cfg.bytes_per_cycle * static_cast<double>(ports);
   }
 
  private:

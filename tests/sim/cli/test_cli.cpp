@@ -612,6 +612,55 @@ TEST(Cli, ValidatePassesOnShippedConfigsAndFailsOnATightTolerance) {
   EXPECT_NE(r.output.find("FAIL"), std::string::npos);
 }
 
+// The shipped LeNet-5 pipeline: eight samples through two stages of two pods. The summary gives
+// the makespan, shorter than the layers one after another; the timeline shows each stage's layers
+// on a row of its own, overlapping the other stage's; validate compares every job and the
+// makespan; a schedule naming a layer twice is refused with its position, writing nothing.
+TEST(Cli, ALayerScheduleOverlapsStagesAndValidates) {
+  const std::string dir = temp("sim_schedule");
+  std::filesystem::remove_all(dir);
+  const std::string sched = src("configs/schedules/lenet5_tpu_v4_pipeline.yaml");
+  auto r = axpod("simulate --accel tpu_v4_like --network lenet5 --schedule " + sched +
+                 " --timeline --out " + dir);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const auto summary = axpod::json::Json::parse(slurp(dir + "/summary.json"));
+  const long long span = summary.at("cycles"), serial = summary.at("schedule").at("serial_cycles");
+  EXPECT_LT(span, serial);
+  EXPECT_EQ(summary.at("schedule").at("batch"), 8);
+  EXPECT_EQ(summary.at("schedule").at("stages").size(), 2u);
+  const std::string csv = slurp(dir + "/layers.csv");
+  EXPECT_NE(csv.find(",sample,stage\n"), std::string::npos);
+  EXPECT_NE(csv.find(",7,classifier\n"), std::string::npos);         // fc3 of the last sample
+  std::map<int, std::vector<std::pair<long long, long long>>> rows;  // tid -> layer spans
+  const auto trace = axpod::json::Json::parse(slurp(dir + "/timeline.json"));
+  for (const auto& e : trace.at("traceEvents"))
+    if (e.at("ph") == "X" && e.at("cat") == "layer") {
+      const long long b = e.at("args").at("first_cycle"), n = e.at("args").at("cycles");
+      rows[e.at("tid").get<int>()].push_back({b, b + n});
+    }
+  ASSERT_EQ(rows.size(), 2u);  // stage 0 on row 0, stage 1 on row 2
+  ASSERT_EQ(rows.count(2), 1u);
+  bool overlap = false;
+  for (const auto& a : rows[0])
+    for (const auto& b : rows[2]) overlap = overlap || (a.first < b.second && b.first < a.second);
+  EXPECT_TRUE(overlap);
+  r = axpod("validate --accel tpu_v4_like --network lenet5 --schedule " + sched);
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("(makespan)"), std::string::npos);
+  EXPECT_NE(r.output.find("fc3#7"), std::string::npos);
+  EXPECT_NE(r.output.find("57 passed, 0 failed"), std::string::npos) << r.output;
+  const std::string bad = temp("bad_schedule.yaml");
+  std::ofstream(bad) << "stages:\n  - {pods: [0], layers: [conv1]}\n"
+                        "  - {pods: [1], layers: ['conv1..fc3']}\n";
+  const std::string dir2 = temp("sim_schedule_bad");
+  std::filesystem::remove_all(dir2);
+  r = axpod("simulate --accel tpu_v4_like --network lenet5 --schedule " + bad + " --out " + dir2);
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.output.find("bad_schedule.yaml:3"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("already in stage"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir2));
+}
+
 // ---------------------------------------------------------------- train / eval / rank / gen
 TEST(Cli, DnnCommandsRejectBadInput) {
   auto r = axpod("train --model lenet6 --out " + temp("x"));
