@@ -35,14 +35,15 @@ Engine::Engine(QNet net) : m_net(std::move(net)), m_prep(m_net.ops.size()) {
     if (op.is_mac()) {
       const int n = op.out_c();
       const std::size_t k = op.weights.size() / static_cast<std::size_t>(n);
-      p.w.resize(op.weights.size());
+      std::vector<std::int8_t> w(op.weights.size());
       p.wu.resize(op.weights.size());
       for (int oc = 0; oc < n; ++oc)
         for (std::size_t kk = 0; kk < k; ++kk) {
           const std::int8_t v = op.weights[static_cast<std::size_t>(oc) * k + kk];
-          p.w[kk * n + oc] = v;
+          w[kk * n + oc] = v;
           p.wu[kk * n + oc] = static_cast<std::uint8_t>(v);
         }
+      p.w = ExactWeights(w.data(), static_cast<std::int64_t>(k), n);
       for (int oc = 0; oc < n; ++oc)
         p.requant.push_back(
             quantize_multiplier(static_cast<double>(in.scale) * op.wscale[oc] / out.scale));
@@ -91,10 +92,14 @@ void Engine::assign_tables(const std::map<std::string, const mult::Table*>& per_
     if (!m_net.ops[i].is_mac()) continue;
     const auto it = per_layer.find(m_net.ops[i].name);
     const mult::Table* t = it != per_layer.end() ? it->second : nullptr;
-    m_prep[i].table = t;
-    m_prep[i].zero_row_zero =
-        t != nullptr && std::all_of(t->products().begin(), t->products().begin() + 256,
-                                    [](auto v) { return v == 0; });
+    if (t == nullptr) {
+      m_prep[i].table = nullptr;
+      continue;
+    }
+    auto pt = m_prepared.find(t);
+    if (pt == m_prepared.end())
+      pt = m_prepared.emplace(t, std::make_unique<PreparedTable>(*t)).first;
+    m_prep[i].table = pt->second.get();
   }
 }
 
@@ -110,56 +115,6 @@ std::int64_t Engine::macs_per_image() const {
 
 namespace {
 
-// acc (m x n) = x (m x k) * w (k x n): exact int8 products.
-void gemm_exact_acc(const std::int8_t* x, const std::int8_t* w, std::int32_t* acc, std::int64_t m,
-                    std::int64_t n, std::int64_t k) {
-  for (std::int64_t i = 0; i < m; ++i) {
-    std::int32_t* out = acc + i * n;
-    std::fill(out, out + n, 0);
-    const std::int8_t* xr = x + i * k;
-    for (std::int64_t kk = 0; kk < k; ++kk) {
-      const std::int32_t a = xr[kk];
-      if (a == 0) continue;  // an exact product with 0 is 0
-      const std::int8_t* wr = w + kk * n;
-      for (std::int64_t j = 0; j < n; ++j) out[j] += a * wr[j];
-    }
-  }
-}
-
-// The same through a table: acc += T[(x << 8) | w]. A zero activation is skipped only when the
-// table's row 0 is all zeros (true of every built-in family; a user table may differ). Four
-// activations of a row are taken at once, so each output is loaded and stored once per four
-// table lookups (integer sums: the order does not change the result).
-void gemm_table_acc(const std::int8_t* x, const std::uint8_t* wu, std::int32_t* acc, std::int64_t m,
-                    std::int64_t n, std::int64_t k, const std::int32_t* table, bool skip_zero) {
-  std::vector<std::int64_t> live(static_cast<std::size_t>(k));  // the k indices taken
-  auto row_of = [&](const std::int8_t* xr, std::int64_t kk) {
-    return table + (static_cast<std::size_t>(static_cast<std::uint8_t>(xr[kk])) << 8);
-  };
-  for (std::int64_t i = 0; i < m; ++i) {
-    std::int32_t* out = acc + i * n;
-    std::fill(out, out + n, 0);
-    const std::int8_t* xr = x + i * k;
-    std::size_t nl = 0;
-    for (std::int64_t kk = 0; kk < k; ++kk)
-      if (!skip_zero || xr[kk] != 0) live[nl++] = kk;
-    std::size_t q = 0;
-    for (; q + 4 <= nl; q += 4) {
-      const std::int32_t *r0 = row_of(xr, live[q]), *r1 = row_of(xr, live[q + 1]),
-                         *r2 = row_of(xr, live[q + 2]), *r3 = row_of(xr, live[q + 3]);
-      const std::uint8_t *w0 = wu + live[q] * n, *w1 = wu + live[q + 1] * n,
-                         *w2 = wu + live[q + 2] * n, *w3 = wu + live[q + 3] * n;
-      for (std::int64_t j = 0; j < n; ++j)
-        out[j] += (r0[w0[j]] + r1[w1[j]]) + (r2[w2[j]] + r3[w3[j]]);
-    }
-    for (; q < nl; ++q) {
-      const std::int32_t* r = row_of(xr, live[q]);
-      const std::uint8_t* w = wu + live[q] * n;
-      for (std::int64_t j = 0; j < n; ++j) out[j] += r[w[j]];
-    }
-  }
-}
-
 std::int8_t clamp8(std::int32_t v, bool relu) {
   return static_cast<std::int8_t>(std::clamp(v, relu ? 0 : -128, 127));
 }
@@ -168,11 +123,13 @@ std::int8_t clamp8(std::int32_t v, bool relu) {
 
 std::vector<std::int8_t> Engine::run(const std::int8_t* input, std::vector<MacTrace>* trace,
                                      std::vector<std::vector<std::int8_t>>* tensors) const {
-  std::vector<std::vector<std::int8_t>> t(m_net.tensors.size());
+  // Scratch kept by the thread between images (no allocation, no page faults per image).
+  thread_local std::vector<std::vector<std::int8_t>> t;
+  thread_local std::vector<std::int8_t> cols;
+  thread_local std::vector<std::int32_t> acc;
+  t.resize(std::max(t.size(), m_net.tensors.size()));
   const QTensor& in0 = m_net.tensors[0];
   t[0].assign(input, input + static_cast<std::size_t>(in0.h) * in0.w * in0.c);
-  std::vector<std::int8_t> cols;
-  std::vector<std::int32_t> acc;
   for (std::size_t i = 0; i < m_net.ops.size(); ++i) {
     const QOp& op = m_net.ops[i];
     const Prepared& p = m_prep[i];
@@ -185,7 +142,7 @@ std::vector<std::int8_t> Engine::run(const std::int8_t* input, std::vector<MacTr
       case OpKind::conv:
       case OpKind::fc: {
         const std::int64_t n = out.c;
-        const std::int64_t k = static_cast<std::int64_t>(p.w.size()) / n;
+        const std::int64_t k = p.w.k;
         const std::int64_t m = op.kind == OpKind::fc ? 1 : static_cast<std::int64_t>(out.h) * out.w;
         const std::int8_t* x = src.data();
         if (op.kind == OpKind::conv) {
@@ -208,12 +165,11 @@ std::vector<std::int8_t> Engine::run(const std::int8_t* input, std::vector<MacTr
         }
         acc.resize(static_cast<std::size_t>(m * n));
         if (p.table)
-          gemm_table_acc(x, p.wu.data(), acc.data(), m, n, k, p.table->products().data(),
-                         p.zero_row_zero);
+          gemm_table_kernel(x, p.wu.data(), acc.data(), m, n, k, *p.table);
         else
-          gemm_exact_acc(x, p.w.data(), acc.data(), m, n, k);
+          gemm_exact_kernel(x, p.w, acc.data(), m);
         if (trace)
-          trace->push_back({op.name, m, n, k, std::vector<std::int8_t>(x, x + m * k), p.w, acc});
+          trace->push_back({op.name, m, n, k, std::vector<std::int8_t>(x, x + m * k), p.w.w, acc});
         for (std::int64_t r = 0; r < m; ++r)
           for (std::int64_t c = 0; c < n; ++c)
             dst[r * n + c] =
@@ -251,7 +207,8 @@ std::vector<std::int8_t> Engine::run(const std::int8_t* input, std::vector<MacTr
     }
   }
   std::vector<std::int8_t> out = t[m_net.ops.back().out];
-  if (tensors) *tensors = std::move(t);
+  if (tensors)
+    tensors->assign(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(m_net.tensors.size()));
   return out;
 }
 

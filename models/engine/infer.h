@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "data/idx.h"
+#include "engine/kernels.h"
 #include "engine/qnet.h"
 #include "mult/table.h"
 
@@ -69,17 +70,17 @@ class Engine {
 
  private:
   struct Prepared {
-    std::vector<std::int8_t> w;            // K x N (signed)
+    ExactWeights w;                        // K x N (signed), for the exact kernels
     std::vector<std::uint8_t> wu;          // K x N raw bytes (table index)
     std::vector<FixedMultiplier> requant;  // per output channel
-    const mult::Table* table = nullptr;    // null: exact int8 path
-    bool zero_row_zero = false;            // T(0, w) == 0 for every w: zero activations skip
+    const PreparedTable* table = nullptr;  // null: exact int8 path
     FixedMultiplier add_a, add_b;          // add: input rescales
     FixedMultiplier pool;                  // avgpool: 1 / (k*k) and scale change
   };
-  QNet m_net;                                                    // the network
-  std::vector<Prepared> m_prep;                                  // per op
-  std::map<std::string, std::unique_ptr<mult::Table>> m_tables;  // loaded tables by name
+  QNet m_net;                                                               // the network
+  std::vector<Prepared> m_prep;                                             // per op
+  std::map<std::string, std::unique_ptr<mult::Table>> m_tables;             // loaded tables by name
+  std::map<const mult::Table*, std::unique_ptr<PreparedTable>> m_prepared;  // for the kernels
 };
 
 }  // namespace axpod::engine

@@ -71,17 +71,6 @@ FixedMultiplier quantize_multiplier(double m) {
   return {static_cast<std::int32_t>(m0), e};
 }
 
-std::int32_t apply_multiplier(std::int64_t x, FixedMultiplier m) {
-  // x * m0 * 2^(shift - 31): |x| < 2^32, m0 < 2^31 -> the product fits in 63 bits.
-  const std::int64_t prod = x * m.m0;
-  const int s = 31 - m.shift;
-  if (s <= 0) return static_cast<std::int32_t>(prod << -s);
-  if (s >= 63) return 0;
-  const std::int64_t half = std::int64_t{1} << (s - 1);
-  const std::int64_t r = prod >= 0 ? (prod + half) >> s : -((-prod + half) >> s);
-  return static_cast<std::int32_t>(std::clamp<std::int64_t>(r, INT32_MIN, INT32_MAX));
-}
-
 std::int8_t quantize(float v, float scale) {
   const double q = std::round(static_cast<double>(v) / scale);  // std::round: half away from zero
   return static_cast<std::int8_t>(std::clamp(q, -128.0, 127.0));

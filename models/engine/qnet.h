@@ -18,7 +18,9 @@
 //   end
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -68,8 +70,19 @@ struct FixedMultiplier {
   int shift = 0;
 };
 FixedMultiplier quantize_multiplier(double m);
-/// round_half_away(x * M) with M given as a FixedMultiplier; exact 64-bit arithmetic.
-std::int32_t apply_multiplier(std::int64_t x, FixedMultiplier m);
+/// round_half_away(x * M) with M given as a FixedMultiplier; exact 64-bit arithmetic. (Inline:
+/// the engine applies it to every output.)
+inline std::int32_t apply_multiplier(std::int64_t x, FixedMultiplier m) {
+  // x * m0 * 2^(shift - 31): |x| < 2^32, m0 < 2^31 -> the product fits in 63 bits.
+  const std::int64_t prod = x * m.m0;
+  const int s = 31 - m.shift;
+  if (s <= 0) return static_cast<std::int32_t>(prod << -s);
+  if (s >= 63) return 0;
+  const std::int64_t half = std::int64_t{1} << (s - 1);
+  const std::int64_t r = prod >= 0 ? (prod + half) >> s : -((-prod + half) >> s);
+  return static_cast<std::int32_t>(std::clamp<std::int64_t>(
+      r, std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::max()));
+}
 /// Symmetric int8 quantization of a real value with `scale` (round half away, clamp).
 std::int8_t quantize(float v, float scale);
 

@@ -1,10 +1,13 @@
 // The int8 engine's GEMM: approximate (table) path vs the exact int8 path on the same shapes,
-// in GMAC/s per core; and LeNet-5-shaped whole-image inference.
+// in GMAC/s per core (one thread): the kernels alone on LeNet-5's and resnet8's layer shapes,
+// fast (AVX-512 VBMI table lookups, oneDNN) against portable in the same run, and one layer
+// through the whole engine (im2col, GEMM, requantization).
 #include <benchmark/benchmark.h>
 
 #include <random>
 
 #include "engine/infer.h"
+#include "engine/kernels.h"
 #include "mult/registry.h"
 
 namespace {
@@ -42,6 +45,70 @@ BENCHMARK_CAPTURE(BM_Gemm, exact, std::string())->Args({100, 16, 150})->Args({19
 BENCHMARK_CAPTURE(BM_Gemm, table_drum4, std::string("drum:k=4,signed=1"))
     ->Args({100, 16, 150})
     ->Args({196, 64, 288});
+
+// Shapes (M, N, K) of LeNet-5 (conv1, conv2, fc1) and resnet8 (block1 conv, block2 conv2,
+// block3 conv2) on 28 x 28 images.
+void shapes(benchmark::internal::Benchmark* b) {
+  for (const auto& s : std::vector<std::vector<std::int64_t>>{{784, 6, 25},
+                                                              {100, 16, 150},
+                                                              {1, 120, 400},
+                                                              {784, 16, 144},
+                                                              {196, 32, 288},
+                                                              {49, 64, 576}})
+    b->Args(s);
+}
+
+struct Operands {
+  explicit Operands(const benchmark::State& state)
+      : m(state.range(0)), n(state.range(1)), k(state.range(2)) {
+    std::mt19937_64 rng(3);
+    x.resize(static_cast<std::size_t>(m * k));
+    for (auto& v : x) v = static_cast<std::int8_t>(rng() % 128);  // as after ReLU
+    w.resize(static_cast<std::size_t>(k * n));
+    for (auto& v : w) v = static_cast<std::int8_t>(static_cast<int>(rng() % 255) - 127);
+    wu.assign(w.begin(), w.end());
+    acc.resize(static_cast<std::size_t>(m * n));
+  }
+  void count(benchmark::State& state) const {
+    state.counters["GMAC_per_s"] = benchmark::Counter(
+        static_cast<double>(state.iterations()) * m * n * k / 1e9, benchmark::Counter::kIsRate);
+  }
+  std::int64_t m, n, k;
+  std::vector<std::int8_t> x, w;
+  std::vector<std::uint8_t> wu;
+  std::vector<std::int32_t> acc;
+};
+
+void BM_TableKernel(benchmark::State& state, bool portable) {
+  engine::set_portable_kernels(portable);
+  Operands o(state);
+  const engine::PreparedTable t(
+      mult::Table(*mult::Registry::instance().create("drum:k=4,signed=1").model));
+  for (auto _ : state) {
+    engine::gemm_table_kernel(o.x.data(), o.wu.data(), o.acc.data(), o.m, o.n, o.k, t);
+    benchmark::DoNotOptimize(o.acc.data());
+  }
+  o.count(state);
+  state.SetLabel(engine::table_kernel_name());
+  engine::set_portable_kernels(false);
+}
+BENCHMARK_CAPTURE(BM_TableKernel, fast, false)->Apply(shapes);
+BENCHMARK_CAPTURE(BM_TableKernel, portable, true)->Apply(shapes);
+
+void BM_ExactKernel(benchmark::State& state, bool portable) {
+  engine::set_portable_kernels(portable);
+  Operands o(state);
+  const engine::ExactWeights ew(o.w.data(), o.k, o.n);
+  for (auto _ : state) {
+    engine::gemm_exact_kernel(o.x.data(), ew, o.acc.data(), o.m);
+    benchmark::DoNotOptimize(o.acc.data());
+  }
+  o.count(state);
+  state.SetLabel(engine::exact_kernel_name());
+  engine::set_portable_kernels(false);
+}
+BENCHMARK_CAPTURE(BM_ExactKernel, fast, false)->Apply(shapes);
+BENCHMARK_CAPTURE(BM_ExactKernel, portable, true)->Apply(shapes);
 
 }  // namespace
 

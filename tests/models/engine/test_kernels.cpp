@@ -1,0 +1,114 @@
+// The engine's fast GEMM kernels against the portable reference: every table (random ones that
+// fit int16, ones that do not, one whose row 0 is not zero), edge shapes around the 64-row chunks,
+// zero rows and zero chunks, and exact products at the extremes of int8 over long reductions.
+#include "engine/kernels.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "engine/gemm.h"
+#include "mult/registry.h"
+
+namespace axpod::engine {
+namespace {
+
+mult::Table random_table(std::uint64_t seed, std::int32_t lo, std::int32_t hi, bool zero_row) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<std::int32_t> d(lo, hi);
+  std::vector<mult::product_t> p(mult::kTableSize);
+  for (auto& v : p) v = d(rng);
+  if (zero_row) std::fill(p.begin(), p.begin() + 256, 0);
+  return mult::Table(std::move(p));
+}
+
+std::vector<std::int8_t> random_bytes(std::size_t n, std::uint64_t seed, double zeros = 0.0) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<std::int8_t> v(n);
+  for (auto& b : v) b = u(rng) < zeros ? 0 : static_cast<std::int8_t>(rng() & 0xFF);
+  return v;
+}
+
+struct Shape {
+  std::int64_t m, n, k;
+};
+
+const Shape kShapes[] = {{1, 1, 1},     {1, 120, 400}, {31, 6, 25},   {32, 6, 25},   {63, 16, 150},
+                         {64, 16, 150}, {65, 7, 9},    {127, 3, 33},  {128, 64, 72}, {129, 5, 17},
+                         {192, 2, 1},   {784, 6, 25},  {100, 16, 150}};
+
+void check_table(const mult::Table& table, double zeros, std::uint64_t seed) {
+  const PreparedTable prep(table);
+  for (const auto& s : kShapes) {
+    SCOPED_TRACE(std::to_string(s.m) + "x" + std::to_string(s.n) + "x" + std::to_string(s.k));
+    auto x = random_bytes(static_cast<std::size_t>(s.m * s.k), seed + 1, zeros);
+    if (s.m > 2) std::fill(x.begin() + s.k, x.begin() + 2 * s.k, 0);  // a zero row
+    const auto w = random_bytes(static_cast<std::size_t>(s.k * s.n), seed + 2);
+    std::vector<std::uint8_t> wu(w.begin(), w.end());
+    std::vector<std::int32_t> want(static_cast<std::size_t>(s.m * s.n)), got(want.size(), 12345);
+    gemm_table(x.data(), w.data(), want.data(), s.m, s.n, s.k, table);  // the reference
+    gemm_table_kernel(x.data(), wu.data(), got.data(), s.m, s.n, s.k, prep);
+    ASSERT_EQ(got, want);
+    std::fill(got.begin(), got.end(), -1);
+    gemm_table_portable(x.data(), wu.data(), got.data(), s.m, s.n, s.k, prep.products(),
+                        prep.zero_row_zero());
+    ASSERT_EQ(got, want);
+  }
+}
+
+TEST(Kernels, TableGemmEqualsTheReferenceOnEveryShape) {
+  std::printf("table kernel: %s, exact kernel: %s\n", table_kernel_name(), exact_kernel_name());
+  check_table(random_table(1, -32768, 32767, true), 0.0, 10);
+  check_table(random_table(2, -300, 300, true), 0.5, 20);  // ReLU-like zeros: whole zero chunks
+  check_table(random_table(3, -5, 5, false), 0.9, 30);     // row 0 not zero: zeros still count
+  check_table(random_table(4, -60000, 60000, true), 0.0, 40);  // beyond int16: portable path
+}
+
+TEST(Kernels, EveryBuiltInFamilyTableAgrees) {
+  for (const char* name :
+       {"exact:signed=1", "drum:k=4,signed=1", "mitchell:signed=1", "trunc_op:k=3,signed=1"}) {
+    SCOPED_TRACE(name);
+    const mult::Table t(*mult::Registry::instance().create(name).model);
+    EXPECT_TRUE(PreparedTable(t).fits_int16());
+    check_table(t, 0.3, 50);
+  }
+}
+
+TEST(Kernels, ExactGemmIsExactAtTheExtremes) {
+  for (const auto& s : kShapes) {
+    SCOPED_TRACE(std::to_string(s.m) + "x" + std::to_string(s.n) + "x" + std::to_string(s.k));
+    const auto x = random_bytes(static_cast<std::size_t>(s.m * s.k), 7, 0.3);
+    const auto w = random_bytes(static_cast<std::size_t>(s.k * s.n), 8);
+    const ExactWeights ew(w.data(), s.k, s.n);
+    std::vector<std::int32_t> want(static_cast<std::size_t>(s.m * s.n)), got(want.size(), 99);
+    gemm_exact(x.data(), w.data(), want.data(), s.m, s.n, s.k);
+    gemm_exact_kernel(x.data(), ew, got.data(), s.m);
+    ASSERT_EQ(got, want);
+  }
+  // Sums beyond float's 24-bit mantissa: -128 x -128 over K = 4608 is 75,497,472, and a mix of
+  // extremes that differs from it by odd amounts.
+  const std::int64_t m = 5, n = 3, k = 4608;
+  std::vector<std::int8_t> x(static_cast<std::size_t>(m * k), -128),
+      w(static_cast<std::size_t>(k * n), -128);
+  x[1] = 127;
+  w[4] = 127;
+  x[static_cast<std::size_t>(3 * k + 17)] = 1;
+  const ExactWeights ew(w.data(), k, n);
+  std::vector<std::int32_t> want(static_cast<std::size_t>(m * n)), got(want.size());
+  gemm_exact(x.data(), w.data(), want.data(), m, n, k);
+  gemm_exact_kernel(x.data(), ew, got.data(), m);
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(want[static_cast<std::size_t>(n + 2)], 128 * 128 * k);
+}
+
+TEST(Kernels, PortableKernelsCanBeForced) {
+  set_portable_kernels(true);
+  EXPECT_STREQ(table_kernel_name(), "portable");
+  EXPECT_STREQ(exact_kernel_name(), "portable");
+  check_table(random_table(5, -1000, 1000, true), 0.2, 60);
+  set_portable_kernels(false);
+}
+
+}  // namespace
+}  // namespace axpod::engine
