@@ -33,8 +33,10 @@ int cmd_train(const std::vector<std::string>& args) {
                                                  "zoo model: lenet5, vgg6, resnet8")(
       "epochs,e", po::value<int>()->default_value(10), "training epochs")(
       "seed,s", po::value<std::uint64_t>()->default_value(1),
-      "seed (initialisation and shuffling)")("threads,t", po::value<int>()->default_value(2),
-                                             "CPU threads for libtorch and the int8 evaluation")(
+      "seed (initialisation and shuffling)")(
+      "threads,t", po::value<int>()->default_value(2),
+      "threads: training runs each batch as two shards on up to two of them, and the int8 "
+      "evaluation splits the images; the results do not depend on it")(
       "data", po::value<std::string>()->default_value(data::kFashionMnistDir),
       "Fashion-MNIST folder")("limit", po::value<int>()->default_value(0),
                               "train on the first N images only (0: all)")(

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <map>
 #include <mutex>
 #include <numeric>
@@ -356,6 +357,107 @@ void run_epochs(
   }
 }
 
+/// Plain training, data-parallel: every batch is cut into kShards shards, a replica of the net
+/// computes each shard's share of the batch's loss gradient with torch on one thread (up to
+/// `threads` threads take the next shard as they finish one, so a thread slowed by another
+/// process does fewer, and none spins), and the shards' gradients are summed in shard order into
+/// the net before Adam's step. The arithmetic does not depend on `threads`, so the trained
+/// weights are the same for any thread count.
+constexpr int kShards = 4;
+
+void train_sharded(Net& net, const Spec& spec, double lr, int epochs, int batch, int limit,
+                   int validation, std::uint64_t seed, int threads, const data::Split& train_set,
+                   const std::function<void(const TrainProgress&)>& progress) {
+  torch::optim::Adam optim(net->parameters(), torch::optim::AdamOptions(lr));
+  const int available = train_set.images.count - std::max(0, validation);
+  if (available < 1) throw Error("no training images left after the validation split");
+  const int n = limit > 0 ? std::min(limit, available) : available;
+  std::vector<int> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 rng(seed);
+  std::vector<Net> replicas;
+  for (int s = 0; s < kShards; ++s) replicas.emplace_back(spec);
+  auto params = net->parameters();
+  std::vector<std::vector<torch::Tensor>> rparams;
+  for (auto& r : replicas) rparams.push_back(r->parameters());
+  TrainProgress pr;
+  pr.epochs = epochs;
+  pr.steps = (n + batch - 1) / batch;
+  std::vector<double> shard_loss(kShards);
+  const int workers = std::clamp(threads, 1, kShards);
+  for (int e = 1; e <= epochs; ++e) {
+    net->train();
+    std::shuffle(order.begin(), order.end(), rng);
+    pr.epoch = e;
+    double loss_sum = 0;
+    for (int st = 0; st < pr.steps; ++st) {
+      const std::size_t from = static_cast<std::size_t>(st) * batch;
+      const std::size_t count = std::min<std::size_t>(batch, n - from);
+      {
+        torch::NoGradGuard no_grad;
+        for (auto& rp : rparams)
+          for (std::size_t i = 0; i < rp.size(); ++i) rp[i].copy_(params[i]);
+      }
+      // Shard s: images [from + count * s / kShards, from + count * (s + 1) / kShards); its
+      // loss is its summed cross-entropy over the batch's count, so the shards add up to the
+      // batch's mean.
+      const auto run_shard = [&](int s) {
+        torch::set_num_threads(1);
+        const std::size_t a = from + count * static_cast<std::size_t>(s) / kShards,
+                          b = from + count * static_cast<std::size_t>(s + 1) / kShards;
+        Net& r = replicas[static_cast<std::size_t>(s)];
+        r->zero_grad();
+        r->train();
+        if (b == a) {
+          shard_loss[static_cast<std::size_t>(s)] = 0;
+          return;
+        }
+        const auto loss =
+            torch::nn::functional::cross_entropy(
+                r->forward(images_tensor(train_set, order, a, b - a)),
+                labels_tensor(train_set, order, a, b - a),
+                torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)) /
+            static_cast<double>(count);
+        loss.backward();
+        shard_loss[static_cast<std::size_t>(s)] = loss.item<double>();
+      };
+      std::atomic<int> next{0};
+      std::exception_ptr failed;
+      std::mutex failed_mutex;
+      const auto work = [&] {
+        try {
+          for (int s = next++; s < kShards; s = next++) run_shard(s);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(failed_mutex);
+          failed = std::current_exception();
+        }
+      };
+      std::vector<std::thread> pool;
+      for (int w = 1; w < workers; ++w) pool.emplace_back(work);
+      work();
+      for (auto& t : pool) t.join();
+      if (failed) std::rethrow_exception(failed);
+      optim.zero_grad();
+      {
+        torch::NoGradGuard no_grad;
+        for (std::size_t i = 0; i < params.size(); ++i) {
+          torch::Tensor g = torch::zeros_like(params[i]);
+          for (auto& rp : rparams)
+            if (rp[i].grad().defined()) g += rp[i].grad();
+          params[i].mutable_grad() = g;
+        }
+      }
+      optim.step();
+      double step_loss = 0;
+      for (double l : shard_loss) step_loss += l;
+      loss_sum += step_loss;
+      pr.step = st + 1;
+      pr.loss = loss_sum / (st + 1);
+      if (progress && (st % 20 == 0 || st + 1 == pr.steps)) progress(pr);
+    }
+  }
+}
+
 /// The approximation-aware forward pass: every tensor takes the value the bit-exact int8
 /// engine computes for it (with each MAC layer's multiplier table), while gradients flow
 /// through the float operations (straight-through: y = y_float + (engine - y_float).detach()).
@@ -554,7 +656,7 @@ TrainResult train_model(const TrainOptions& opt, const data::Split& train_set,
   const Spec spec = make_spec(opt.model);
   if (opt.epochs < 1) throw Error("--epochs must be at least 1");
   torch::manual_seed(opt.seed);
-  torch::set_num_threads(std::max(1, opt.threads));
+  torch::set_num_threads(1);  // the shards are the parallelism (train_sharded)
   Net net(spec);
   if (!opt.init_pt.empty()) {
     // Weight inheritance: every parameter of the parent whose name and shape match.
@@ -568,14 +670,11 @@ TrainResult train_model(const TrainOptions& opt, const data::Split& train_set,
     }
   }
   const auto t0 = std::chrono::steady_clock::now();
-  run_epochs(
-      net, opt.lr, opt.epochs, opt.batch, opt.train_limit, opt.validation, opt.seed, train_set,
-      [&](const std::vector<int>& order, std::size_t from, std::size_t count) {
-        return net->forward(images_tensor(train_set, order, from, count));
-      },
-      progress);
+  train_sharded(net, spec, opt.lr, opt.epochs, opt.batch, opt.train_limit, opt.validation, opt.seed,
+                opt.threads, train_set, progress);
   TrainResult r;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  torch::set_num_threads(std::max(1, opt.threads));
   {
     torch::NoGradGuard no_grad;
     net->eval();

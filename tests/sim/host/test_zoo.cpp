@@ -18,7 +18,7 @@ const data::Split& test_set() {
   return s;
 }
 
-TEST(Zoo, TrainingIsDeterministicForASeed) {
+TEST(Zoo, TrainingIsDeterministicForASeedOnAnyThreadCount) {
   TrainOptions o;
   o.model = "lenet5";
   o.epochs = 1;
@@ -32,6 +32,13 @@ TEST(Zoo, TrainingIsDeterministicForASeed) {
   ASSERT_EQ(a.qnet.ops.size(), b.qnet.ops.size());
   for (std::size_t i = 0; i < a.qnet.ops.size(); ++i)
     EXPECT_EQ(a.qnet.ops[i].weights, b.qnet.ops[i].weights);
+  // The same on one thread: the shards of every batch add up in the same order.
+  o.threads = 1;
+  const auto one = train(o, train_set(), test_set());
+  EXPECT_EQ(one.float_test_accuracy, a.float_test_accuracy);
+  for (std::size_t i = 0; i < a.qnet.ops.size(); ++i)
+    EXPECT_EQ(one.qnet.ops[i].weights, a.qnet.ops[i].weights);
+  o.threads = 2;
   o.seed = 12;
   const auto c = train(o, train_set(), test_set());
   EXPECT_NE(a.qnet.ops[0].weights, c.qnet.ops[0].weights);
