@@ -13,6 +13,7 @@ PACKAGES=(
   libsystemc-dev
   libtorch-dev dataset-fashion-mnist
   clang libclang-rt-14-dev
+  openmpi-bin libopenmpi-dev
 )
 
 missing=()

@@ -2,13 +2,21 @@
 // of accelerator variants).
 #include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
 #include "analytical/model.h"
+#include "cluster.h"
+#include "cycle_model.h"
+#include "engine/tensors.h"
 
 #include "commands.h"
 #include "common/error.h"
@@ -189,12 +197,88 @@ int cmd_analyze(const std::vector<std::string>& args) {
 }
 
 // --------------------------------------------------------------------------------- sweep
+/// What a design point's evaluation gives (the same for either model).
+struct PointResult {
+  std::int64_t cycles = 0, macs = 0;
+  double clock_mhz = 0;
+  analytical::Energy energy;  // pJ
+  double latency_ms() const { return static_cast<double>(cycles) / (clock_mhz * 1e3); }
+};
+
 struct SweepPoint {
   int pods, size;
   accel::Dataflow df;
   std::string mult;
-  NetworkResult result;
+  PointResult result;
 };
+
+/// A result as one line of text (exact: doubles in hexadecimal), and back.
+std::string encode(const PointResult& r) {
+  const auto& e = r.energy;
+  return fmt::format("{} {} {:a} {:a} {:a} {:a} {:a} {:a} {:a} {:a} {:a}", r.cycles, r.macs,
+                     r.clock_mhz, e.mult, e.add, e.reg, e.sram, e.gbuf, e.noc, e.dram, e.leak);
+}
+
+PointResult decode(const std::string& line, const std::string& where) {
+  PointResult r;
+  auto& e = r.energy;
+  std::istringstream in(line);
+  std::string f[11];
+  for (auto& x : f) in >> x;
+  try {
+    if (!in) throw std::invalid_argument("short");
+    r.cycles = std::stoll(f[0]);
+    r.macs = std::stoll(f[1]);
+    double* d[] = {&r.clock_mhz, &e.mult, &e.add,  &e.reg, &e.sram,
+                   &e.gbuf,      &e.noc,  &e.dram, &e.leak};
+    for (int i = 0; i < 9; ++i) *d[i] = std::strtod(f[i + 2].c_str(), nullptr);
+  } catch (const std::exception&) {
+    throw Error(where + ": not a sweep result: '" + line + "'");
+  }
+  return r;
+}
+
+/// The accelerator of a design point: the base with `p.pods` pods of p.size x p.size.
+accel::Accelerator design(const accel::Accelerator& base, const SweepPoint& p) {
+  auto acc = base;
+  accel::Pod pod = base.pods.front();
+  pod.rows = pod.cols = p.size;
+  pod.dataflow = p.df;
+  pod.multiplier = p.mult;
+  acc.pods.assign(static_cast<std::size_t>(p.pods), pod);
+  return acc;
+}
+
+/// A design point on the cycle-level model: every layer with seeded random int8 data (seed +
+/// layer index, as `simulate` draws them).
+PointResult simulate_point(const accel::Accelerator& acc, const analytical::MultiplierEnergies& e,
+                           const workload::Network& net, std::uint64_t seed) {
+  std::map<std::size_t, engine::LayerTensors> data;
+  for (std::size_t i = 0; i < net.layers.size(); ++i)
+    if (net.layers[i].is_mac()) data.emplace(i, engine::random_tensors(net.layers[i], seed + i));
+  core::CycleModel sim(acc, e, 1 << 30);
+  PointResult r;
+  r.clock_mhz = acc.clock_mhz;
+  const core::TensorSource src = [&](std::size_t i) -> const engine::LayerTensors* {
+    const auto it = data.find(i);
+    return it == data.end() ? nullptr : &it->second;
+  };
+  for (const auto& l : sim.run_network(net, {}, src)) {
+    r.cycles += l.cycles;
+    r.macs += l.macs;
+    r.energy += l.energy;
+  }
+  return r;
+}
+
+/// The hidden checkpoint beside a sweep's run folder: its settings, then one finished point a
+/// line ("index result").
+std::string checkpoint_of(const std::string& run_folder) {
+  std::string f = run_folder;
+  while (f.size() > 1 && f.back() == '/') f.pop_back();
+  const std::filesystem::path p(f);
+  return (p.parent_path() / ("." + p.filename().string() + ".checkpoint")).string();
+}
 
 int cmd_sweep(const std::vector<std::string>& args) {
   po::options_description opts("options");
@@ -209,19 +293,35 @@ int cmd_sweep(const std::vector<std::string>& args) {
       "mult", po::value<std::vector<std::string>>(),
       "multiplier (repeat the option; default: the base's)")(
       "batch", po::value<int>()->default_value(1), "batch size")(
+      "model", po::value<std::string>()->default_value("analytical"),
+      "analytical, or cycle: every design point simulated on the cycle-level model with seeded "
+      "random data (the sweep that wants a cluster)")(
+      "seed", po::value<std::uint64_t>()->default_value(1), "seed of the data (--model cycle)")(
       "jobs,j",
       po::value<int>()->default_value(
           static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
-      "threads (1-256)")("out,o", po::value<std::string>(),
-                         "run folder (default traces/sweep-<network>-<time>)");
+      "threads (1-256; under mpirun each rank runs one design point at a time)")(
+      "out,o", po::value<std::string>(), "run folder (default traces/sweep-<network>-<time>)")(
+      "resume", po::value<std::string>(),
+      "finish the interrupted sweep whose run folder this was (its checkpoint is beside it)");
   po::variables_map vm;
   if (!parse_options(args, opts, {}, vm, "usage: axpod sweep --network N [options]",
-                     "Evaluates every combination with the analytical model; writes sweep.csv and\n"
-                     "sweep.svg/.png (energy vs latency) into a new run folder.\n\nexamples:\n"
+                     "Evaluates every combination with the analytical model (or the cycle-level\n"
+                     "model); writes sweep.csv and sweep.svg/.png (energy vs latency) into a new\n"
+                     "run folder. Finished points go to a checkpoint beside the folder as they\n"
+                     "come: a killed sweep continues with --resume. Under mpirun the design\n"
+                     "points are handed out to the ranks one at a time; rank 0 writes the files,\n"
+                     "the same as a run in one process.\n\nexamples:\n"
                      "  axpod sweep --network resnet18\n"
                      "  axpod sweep --network lenet5 --pods 1,4 --pod-size 8,16 --dataflow ws \\\n"
-                     "      --mult exact:signed=1 --mult drum:k=4,signed=1\n"))
+                     "      --mult exact:signed=1 --mult drum:k=4,signed=1\n"
+                     "  mpirun -np 4 axpod sweep --network lenet5 --model cycle --out s1\n"
+                     "  axpod sweep --network lenet5 --model cycle --resume s1\n"))
     return 0;
+  if (vm.count("out") && vm.count("resume")) throw Error("give --out or --resume, not both");
+  const std::string model = vm["model"].as<std::string>();
+  if (model != "analytical" && model != "cycle")
+    throw Error("--model: expected analytical or cycle, got '" + model + "'");
   const auto base = accel::load_any_accelerator(vm["accel"].as<std::string>());
   const auto net = workload::load_network(vm["network"].as<std::string>(), vm["batch"].as<int>());
   const auto pods = int_list("pods", vm["pods"].as<std::string>());
@@ -245,47 +345,131 @@ int cmd_sweep(const std::vector<std::string>& args) {
     mults.push_back(base.pods.front().multiplier);
   const auto energies = analytical::MultiplierEnergies::of(base);
   for (const auto& m : mults) energies.fj(m);  // fail before the sweep when one has no cost
+  const std::uint64_t seed = vm["seed"].as<std::uint64_t>();
+  const int jobs = int_in(vm, "jobs", 1, 256);
 
   std::vector<SweepPoint> points;
   for (int p : pods)
     for (int s : sizes)
       for (auto df : dfs)
         for (const auto& m : mults) points.push_back({p, s, df, m, {}});
-  RunDir run(vm.count("out") ? vm["out"].as<std::string>() : "", "sweep-" + net.name);
-  const std::string dir = run.work();
-  Progress progress("sweep", points.size());
-  std::atomic<std::size_t> next{0};
-  std::size_t done = 0;
-  std::mutex mu;
-  std::string error;
-  const auto worker = [&] {
-    for (std::size_t i = next++; i < points.size(); i = next++) {
+  auto& cl = cluster::current();
+  if (static_cast<std::size_t>(cl.size()) > points.size())
+    throw Error(std::to_string(cl.size()) + " MPI ranks for " + std::to_string(points.size()) +
+                " design points: start at most " + std::to_string(points.size()) + " ranks");
+  // What identifies this sweep in its checkpoint.
+  json::Json fp{{"command", "sweep"},
+                {"accelerator", vm["accel"].as<std::string>()},
+                {"network", net.name},
+                {"batch", vm["batch"].as<int>()},
+                {"pods", pods},
+                {"pod_size", sizes},
+                {"dataflow", vm["dataflow"].as<std::string>()},
+                {"multipliers", mults},
+                {"model", model},
+                {"seed", seed}};
+  const std::string requested =
+      vm.count("resume") ? vm["resume"].as<std::string>()
+                         : (vm.count("out") ? vm["out"].as<std::string>() : std::string());
+  std::vector<char> done(points.size(), 0);
+  std::optional<RunDir> run;
+  std::string checkpoint;
+  std::FILE* cp = nullptr;
+  if (cl.rank() == 0) {
+    if (vm.count("resume")) {
+      checkpoint = checkpoint_of(requested);
+      if (std::filesystem::exists(requested))
+        throw Error("--resume '" + requested +
+                    "': that folder exists (a finished run); nothing to resume");
+      if (!std::filesystem::exists(checkpoint))
+        throw Error("--resume '" + requested + "': no interrupted sweep there (no " + checkpoint +
+                    ")");
+      std::istringstream in(fs::read_file(checkpoint));
+      std::string line;
+      std::getline(in, line);
+      json::Json was;
       try {
-        auto acc = base;
-        auto& pt = points[i];
-        accel::Pod pod = base.pods.front();
-        pod.rows = pod.cols = pt.size;
-        pod.dataflow = pt.df;
-        pod.multiplier = pt.mult;
-        acc.pods.assign(pt.pods, pod);
-        pt.result = analytical::Model(acc, energies).run(net);
-        std::lock_guard lock(mu);
-        ++done;
-        if (done % std::max<std::size_t>(1, points.size() / 20) == 0 || done == points.size())
-          progress.step(done, std::to_string(pt.pods) + "x" + std::to_string(pt.size));
-      } catch (const std::exception& e) {
-        std::lock_guard lock(mu);
-        if (error.empty()) error = e.what();
-        next = points.size();
+        was = json::Json::parse(line);
+      } catch (const json::Json::exception&) {
+        throw Error(checkpoint + ": not a sweep checkpoint");
       }
+      if (was != fp) {
+        std::string diff;
+        for (const auto& [k, v] : fp.items())
+          if (!was.contains(k) || was[k] != v)
+            diff += fmt::format(" {} (was {}, now {})", k, was.contains(k) ? was[k].dump() : "-",
+                                v.dump());
+        throw Error("--resume '" + requested + "': that checkpoint is of another run:" + diff +
+                    " (resume it with the same command and options)");
+      }
+      while (std::getline(in, line)) {
+        const auto sp = line.find(' ');
+        if (sp == std::string::npos) continue;  // a line cut short by the kill
+        const std::size_t i = std::stoul(line.substr(0, sp));
+        if (i >= points.size()) throw Error(checkpoint + ": point " + std::to_string(i) + "?");
+        points[i].result = decode(line.substr(sp + 1), checkpoint);
+        done[i] = 1;
+      }
+      // The killed run's unfinished folder is garbage now.
+      const std::filesystem::path rp(requested);
+      const std::filesystem::path parent = rp.has_parent_path() ? rp.parent_path() : ".";
+      const std::string stale = "." + rp.filename().string() + ".partial-";
+      for (const auto& e : std::filesystem::directory_iterator(parent))
+        if (e.path().filename().string().rfind(stale, 0) == 0)
+          std::filesystem::remove_all(e.path());
     }
-  };
-  std::vector<std::thread> pool;
-  const int jobs = int_in(vm, "jobs", 1, 256);
-  for (int j = 0; j < jobs; ++j) pool.emplace_back(worker);
-  for (auto& t : pool) t.join();
+    run.emplace(requested, "sweep-" + net.name);
+    if (checkpoint.empty()) {
+      checkpoint = checkpoint_of(run->final_path());
+      fs::write_file_atomic(checkpoint, fp.dump() + "\n");
+    }
+    cp = std::fopen(checkpoint.c_str(), "a");
+    if (cp == nullptr) throw Error("cannot write the checkpoint '" + checkpoint + "'");
+  }
+  const std::size_t left =
+      points.size() - static_cast<std::size_t>(std::count(done.begin(), done.end(), 1));
+  Progress progress("sweep", points.size());
+  std::size_t finished = points.size() - left;
+  if (cl.size() > 1 && cl.rank() == 0)
+    std::fprintf(stderr, "sweep: %zu design points on %s\n", left, cl.describe().c_str());
+  // Fault injection for the tests: the process kills itself (SIGKILL, as a lost node would go)
+  // once this many points of this run are in the checkpoint.
+  const char* fault = std::getenv("AXPOD_FAULT_AFTER_POINTS");
+  const std::size_t kill_after = fault != nullptr ? std::stoul(fault) : 0;
+  std::size_t this_run = 0;
+  try {
+    cl.run(
+        points.size(), done, jobs,
+        [&](std::size_t i) {
+          const auto acc = design(base, points[i]);
+          if (model == "cycle") return encode(simulate_point(acc, energies, net, seed));
+          const auto r = analytical::Model(acc, energies).run(net);
+          PointResult p;
+          p.cycles = r.cycles;
+          p.macs = r.macs;
+          p.clock_mhz = r.clock_mhz;
+          p.energy = r.energy;
+          return encode(p);
+        },
+        [&](std::size_t i, const std::string& bytes) {
+          points[i].result = decode(bytes, "rank result");
+          std::fprintf(cp, "%zu %s\n", i, bytes.c_str());
+          std::fflush(cp);
+          if (kill_after > 0 && ++this_run == kill_after) std::raise(SIGKILL);
+          ++finished;
+          if (finished % std::max<std::size_t>(1, points.size() / 20) == 0 ||
+              finished == points.size())
+            progress.step(finished,
+                          std::to_string(points[i].pods) + "x" + std::to_string(points[i].size));
+        });
+  } catch (...) {
+    if (cp) std::fclose(cp);
+    throw;
+  }
+  if (cl.rank() != 0) return 0;  // rank 0 writes the files
+  std::fclose(cp);
   progress.finish();
-  if (!error.empty()) throw Error(error);
+  const std::string dir = run->work();
 
   std::string csv =
       "pods,pod_size,dataflow,multiplier,pes,cycles,latency_ms,utilization_pct,energy_uj,"
@@ -325,8 +509,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
       "%zu designs evaluated; lowest energy x delay: %d pods of %dx%d, %s, %s: %.4f ms, %.3f uJ\n",
       points.size(), best->pods, best->size, best->size, accel::to_string(best->df),
       best->mult.c_str(), best->result.latency_ms(), best->result.energy.total() / 1e6);
-  run.commit();
-  std::printf("run folder: %s (sweep.csv, sweep.svg/.png)\n", run.final_path().c_str());
+  run->commit();
+  std::filesystem::remove(checkpoint);
+  std::printf("run folder: %s (sweep.csv, sweep.svg/.png)\n", run->final_path().c_str());
   return 0;
 }
 

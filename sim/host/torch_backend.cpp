@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "common/error.h"
+#include "common/module.h"
 
 namespace axpod::host {
 
@@ -15,38 +16,21 @@ namespace {
 
 const TorchBackend* g_backend = nullptr;  // set once by torch_backend()
 
-std::string executable_dir() {
-  std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string(".") : exe.parent_path().string();
-}
-
 std::vector<std::string> module_candidates() {
-  if (const char* env = std::getenv("AXPOD_TORCH_MODULE"); env != nullptr && *env != '\0')
-    return {env};
-  const std::string dir = executable_dir();
-  return {dir + "/../lib/axpod/libaxpod_torch.so", dir + "/libaxpod_torch.so"};
+  return module::candidates("libaxpod_torch.so", "AXPOD_TORCH_MODULE");
 }
 
 const TorchBackend* load() {
   std::string tried;
-  for (const auto& path : module_candidates()) {
-    if (!std::filesystem::exists(path)) {
-      tried += "\n  " + path + " (not there)";
-      continue;
-    }
-    void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (handle == nullptr) {
-      tried += "\n  " + path + " (" + ::dlerror() + ")";
-      continue;
-    }
-    using Entry = const TorchBackend* (*)(int);
-    const auto entry = reinterpret_cast<Entry>(::dlsym(handle, "axpod_torch_backend"));
-    const TorchBackend* b = entry != nullptr ? entry(kTorchBackendAbi) : nullptr;
-    if (b != nullptr) return b;  // the module stays loaded for the life of the process
-    tried += "\n  " + path + " (built for another axpod version)";
-    ::dlclose(handle);
-  }
+  const TorchBackend* b = nullptr;
+  using Entry = const TorchBackend* (*)(int);
+  if (module::open(
+          module_candidates(), "axpod_torch_backend", false,
+          [&](void* sym) {
+            return (b = reinterpret_cast<Entry>(sym)(kTorchBackendAbi)) != nullptr;
+          },
+          tried))
+    return b;
   throw Error("axpod's libtorch module could not be loaded (train, rank, gen and demo need it);" +
               tried + "\nbuild the target axpod_torch or set AXPOD_TORCH_MODULE");
 }

@@ -318,28 +318,46 @@ void load_weights(Net& net, const std::string& pt, const std::string& model) {
   }
 }
 
-/// Epochs of Adam over the training images (all but the last `validation`, or the first
-/// `limit` of them), reshuffled every epoch from `seed`; `forward(order, from, count)` gives the
-/// logits of a batch. Deterministic for a seed and a thread count.
+/// The images training runs over (all but the last `validation`, or the first `limit` of them),
+/// in the order of the next epoch (reshuffled every epoch from `seed`), and its progress.
+struct EpochPlan {
+  EpochPlan(const data::Split& train_set, int epochs, int batch, int limit, int validation,
+            std::uint64_t seed)
+      : rng(seed) {
+    const int available = train_set.images.count - std::max(0, validation);
+    if (available < 1) throw Error("no training images left after the validation split");
+    n = limit > 0 ? std::min(limit, available) : available;
+    order.resize(static_cast<std::size_t>(n));
+    std::iota(order.begin(), order.end(), 0);
+    progress.epochs = epochs;
+    progress.steps = (n + batch - 1) / batch;
+  }
+  /// Starts epoch `e` (1-based): a new order.
+  void start(int e) {
+    std::shuffle(order.begin(), order.end(), rng);
+    progress.epoch = e;
+  }
+  int n = 0;               // images per epoch
+  std::vector<int> order;  // their indices, this epoch's order
+  std::mt19937_64 rng;     // the shuffles
+  TrainProgress progress;  // epoch, step, mean loss so far
+};
+
+/// Epochs of Adam over the training images (EpochPlan); `forward(order, from, count)` gives
+/// the logits of a batch. Deterministic for a seed and a thread count.
 void run_epochs(
     Net& net, double lr, int epochs, int batch, int limit, int validation, std::uint64_t seed,
     const data::Split& train_set,
     const std::function<torch::Tensor(const std::vector<int>&, std::size_t, std::size_t)>& forward,
     const std::function<void(const TrainProgress&)>& progress) {
   torch::optim::Adam optim(net->parameters(), torch::optim::AdamOptions(lr));
-  const int available = train_set.images.count - std::max(0, validation);
-  if (available < 1) throw Error("no training images left after the validation split");
-  const int n = limit > 0 ? std::min(limit, available) : available;
-  std::vector<int> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::mt19937_64 rng(seed);
-  TrainProgress pr;
-  pr.epochs = epochs;
-  pr.steps = (n + batch - 1) / batch;
+  EpochPlan plan(train_set, epochs, batch, limit, validation, seed);
+  const int n = plan.n;
+  auto& order = plan.order;
+  auto& pr = plan.progress;
   for (int e = 1; e <= epochs; ++e) {
     net->train();
-    std::shuffle(order.begin(), order.end(), rng);
-    pr.epoch = e;
+    plan.start(e);
     double loss_sum = 0;
     for (int s = 0; s < pr.steps; ++s) {
       const std::size_t from = static_cast<std::size_t>(s) * batch;
@@ -369,26 +387,20 @@ void train_sharded(Net& net, const Spec& spec, double lr, int epochs, int batch,
                    int validation, std::uint64_t seed, int threads, const data::Split& train_set,
                    const std::function<void(const TrainProgress&)>& progress) {
   torch::optim::Adam optim(net->parameters(), torch::optim::AdamOptions(lr));
-  const int available = train_set.images.count - std::max(0, validation);
-  if (available < 1) throw Error("no training images left after the validation split");
-  const int n = limit > 0 ? std::min(limit, available) : available;
-  std::vector<int> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::mt19937_64 rng(seed);
+  EpochPlan plan(train_set, epochs, batch, limit, validation, seed);
+  const int n = plan.n;
+  auto& order = plan.order;
+  auto& pr = plan.progress;
   std::vector<Net> replicas;
   for (int s = 0; s < kShards; ++s) replicas.emplace_back(spec);
   auto params = net->parameters();
   std::vector<std::vector<torch::Tensor>> rparams;
   for (auto& r : replicas) rparams.push_back(r->parameters());
-  TrainProgress pr;
-  pr.epochs = epochs;
-  pr.steps = (n + batch - 1) / batch;
   std::vector<double> shard_loss(kShards);
   const int workers = std::clamp(threads, 1, kShards);
   for (int e = 1; e <= epochs; ++e) {
     net->train();
-    std::shuffle(order.begin(), order.end(), rng);
-    pr.epoch = e;
+    plan.start(e);
     double loss_sum = 0;
     for (int st = 0; st < pr.steps; ++st) {
       const std::size_t from = static_cast<std::size_t>(st) * batch;

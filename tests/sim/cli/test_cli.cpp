@@ -348,6 +348,90 @@ TEST(Cli, SweepWritesCsvAndPlot) {
             1);  // no cost
 }
 
+// A sweep on the cycle-level model, in one process and under mpirun with 1, 2 and 3 ranks
+// (dynamic hand-out, rank 0 writing): the same sweep.csv byte for byte. More ranks than design
+// points are refused.
+const char* kCycleSweep =
+    "sweep --network lenet5 --pods 1,2 --pod-size 8,16 --dataflow ws,os --model cycle ";
+
+std::string mpirun() {
+  for (const char* p : {"/usr/bin/mpirun", "/usr/local/bin/mpirun"})
+    if (std::filesystem::exists(p)) return std::string(p) + " --allow-run-as-root --oversubscribe";
+  return "";
+}
+
+TEST(Cli, SweepIsTheSameOnAnyNumberOfRanks) {
+  const std::string one = temp("sweep_ranks_local");
+  std::filesystem::remove_all(one);
+  auto r = axpod(std::string(kCycleSweep) + "--out " + one);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string want = slurp(one + "/sweep.csv");
+  EXPECT_EQ(std::count(want.begin(), want.end(), '\n'), 1 + 8);
+  const std::filesystem::path module =
+      std::filesystem::path(AXPOD_BINARY).parent_path() / "../lib/axpod/libaxpod_mpi.so";
+  if (mpirun().empty() || !std::filesystem::exists(module))
+    GTEST_SKIP() << "no mpirun or no MPI module in this build";
+  for (int n : {1, 2, 3}) {
+    const std::string dir = temp("sweep_ranks_" + std::to_string(n));
+    std::filesystem::remove_all(dir);
+    const std::string cmd = mpirun() + " -np " + std::to_string(n) + " " + AXPOD_BINARY + " " +
+                            kCycleSweep + "--out " + dir + " 2>&1";
+    FILE* pipe = ::popen(cmd.c_str(), "r");
+    std::string out;
+    std::array<char, 4096> buf{};
+    while (std::fgets(buf.data(), buf.size(), pipe)) out += buf.data();
+    const int status = ::pclose(pipe);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << n << " ranks:\n" << out;
+    EXPECT_EQ(slurp(dir + "/sweep.csv"), want) << n << " ranks";
+    if (n > 1) {
+      EXPECT_NE(out.find(std::to_string(n) + " MPI ranks"), std::string::npos) << out;
+    }
+  }
+  const std::string cmd = mpirun() + " -np 3 " + AXPOD_BINARY +
+                          " sweep --network lenet5 --pods 1 --pod-size 8 --dataflow ws,os --out " +
+                          temp("sweep_too_many") + " 2>&1";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf{};
+  while (std::fgets(buf.data(), buf.size(), pipe)) out += buf.data();
+  EXPECT_NE(::pclose(pipe), 0);
+  EXPECT_NE(out.find("3 MPI ranks for 2 design points"), std::string::npos) << out;
+}
+
+// A sweep killed (SIGKILL) after three of its eight points resumes from its checkpoint and ends
+// with the same sweep.csv as a run that was never interrupted; resuming with other options, or a
+// folder that finished, is refused.
+TEST(Cli, AKilledSweepResumesToTheSameResults) {
+  const std::string whole = temp("sweep_whole"), cut = temp("sweep_cut");
+  std::filesystem::remove_all(whole);
+  std::filesystem::remove_all(cut);
+  ASSERT_EQ(axpod(std::string(kCycleSweep) + "--jobs 1 --out " + whole).code, 0);
+  auto r = axpod(std::string(kCycleSweep) + "--jobs 1 --out " + cut, "AXPOD_FAULT_AFTER_POINTS=3");
+  EXPECT_NE(r.code, 0);
+  EXPECT_FALSE(std::filesystem::exists(cut));
+  const std::string checkpoint = temp(".sweep_cut.checkpoint");
+  ASSERT_TRUE(std::filesystem::exists(checkpoint));
+  const std::string cp = slurp(checkpoint);
+  EXPECT_EQ(std::count(cp.begin(), cp.end(), '\n'), 1 + 3);
+  r = axpod(
+      "sweep --network lenet5 --pods 1,2 --pod-size 8,16 --dataflow ws --model cycle "
+      "--resume " +
+      cut);
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.output.find("that checkpoint is of another run: dataflow"), std::string::npos)
+      << r.output;
+  r = axpod(std::string(kCycleSweep) + "--resume " + cut);
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(slurp(cut + "/sweep.csv"), slurp(whole + "/sweep.csv"));
+  EXPECT_FALSE(std::filesystem::exists(checkpoint));
+  for (const auto& e : std::filesystem::directory_iterator(temp("")))
+    EXPECT_EQ(e.path().filename().string().find(".sweep_cut.partial"), std::string::npos);
+  r = axpod(std::string(kCycleSweep) + "--resume " + cut);
+  EXPECT_NE(r.output.find("nothing to resume"), std::string::npos) << r.output;
+  r = axpod(std::string(kCycleSweep) + "--resume " + temp("sweep_never"));
+  EXPECT_NE(r.output.find("no interrupted sweep there"), std::string::npos) << r.output;
+}
+
 // ---------------------------------------------------------------- simulate / validate
 double sum_power_csv_energy(const std::string& csv) {
   double total = 0;
