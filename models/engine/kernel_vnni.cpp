@@ -64,11 +64,12 @@ AXPOD_VNNI inline void tile(const std::int8_t* x, std::int64_t m, std::int64_t k
   }
   if (whole < groups) {
     // The last group: the weights of the missing reductions are zero, so whatever follows a
-    // row's bytes (the next row's) adds nothing; only the matrix's last row stops at its end.
+    // row's bytes (the next rows') adds nothing; only where four bytes would run past the
+    // matrix's end are the row's own bytes taken one by one.
     std::int32_t four[R] = {};
     for (int r = 0; r < R; ++r) {
       const std::int8_t* p = x + (i0 + r) * k + whole * 4;
-      if (i0 + r + 1 < m)
+      if ((i0 + r) * k + whole * 4 + 4 <= m * k)
         std::memcpy(&four[r], p, 4);
       else
         for (std::int64_t q = 0; q < k - whole * 4; ++q)

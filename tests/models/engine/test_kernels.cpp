@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <random>
 
 #include "engine/gemm.h"
@@ -60,8 +63,8 @@ void check_table(const mult::Table& table, double zeros, std::uint64_t seed) {
 TEST(Kernels, TableGemmEqualsTheReferenceOnEveryShape) {
   std::printf("table kernel: %s, exact kernel: %s\n", table_kernel_name(), exact_kernel_name());
   check_table(random_table(1, -32768, 32767, true), 0.0, 10);
-  check_table(random_table(2, -300, 300, true), 0.5, 20);  // ReLU-like zeros: whole zero chunks
-  check_table(random_table(3, -5, 5, false), 0.9, 30);     // row 0 not zero: zeros still count
+  check_table(random_table(2, -300, 300, true), 0.5, 20);      // ReLU-like zeros: whole zero chunks
+  check_table(random_table(3, -5, 5, false), 0.9, 30);         // row 0 not zero: zeros still count
   check_table(random_table(4, -60000, 60000, true), 0.0, 40);  // beyond int16: portable path
 }
 
@@ -100,6 +103,37 @@ TEST(Kernels, ExactGemmIsExactAtTheExtremes) {
   gemm_exact_kernel(x.data(), ew, got.data(), m);
   EXPECT_EQ(got, want);
   EXPECT_EQ(want[static_cast<std::size_t>(n + 2)], 128 * 128 * k);
+}
+
+// Operands that end right before a page the process may not read: a kernel that reads past the
+// end of its activations (four bytes of a short last row) crashes here. (The VNNI kernel did, on
+// k = 1 to 3; ASan caught it.)
+TEST(Kernels, NoKernelReadsPastItsOperands) {
+  const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  void* mem = ::mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(mem, MAP_FAILED);
+  auto* guard = static_cast<std::int8_t*>(mem) + page;
+  ASSERT_EQ(::mprotect(guard, page, PROT_NONE), 0);
+  const mult::Table table(*mult::Registry::instance().create("drum:k=4,signed=1").model);
+  const PreparedTable prep(table);
+  for (std::int64_t k : {1, 2, 3, 5, 6, 7})
+    for (std::int64_t m : {1, 2, 3, 4, 5, 9, 33, 70})
+      for (std::int64_t n : {1, 17}) {
+        SCOPED_TRACE(std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k));
+        std::int8_t* x = guard - m * k;  // the last byte is the last readable one
+        const auto src = random_bytes(static_cast<std::size_t>(m * k), 70 + k);
+        std::copy(src.begin(), src.end(), x);
+        const auto w = random_bytes(static_cast<std::size_t>(k * n), 80);
+        const std::vector<std::uint8_t> wu(w.begin(), w.end());
+        std::vector<std::int32_t> want(static_cast<std::size_t>(m * n)), got(want.size());
+        gemm_exact(x, w.data(), want.data(), m, n, k);
+        gemm_exact_kernel(x, ExactWeights(w.data(), k, n), got.data(), m);
+        EXPECT_EQ(got, want);
+        gemm_table(x, w.data(), want.data(), m, n, k, table);
+        gemm_table_kernel(x, wu.data(), got.data(), m, n, k, prep);
+        EXPECT_EQ(got, want);
+      }
+  ::munmap(mem, 2 * page);
 }
 
 TEST(Kernels, PortableKernelsCanBeForced) {
