@@ -22,6 +22,7 @@
 #include "engine/tensors.h"
 #include "mult/registry.h"
 #include "options.h"
+#include "parallel.h"
 #include "progress.h"
 #include "traces.h"
 #include "workload/readers.h"
@@ -52,6 +53,9 @@ void common_options(po::options_description& opts) {
       "energy", po::value<std::string>(),
       "energy table YAML in place of the accelerator's (a SCALE-Sim .cfg has none: without "
       "this, the documented Horowitz 45 nm defaults)")(
+      "threads,t", po::value<int>()->default_value(0),
+      "threads that step a large array's rows each clock (0: $AXPOD_SIM_THREADS, else every "
+      "core; the results do not depend on it)")(
       "schedule", po::value<std::string>(),
       "layer schedule YAML: stages of disjoint pods, each running its layers, and a batch of "
       "samples pipelined through them (layers of different stages overlap); default: every "
@@ -60,6 +64,10 @@ void common_options(po::options_description& opts) {
 
 Setup load_setup(const po::variables_map& vm) {
   Setup s;
+  if (const int t = vm["threads"].as<int>(); t != 0) {
+    if (t < 1 || t > 64) throw Error("--threads must be 0 (automatic) or 1 to 64");
+    core::set_sim_threads(t);
+  }
   s.accel_file = vm["accel"].as<std::string>();
   s.acc = accel::load_any_accelerator(s.accel_file,
                                       vm.count("energy") ? vm["energy"].as<std::string>() : "");

@@ -118,6 +118,18 @@ class SystolicArray : public ArrayModel {
   int m_cur = 0;                 // index of the current buffers
   std::int64_t m_in_flight = 0;  // valid entries in the moving registers
   ArrayActivity m_act;           // counters
+  // Where a row can have valid moving operands: columns [lo, hi) (a superset: the operands
+  // enter at column 0 and move one column a clock), and how many valid stationary operands
+  // each row holds (active and shadow). Outside them a PE adds nothing: its sum passes down.
+  std::vector<int> m_lo, m_hi;
+  std::vector<int> m_stat_rows, m_shadow_rows;
+
+  struct RowCounts {  // what rows [r0, r1) did in one clock
+    std::uint64_t slots = 0, gated = 0, reads = 0;
+    std::int64_t in_flight = 0;
+  };
+  /// Rows [r0, r1) of tick() (independent of the other rows within a clock).
+  RowCounts tick_rows(int r0, int r1, const std::int8_t* left, const std::uint8_t* left_valid);
 };
 
 }  // namespace axpod::core

@@ -1,0 +1,130 @@
+#include "parallel.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define AXPOD_PAUSE() _mm_pause()
+#else
+#define AXPOD_PAUSE() ((void)0)
+#endif
+
+namespace axpod::core {
+
+namespace {
+
+int default_threads() {
+  if (const char* e = std::getenv("AXPOD_SIM_THREADS"); e != nullptr && *e != '\0') {
+    const int n = std::atoi(e);
+    if (n >= 1) return std::min(n, 64);
+  }
+  return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+}
+
+std::atomic<int> g_threads{default_threads()};
+
+// One helper: waits for a new generation, runs its part, counts itself done.
+class Helpers {
+ public:
+  ~Helpers() {
+    {
+      std::lock_guard lock(m_mu);
+      m_quit = true;
+    }
+    m_cv.notify_all();
+    for (auto& t : m_threads) t.join();
+  }
+
+  void run(int parts, void (*fn)(void*, int), void* ctx) {
+    while (static_cast<int>(m_threads.size()) < parts - 1) {
+      // A new helper waits for the generation after the current one (the one about to start).
+      const int part = static_cast<int>(m_threads.size()) + 1;
+      const std::uint64_t now = m_generation.load(std::memory_order_relaxed);
+      m_threads.emplace_back([this, part, now] { loop(part, now); });
+    }
+    m_fn = fn;
+    m_ctx = ctx;
+    m_parts.store(parts, std::memory_order_relaxed);
+    m_done.store(0, std::memory_order_relaxed);
+    {
+      std::lock_guard lock(m_mu);
+      m_generation.fetch_add(1, std::memory_order_release);
+    }
+    m_cv.notify_all();
+    fn(ctx, 0);
+    // Wait for the helpers that have a part.
+    for (int spins = 0; m_done.load(std::memory_order_acquire) < parts - 1; ++spins)
+      if (spins < 4096)
+        AXPOD_PAUSE();
+      else
+        std::this_thread::yield();
+  }
+
+ private:
+  void loop(int part, std::uint64_t seen) {
+    for (;;) {
+      // Spin a little for the next clock, then sleep.
+      std::uint64_t g = seen;
+      for (int spins = 0;
+           spins < 20000 && (g = m_generation.load(std::memory_order_acquire)) == seen; ++spins)
+        AXPOD_PAUSE();
+      if (g == seen) {
+        std::unique_lock lock(m_mu);
+        m_cv.wait(lock,
+                  [&] { return m_quit || m_generation.load(std::memory_order_acquire) != seen; });
+        if (m_quit) return;
+        g = m_generation.load(std::memory_order_acquire);
+      }
+      seen = g;
+      if (part < m_parts.load(std::memory_order_relaxed)) {
+        m_fn(m_ctx, part);
+        m_done.fetch_add(1, std::memory_order_release);
+      }
+    }
+  }
+
+  std::vector<std::thread> m_threads;
+  std::mutex m_mu;
+  std::condition_variable m_cv;
+  bool m_quit = false;
+  std::atomic<std::uint64_t> m_generation{0};
+  std::atomic<int> m_parts{0}, m_done{0};
+  void (*m_fn)(void*, int) = nullptr;
+  void* m_ctx = nullptr;
+};
+
+Helpers& helpers() {
+  static Helpers h;
+  return h;
+}
+
+}  // namespace
+
+int sim_threads() {
+  return g_threads.load(std::memory_order_relaxed);
+}
+
+void set_sim_threads(int threads) {
+  g_threads.store(std::clamp(threads, 1, 64), std::memory_order_relaxed);
+}
+
+void run_parts(int parts, void (*fn)(void* ctx, int part), void* ctx) {
+  // The helpers serve one split at a time: a caller that finds them busy (several simulations
+  // in threads of their own, as a sweep runs them) does every part itself.
+  static std::atomic<bool> busy{false};
+  if (parts <= 1 || busy.exchange(true, std::memory_order_acquire)) {
+    for (int p = 0; p < std::max(1, parts); ++p) fn(ctx, p);
+    return;
+  }
+  helpers().run(parts, fn, ctx);
+  busy.store(false, std::memory_order_release);
+}
+
+}  // namespace axpod::core
