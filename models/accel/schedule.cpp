@@ -40,6 +40,19 @@ std::optional<std::pair<std::string, std::string>> range_of(const std::string& s
   return std::make_pair(text::trim(s.substr(0, dots)), text::trim(s.substr(dots + 2)));
 }
 
+/// `one` on each element of a sequence (or on a lone value), which appends to `out`; then `out`
+/// sorted, a value named twice reported on `node`.
+template <typename T, typename One>
+void each_sorted(const config::Node& node, const One& one, std::vector<T>& out, const char* what) {
+  if (node.is_sequence())
+    for (const auto& e : node.elements()) one(e);
+  else
+    one(node);
+  std::sort(out.begin(), out.end());
+  if (std::adjacent_find(out.begin(), out.end()) != out.end())
+    node.error(std::string("a ") + what + " is named twice");
+}
+
 std::vector<int> read_pods(const config::Node& node, const Accelerator& acc) {
   std::vector<int> out;
   const int n = static_cast<int>(acc.pods.size());
@@ -64,12 +77,7 @@ std::vector<int> read_pods(const config::Node& node, const Accelerator& acc) {
     const std::int64_t p = e.as_int(0, n - 1, 0);
     add(e, p, p);
   };
-  if (node.is_sequence())
-    for (const auto& e : node.elements()) one(e);
-  else
-    one(node);
-  std::sort(out.begin(), out.end());
-  if (std::adjacent_find(out.begin(), out.end()) != out.end()) node.error("a pod is named twice");
+  each_sorted(node, one, out, "pod");
   if (out.empty()) node.error("a stage needs at least one pod");
   return out;
 }
@@ -90,12 +98,7 @@ std::vector<std::size_t> read_layers(const config::Node& node, const workload::N
     }
     if (const auto i = layer_index(e, s, net)) out.push_back(*i);
   };
-  if (node.is_sequence())
-    for (const auto& e : node.elements()) one(e);
-  else
-    one(node);
-  std::sort(out.begin(), out.end());
-  if (std::adjacent_find(out.begin(), out.end()) != out.end()) node.error("a layer is named twice");
+  each_sorted(node, one, out, "layer");
   return out;
 }
 

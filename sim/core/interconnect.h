@@ -76,6 +76,11 @@ class Interconnect {
   /// their aggregate bandwidth (their energy is the pods' vector path's).
   void begin_bulk(std::size_t lane, double bytes, std::size_t ports);
   void begin_bulk(double bytes) { begin_bulk(0, bytes, m_ports); }
+  /// Lane `lane`'s layer is over: its ports leave the arbitration (they may serve another
+  /// lane's layer next).
+  void end_layer(std::size_t lane) {
+    if (lane < m_lanes.size()) m_lanes[lane] = Lane{};
+  }
   /// Bytes of lane `lane`'s bulk transfer still to move.
   double bulk_left(std::size_t lane = 0) const {
     return lane < m_lanes.size() ? m_lanes[lane].bulk_left : 0.0;

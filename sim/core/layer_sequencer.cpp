@@ -148,6 +148,7 @@ LayerSim LayerSequencer::end(cycle_t now) {
                       m_start, m_start + m_b.dram->busy_clocks(lane));
   }
   r.energy = m_b.monitor->take_layer(lane);
+  m_b.noc->end_layer(lane);
   std::uint64_t gated = 0;
   for (int id : p.pod_ids) gated += m_b.pods[static_cast<std::size_t>(id)]->gated();
   r.gated = static_cast<std::int64_t>(gated);

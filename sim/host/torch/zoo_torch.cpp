@@ -332,10 +332,23 @@ struct EpochPlan {
     progress.epochs = epochs;
     progress.steps = (n + batch - 1) / batch;
   }
-  /// Starts epoch `e` (1-based): a new order.
-  void start(int e) {
-    std::shuffle(order.begin(), order.end(), rng);
-    progress.epoch = e;
+  /// Every epoch (a new order each), every batch: `step(from, count)` trains on images
+  /// order[from .. from + count) and returns the batch's mean loss; `report` sees the progress.
+  void run(Net& net, int batch, const std::function<double(std::size_t, std::size_t)>& step,
+           const std::function<void(const TrainProgress&)>& report) {
+    for (int e = 1; e <= progress.epochs; ++e) {
+      net->train();
+      std::shuffle(order.begin(), order.end(), rng);
+      progress.epoch = e;
+      double loss_sum = 0;
+      for (int s = 0; s < progress.steps; ++s) {
+        const std::size_t from = static_cast<std::size_t>(s) * batch;
+        loss_sum += step(from, std::min<std::size_t>(batch, static_cast<std::size_t>(n) - from));
+        progress.step = s + 1;
+        progress.loss = loss_sum / (s + 1);
+        if (report && (s % 20 == 0 || s + 1 == progress.steps)) report(progress);
+      }
+    }
   }
   int n = 0;               // images per epoch
   std::vector<int> order;  // their indices, this epoch's order
@@ -352,27 +365,17 @@ void run_epochs(
     const std::function<void(const TrainProgress&)>& progress) {
   torch::optim::Adam optim(net->parameters(), torch::optim::AdamOptions(lr));
   EpochPlan plan(train_set, epochs, batch, limit, validation, seed);
-  const int n = plan.n;
-  auto& order = plan.order;
-  auto& pr = plan.progress;
-  for (int e = 1; e <= epochs; ++e) {
-    net->train();
-    plan.start(e);
-    double loss_sum = 0;
-    for (int s = 0; s < pr.steps; ++s) {
-      const std::size_t from = static_cast<std::size_t>(s) * batch;
-      const std::size_t count = std::min<std::size_t>(batch, n - from);
-      optim.zero_grad();
-      const auto loss = torch::nn::functional::cross_entropy(
-          forward(order, from, count), labels_tensor(train_set, order, from, count));
-      loss.backward();
-      optim.step();
-      loss_sum += loss.item<double>();
-      pr.step = s + 1;
-      pr.loss = loss_sum / (s + 1);
-      if (progress && (s % 20 == 0 || s + 1 == pr.steps)) progress(pr);
-    }
-  }
+  plan.run(
+      net, batch,
+      [&](std::size_t from, std::size_t count) {
+        optim.zero_grad();
+        const auto loss = torch::nn::functional::cross_entropy(
+            forward(plan.order, from, count), labels_tensor(train_set, plan.order, from, count));
+        loss.backward();
+        optim.step();
+        return loss.item<double>();
+      },
+      progress);
 }
 
 /// Plain training, data-parallel: every batch is cut into kShards shards, a replica of the net
@@ -388,9 +391,7 @@ void train_sharded(Net& net, const Spec& spec, double lr, int epochs, int batch,
                    const std::function<void(const TrainProgress&)>& progress) {
   torch::optim::Adam optim(net->parameters(), torch::optim::AdamOptions(lr));
   EpochPlan plan(train_set, epochs, batch, limit, validation, seed);
-  const int n = plan.n;
-  auto& order = plan.order;
-  auto& pr = plan.progress;
+  const auto& order = plan.order;
   std::vector<Net> replicas;
   for (int s = 0; s < kShards; ++s) replicas.emplace_back(spec);
   auto params = net->parameters();
@@ -398,76 +399,69 @@ void train_sharded(Net& net, const Spec& spec, double lr, int epochs, int batch,
   for (auto& r : replicas) rparams.push_back(r->parameters());
   std::vector<double> shard_loss(kShards);
   const int workers = std::clamp(threads, 1, kShards);
-  for (int e = 1; e <= epochs; ++e) {
-    net->train();
-    plan.start(e);
-    double loss_sum = 0;
-    for (int st = 0; st < pr.steps; ++st) {
-      const std::size_t from = static_cast<std::size_t>(st) * batch;
-      const std::size_t count = std::min<std::size_t>(batch, n - from);
-      {
-        torch::NoGradGuard no_grad;
-        for (auto& rp : rparams)
-          for (std::size_t i = 0; i < rp.size(); ++i) rp[i].copy_(params[i]);
-      }
-      // Shard s: images [from + count * s / kShards, from + count * (s + 1) / kShards); its
-      // loss is its summed cross-entropy over the batch's count, so the shards add up to the
-      // batch's mean.
-      const auto run_shard = [&](int s) {
-        torch::set_num_threads(1);
-        const std::size_t a = from + count * static_cast<std::size_t>(s) / kShards,
-                          b = from + count * static_cast<std::size_t>(s + 1) / kShards;
-        Net& r = replicas[static_cast<std::size_t>(s)];
-        r->zero_grad();
-        r->train();
-        if (b == a) {
-          shard_loss[static_cast<std::size_t>(s)] = 0;
-          return;
-        }
-        const auto loss =
-            torch::nn::functional::cross_entropy(
-                r->forward(images_tensor(train_set, order, a, b - a)),
-                labels_tensor(train_set, order, a, b - a),
-                torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)) /
-            static_cast<double>(count);
-        loss.backward();
-        shard_loss[static_cast<std::size_t>(s)] = loss.item<double>();
-      };
-      std::atomic<int> next{0};
-      std::exception_ptr failed;
-      std::mutex failed_mutex;
-      const auto work = [&] {
-        try {
-          for (int s = next++; s < kShards; s = next++) run_shard(s);
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(failed_mutex);
-          failed = std::current_exception();
-        }
-      };
-      std::vector<std::thread> pool;
-      for (int w = 1; w < workers; ++w) pool.emplace_back(work);
-      work();
-      for (auto& t : pool) t.join();
-      if (failed) std::rethrow_exception(failed);
-      optim.zero_grad();
-      {
-        torch::NoGradGuard no_grad;
-        for (std::size_t i = 0; i < params.size(); ++i) {
-          torch::Tensor g = torch::zeros_like(params[i]);
+  plan.run(
+      net, batch,
+      [&](std::size_t from, std::size_t count) {
+        {
+          torch::NoGradGuard no_grad;
           for (auto& rp : rparams)
-            if (rp[i].grad().defined()) g += rp[i].grad();
-          params[i].mutable_grad() = g;
+            for (std::size_t i = 0; i < rp.size(); ++i) rp[i].copy_(params[i]);
         }
-      }
-      optim.step();
-      double step_loss = 0;
-      for (double l : shard_loss) step_loss += l;
-      loss_sum += step_loss;
-      pr.step = st + 1;
-      pr.loss = loss_sum / (st + 1);
-      if (progress && (st % 20 == 0 || st + 1 == pr.steps)) progress(pr);
-    }
-  }
+        // Shard s: images [from + count * s / kShards, from + count * (s + 1) / kShards); its
+        // loss is its summed cross-entropy over the batch's count, so the shards add up to the
+        // batch's mean.
+        const auto run_shard = [&](int s) {
+          torch::set_num_threads(1);
+          const std::size_t a = from + count * static_cast<std::size_t>(s) / kShards,
+                            b = from + count * static_cast<std::size_t>(s + 1) / kShards;
+          Net& r = replicas[static_cast<std::size_t>(s)];
+          r->zero_grad();
+          r->train();
+          if (b == a) {
+            shard_loss[static_cast<std::size_t>(s)] = 0;
+            return;
+          }
+          const auto loss =
+              torch::nn::functional::cross_entropy(
+                  r->forward(images_tensor(train_set, order, a, b - a)),
+                  labels_tensor(train_set, order, a, b - a),
+                  torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)) /
+              static_cast<double>(count);
+          loss.backward();
+          shard_loss[static_cast<std::size_t>(s)] = loss.item<double>();
+        };
+        std::atomic<int> next{0};
+        std::exception_ptr failed;
+        std::mutex failed_mutex;
+        const auto work = [&] {
+          try {
+            for (int s = next++; s < kShards; s = next++) run_shard(s);
+          } catch (...) {
+            std::lock_guard<std::mutex> lock(failed_mutex);
+            failed = std::current_exception();
+          }
+        };
+        std::vector<std::thread> pool;
+        for (int w = 1; w < workers; ++w) pool.emplace_back(work);
+        work();
+        for (auto& t : pool) t.join();
+        if (failed) std::rethrow_exception(failed);
+        optim.zero_grad();
+        {
+          torch::NoGradGuard no_grad;
+          for (std::size_t i = 0; i < params.size(); ++i) {
+            torch::Tensor g = torch::zeros_like(params[i]);
+            for (auto& rp : rparams)
+              if (rp[i].grad().defined()) g += rp[i].grad();
+            params[i].mutable_grad() = g;
+          }
+        }
+        optim.step();
+        double step_loss = 0;
+        for (double l : shard_loss) step_loss += l;
+        return step_loss;
+      },
+      progress);
 }
 
 /// The approximation-aware forward pass: every tensor takes the value the bit-exact int8
