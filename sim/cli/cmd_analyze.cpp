@@ -368,9 +368,10 @@ int cmd_sweep(const std::vector<std::string>& args) {
                 {"multipliers", mults},
                 {"model", model},
                 {"seed", seed}};
-  const std::string requested =
-      vm.count("resume") ? vm["resume"].as<std::string>()
-                         : (vm.count("out") ? vm["out"].as<std::string>() : std::string());
+  std::string requested = vm.count("resume")
+                              ? vm["resume"].as<std::string>()
+                              : (vm.count("out") ? vm["out"].as<std::string>() : std::string());
+  while (requested.size() > 1 && requested.back() == '/') requested.pop_back();  // "DIR/" is DIR
   std::vector<char> done(points.size(), 0);
   std::optional<RunDir> run;
   std::string checkpoint;

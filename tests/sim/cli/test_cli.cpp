@@ -428,7 +428,7 @@ TEST(Cli, AKilledSweepResumesToTheSameResults) {
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.output.find("that checkpoint is of another run: dataflow"), std::string::npos)
       << r.output;
-  r = axpod(std::string(kCycleSweep) + "--resume " + cut);
+  r = axpod(std::string(kCycleSweep) + "--resume " + cut + "/");  // a trailing slash is the folder
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(slurp(cut + "/sweep.csv"), slurp(whole + "/sweep.csv"));
   EXPECT_FALSE(std::filesystem::exists(checkpoint));
