@@ -1,7 +1,10 @@
 // `axpod analyze` (one network on one accelerator, analytical model) and `axpod sweep` (a grid
 // of accelerator variants).
+#include <signal.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +20,7 @@
 #include "cluster.h"
 #include "cycle_model.h"
 #include "engine/tensors.h"
+#include "parallel.h"
 
 #include "commands.h"
 #include "common/error.h"
@@ -231,7 +235,13 @@ PointResult decode(const std::string& line, const std::string& where) {
     r.macs = std::stoll(f[1]);
     double* d[] = {&r.clock_mhz, &e.mult, &e.add,  &e.reg, &e.sram,
                    &e.gbuf,      &e.noc,  &e.dram, &e.leak};
-    for (int i = 0; i < 9; ++i) *d[i] = std::strtod(f[i + 2].c_str(), nullptr);
+    for (int i = 0; i < 9; ++i) {
+      char* end = nullptr;
+      *d[i] = std::strtod(f[i + 2].c_str(), &end);
+      if (end == f[i + 2].c_str() || *end != '\0') throw std::invalid_argument("field");
+    }
+    std::string extra;
+    if (in >> extra) throw std::invalid_argument("extra");
   } catch (const std::exception&) {
     throw Error(where + ": not a sweep result: '" + line + "'");
   }
@@ -376,57 +386,80 @@ int cmd_sweep(const std::vector<std::string>& args) {
   std::optional<RunDir> run;
   std::string checkpoint;
   std::FILE* cp = nullptr;
+  // Only rank 0 sets up (run folder, checkpoint); every rank learns whether that worked before
+  // any of them waits for a design point.
+  std::string setup_error;
   if (cl.rank() == 0) {
-    if (vm.count("resume")) {
-      checkpoint = checkpoint_of(requested);
-      if (std::filesystem::exists(requested))
-        throw Error("--resume '" + requested +
-                    "': that folder exists (a finished run); nothing to resume");
-      if (!std::filesystem::exists(checkpoint))
-        throw Error("--resume '" + requested + "': no interrupted sweep there (no " + checkpoint +
-                    ")");
-      std::istringstream in(fs::read_file(checkpoint));
-      std::string line;
-      std::getline(in, line);
-      json::Json was;
-      try {
-        was = json::Json::parse(line);
-      } catch (const json::Json::exception&) {
-        throw Error(checkpoint + ": not a sweep checkpoint");
-      }
-      if (was != fp) {
-        std::string diff;
-        for (const auto& [k, v] : fp.items())
-          if (!was.contains(k) || was[k] != v)
-            diff += fmt::format(" {} (was {}, now {})", k, was.contains(k) ? was[k].dump() : "-",
-                                v.dump());
-        throw Error("--resume '" + requested + "': that checkpoint is of another run:" + diff +
-                    " (resume it with the same command and options)");
-      }
-      while (std::getline(in, line)) {
-        const auto sp = line.find(' ');
-        if (sp == std::string::npos) continue;  // a line cut short by the kill
-        const std::size_t i = std::stoul(line.substr(0, sp));
-        if (i >= points.size()) throw Error(checkpoint + ": point " + std::to_string(i) + "?");
-        points[i].result = decode(line.substr(sp + 1), checkpoint);
-        done[i] = 1;
-      }
-      // The killed run's unfinished folder is garbage now.
-      const std::filesystem::path rp(requested);
-      const std::filesystem::path parent = rp.has_parent_path() ? rp.parent_path() : ".";
-      const std::string stale = "." + rp.filename().string() + ".partial-";
-      for (const auto& e : std::filesystem::directory_iterator(parent))
-        if (e.path().filename().string().rfind(stale, 0) == 0)
+    try {
+      if (vm.count("resume")) {
+        checkpoint = checkpoint_of(requested);
+        if (std::filesystem::exists(requested))
+          throw Error("--resume '" + requested +
+                      "': that folder exists (a finished run); nothing to resume");
+        if (!std::filesystem::exists(checkpoint))
+          throw Error("--resume '" + requested + "': no interrupted sweep there (no " + checkpoint +
+                      ")");
+        // Whole lines only: a kill may have cut the last one.
+        std::string text = fs::read_file(checkpoint);
+        text.resize(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
+        std::istringstream in(text);
+        std::string line;
+        std::getline(in, line);
+        json::Json was;
+        try {
+          was = json::Json::parse(line);
+        } catch (const json::Json::exception&) {
+          throw Error(checkpoint + ": not a sweep checkpoint");
+        }
+        if (was != fp) {
+          std::string diff;
+          for (const auto& [k, v] : fp.items())
+            if (!was.contains(k) || was[k] != v)
+              diff += fmt::format(" {} (was {}, now {})", k, was.contains(k) ? was[k].dump() : "-",
+                                  v.dump());
+          throw Error("--resume '" + requested + "': that checkpoint is of another run:" + diff +
+                      " (resume it with the same command and options)");
+        }
+        while (std::getline(in, line)) {
+          const auto sp = line.find(' ');
+          std::size_t i = points.size();
+          try {
+            if (sp != std::string::npos) i = std::stoul(line.substr(0, sp));
+          } catch (const std::exception&) {
+          }
+          if (i >= points.size())
+            throw Error(checkpoint + ": not a finished design point: '" + line + "'");
+          points[i].result = decode(line.substr(sp + 1), checkpoint);
+          done[i] = 1;
+        }
+        fs::write_file_atomic(checkpoint, text);  // without a cut line to append to
+        // The killed run's unfinished folder is garbage now (not that of a run still going).
+        const std::filesystem::path rp(requested);
+        const std::filesystem::path parent = rp.has_parent_path() ? rp.parent_path() : ".";
+        const std::string stale = "." + rp.filename().string() + ".partial-";
+        for (const auto& e : std::filesystem::directory_iterator(parent)) {
+          const std::string name = e.path().filename().string();
+          if (name.rfind(stale, 0) != 0) continue;
+          const long pid = std::strtol(name.c_str() + stale.size(), nullptr, 10);
+          if (pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH)) continue;
           std::filesystem::remove_all(e.path());
+        }
+      }
+      run.emplace(requested, "sweep-" + net.name);
+      if (checkpoint.empty()) {
+        checkpoint = checkpoint_of(run->final_path());
+        fs::write_file_atomic(checkpoint, fp.dump() + "\n");
+      }
+      cp = std::fopen(checkpoint.c_str(), "a");
+      if (cp == nullptr) throw Error("cannot write the checkpoint '" + checkpoint + "'");
+    } catch (const std::exception& e) {
+      if (cl.size() == 1) throw;  // as it is (a configuration error keeps its exit code)
+      setup_error = e.what();
     }
-    run.emplace(requested, "sweep-" + net.name);
-    if (checkpoint.empty()) {
-      checkpoint = checkpoint_of(run->final_path());
-      fs::write_file_atomic(checkpoint, fp.dump() + "\n");
-    }
-    cp = std::fopen(checkpoint.c_str(), "a");
-    if (cp == nullptr) throw Error("cannot write the checkpoint '" + checkpoint + "'");
   }
+  cl.agree(setup_error);
+  // One rank per core: the ranks are the parallelism (unless $AXPOD_SIM_THREADS says otherwise).
+  if (cl.size() > 1 && std::getenv("AXPOD_SIM_THREADS") == nullptr) core::set_sim_threads(1);
   const std::size_t left =
       points.size() - static_cast<std::size_t>(std::count(done.begin(), done.end(), 1));
   Progress progress("sweep", points.size());
@@ -454,8 +487,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
         },
         [&](std::size_t i, const std::string& bytes) {
           points[i].result = decode(bytes, "rank result");
-          std::fprintf(cp, "%zu %s\n", i, bytes.c_str());
-          std::fflush(cp);
+          if (std::fprintf(cp, "%zu %s\n", i, bytes.c_str()) < 0 || std::fflush(cp) != 0)
+            throw Error("cannot write the checkpoint '" + checkpoint + "' (disk full?)");
           if (kill_after > 0 && ++this_run == kill_after) std::raise(SIGKILL);
           ++finished;
           if (finished % std::max<std::size_t>(1, points.size() / 20) == 0 ||

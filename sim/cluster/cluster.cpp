@@ -17,6 +17,11 @@ void Cluster::run(std::size_t n, const std::vector<char>& skip, int threads, con
   if (!error.empty()) throw Error(error);
 }
 
+void Cluster::agree(const std::string& rank0_error) {
+  const std::string error = share(rank0_error);
+  if (!error.empty()) throw Error(error);
+}
+
 std::string LocalCluster::run_units(std::size_t n, const std::vector<char>& skip, int threads,
                                     const Work& work, const Collect& collect) {
   std::atomic<std::size_t> next{0};
@@ -36,7 +41,7 @@ std::string LocalCluster::run_units(std::size_t n, const std::vector<char>& skip
       }
     }
   };
-  std::vector<std::thread> pool;
+  std::vector<std::jthread> pool;  // joined on the way out, also when a start fails
   for (int t = 1; t < std::max(1, threads); ++t) pool.emplace_back(worker);
   worker();
   for (auto& t : pool) t.join();

@@ -14,7 +14,7 @@
 namespace axpod::cluster {
 
 /// Bumped whenever this interface changes (the module checks it).
-inline constexpr int kClusterAbi = 1;
+inline constexpr int kClusterAbi = 2;
 
 /// Computes unit i; its result as bytes (what rank 0 receives).
 using Work = std::function<std::string(std::size_t i)>;
@@ -35,8 +35,14 @@ class Cluster {
            const Collect& collect);
   /// What runs the units, for messages ("1 process", "3 MPI ranks").
   virtual std::string describe() const = 0;
+  /// Every rank calls this after the setup only rank 0 does (its run folder, its checkpoint):
+  /// `rank0_error` is rank 0's failure ("" when none). When rank 0 failed, every rank throws
+  /// axpod::Error with its message (so no rank waits for units that will never come).
+  void agree(const std::string& rank0_error);
 
  protected:
+  /// Rank 0's `text`, on every rank.
+  virtual std::string share(const std::string& text) = 0;
   /// run() without the throw: the first failure's message ("" when every unit ran). (Errors
   /// cross the MPI module's boundary as text: its exception types are its own.)
   virtual std::string run_units(std::size_t n, const std::vector<char>& skip, int threads,
@@ -58,6 +64,7 @@ class LocalCluster : public Cluster {
   std::string describe() const override { return "1 process"; }
 
  protected:
+  std::string share(const std::string& text) override { return text; }
   std::string run_units(std::size_t n, const std::vector<char>& skip, int threads, const Work& work,
                         const Collect& collect) override;
 };

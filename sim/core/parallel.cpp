@@ -1,5 +1,7 @@
 #include "parallel.h"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -25,7 +27,13 @@ int default_threads() {
     const int n = std::atoi(e);
     if (n >= 1) return std::min(n, 64);
   }
-  return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+  // The CPUs this process may run on (its affinity: a Slurm task's, a container's), at most 8.
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  const int cpus = ::sched_getaffinity(0, sizeof(set), &set) == 0
+                       ? CPU_COUNT(&set)
+                       : static_cast<int>(std::thread::hardware_concurrency());
+  return std::clamp(cpus, 1, 8);
 }
 
 std::atomic<int> g_threads{default_threads()};
@@ -46,16 +54,18 @@ class Helpers {
     while (static_cast<int>(m_threads.size()) < parts - 1) {
       // A new helper waits for the generation after the current one (the one about to start).
       const int part = static_cast<int>(m_threads.size()) + 1;
-      const std::uint64_t now = m_generation.load(std::memory_order_relaxed);
+      const std::uint64_t now = m_word.load(std::memory_order_relaxed) >> 8;
       m_threads.emplace_back([this, part, now] { loop(part, now); });
     }
     m_fn = fn;
     m_ctx = ctx;
-    m_parts.store(parts, std::memory_order_relaxed);
     m_done.store(0, std::memory_order_relaxed);
     {
+      // The generation and its number of parts in one word: a helper decides from one load
+      // whether it has a part of this generation (and the caller waits for exactly those).
       std::lock_guard lock(m_mu);
-      m_generation.fetch_add(1, std::memory_order_release);
+      const std::uint64_t gen = (m_word.load(std::memory_order_relaxed) >> 8) + 1;
+      m_word.store(gen << 8 | static_cast<std::uint64_t>(parts), std::memory_order_release);
     }
     m_cv.notify_all();
     fn(ctx, 0);
@@ -71,19 +81,20 @@ class Helpers {
   void loop(int part, std::uint64_t seen) {
     for (;;) {
       // Spin a little for the next clock, then sleep.
-      std::uint64_t g = seen;
-      for (int spins = 0;
-           spins < 20000 && (g = m_generation.load(std::memory_order_acquire)) == seen; ++spins)
-        AXPOD_PAUSE();
-      if (g == seen) {
+      std::uint64_t w = 0;
+      const auto fresh = [&] {
+        w = m_word.load(std::memory_order_acquire);
+        return (w >> 8) != seen;
+      };
+      bool got = false;
+      for (int spins = 0; spins < 20000 && !(got = fresh()); ++spins) AXPOD_PAUSE();
+      if (!got) {
         std::unique_lock lock(m_mu);
-        m_cv.wait(lock,
-                  [&] { return m_quit || m_generation.load(std::memory_order_acquire) != seen; });
+        m_cv.wait(lock, [&] { return m_quit || fresh(); });
         if (m_quit) return;
-        g = m_generation.load(std::memory_order_acquire);
       }
-      seen = g;
-      if (part < m_parts.load(std::memory_order_relaxed)) {
+      seen = w >> 8;
+      if (part < static_cast<int>(w & 0xFF)) {
         m_fn(m_ctx, part);
         m_done.fetch_add(1, std::memory_order_release);
       }
@@ -94,8 +105,8 @@ class Helpers {
   std::mutex m_mu;
   std::condition_variable m_cv;
   bool m_quit = false;
-  std::atomic<std::uint64_t> m_generation{0};
-  std::atomic<int> m_parts{0}, m_done{0};
+  std::atomic<std::uint64_t> m_word{0};  // generation << 8 | its number of parts
+  std::atomic<int> m_done{0};
   void (*m_fn)(void*, int) = nullptr;
   void* m_ctx = nullptr;
 };
@@ -123,8 +134,10 @@ void run_parts(int parts, void (*fn)(void* ctx, int part), void* ctx) {
     for (int p = 0; p < std::max(1, parts); ++p) fn(ctx, p);
     return;
   }
+  struct Release {
+    ~Release() { busy.store(false, std::memory_order_release); }
+  } release;
   helpers().run(parts, fn, ctx);
-  busy.store(false, std::memory_order_release);
 }
 
 }  // namespace axpod::core

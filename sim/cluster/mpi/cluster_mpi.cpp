@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
@@ -37,6 +38,9 @@ void check(int rc, const char* what) {
 class MpiCluster : public Cluster {
  public:
   MpiCluster() {
+    // Blocking calls yield the core instead of spinning (rank 0's dispatcher waits beside its
+    // own worker); a setting given to mpirun wins.
+    ::setenv("OMPI_MCA_mpi_yield_when_idle", "1", 0);
     int provided = 0;
     check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided), "MPI_Init_thread");
     if (provided < MPI_THREAD_SERIALIZED)
@@ -50,6 +54,14 @@ class MpiCluster : public Cluster {
   std::string describe() const override { return std::to_string(m_size) + " MPI ranks"; }
 
  protected:
+  std::string share(const std::string& text) override {
+    std::int64_t len = m_rank == 0 ? static_cast<std::int64_t>(text.size()) : 0;
+    MPI_Bcast(&len, 1, MPI_INT64_T, 0, MPI_COMM_WORLD);
+    std::string out = m_rank == 0 ? text : std::string(static_cast<std::size_t>(len), '\0');
+    if (len > 0) MPI_Bcast(out.data(), static_cast<int>(len), MPI_CHAR, 0, MPI_COMM_WORLD);
+    return out;
+  }
+
   std::string run_units(std::size_t n, const std::vector<char>& skip, int, const Work& work,
                         const Collect& collect) override {
     std::string error;

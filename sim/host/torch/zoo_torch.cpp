@@ -441,7 +441,7 @@ void train_sharded(Net& net, const Spec& spec, double lr, int epochs, int batch,
             failed = std::current_exception();
           }
         };
-        std::vector<std::thread> pool;
+        std::vector<std::jthread> pool;  // joined on the way out, also when a start fails
         for (int w = 1; w < workers; ++w) pool.emplace_back(work);
         work();
         for (auto& t : pool) t.join();

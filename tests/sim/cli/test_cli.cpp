@@ -360,8 +360,8 @@ const char* kCycleSweep =
 std::string mpirun() {
   for (const char* p : {"/usr/bin/mpirun", "/usr/local/bin/mpirun"})
     if (std::filesystem::exists(p)) {
-      const std::string cmd = std::string("OMPI_MCA_btl_vader_single_copy_mechanism=none ") + p +
-                              " --allow-run-as-root --oversubscribe";
+      const std::string cmd = std::string("env OMPI_MCA_btl_vader_single_copy_mechanism=none ") +
+                              p + " --allow-run-as-root --oversubscribe";
       return std::system((cmd + " -np 2 true > /dev/null 2>&1").c_str()) == 0 ? cmd : "";
     }
   return "";
@@ -394,6 +394,19 @@ TEST(Cli, SweepIsTheSameOnAnyNumberOfRanks) {
     if (n > 1) {
       EXPECT_NE(out.find(std::to_string(n) + " MPI ranks"), std::string::npos) << out;
     }
+  }
+  {
+    // Rank 0 alone sees that the folder exists: every rank stops with its message, none waits.
+    const std::string taken = temp("sweep_ranks_1");
+    const std::string cmd = "timeout 120 " + mpi + " -np 2 " + AXPOD_BINARY + " " + kCycleSweep +
+                            "--out " + taken + " 2>&1";
+    FILE* pipe = ::popen(cmd.c_str(), "r");
+    std::string out;
+    std::array<char, 4096> buf{};
+    while (std::fgets(buf.data(), buf.size(), pipe)) out += buf.data();
+    const int status = ::pclose(pipe);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 124) << out;
+    EXPECT_NE(out.find("exists"), std::string::npos) << out;
   }
   const std::string cmd = mpi + " -np 3 " + AXPOD_BINARY +
                           " sweep --network lenet5 --pods 1 --pod-size 8 --dataflow ws,os --out " +
@@ -428,6 +441,7 @@ TEST(Cli, AKilledSweepResumesToTheSameResults) {
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.output.find("that checkpoint is of another run: dataflow"), std::string::npos)
       << r.output;
+  std::ofstream(checkpoint, std::ios::app) << "7 12";             // a line the kill cut short
   r = axpod(std::string(kCycleSweep) + "--resume " + cut + "/");  // a trailing slash is the folder
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(slurp(cut + "/sweep.csv"), slurp(whole + "/sweep.csv"));

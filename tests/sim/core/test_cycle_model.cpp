@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 #include <random>
 
@@ -452,6 +453,23 @@ TEST(Schedule, StagesOnDisjointPodsOverlapAndTheAnalyticalModelAgrees) {
   double leak = 0;
   for (const auto& j : jobs) leak += j.energy.leak;
   EXPECT_NEAR(leak, static_cast<double>(span) * acc.total_pes() * 0.001, 1e-6 * leak);
+}
+
+// Splits of changing sizes, back to back: every part of every split runs exactly once (a helper
+// whose part a split did not have could once run it with the next split's context, twice).
+TEST(Parallel, EveryPartRunsOncePerSplitWhateverTheSizes) {
+  set_sim_threads(4);
+  struct Ctx {
+    std::vector<std::atomic<int>> ran = std::vector<std::atomic<int>>(4);
+  } ctx;
+  for (int i = 0; i < 20000; ++i) {
+    const int parts = 1 + (i * 7 + i / 3) % 4;
+    for (auto& r : ctx.ran) r.store(0);
+    run_parts(
+        parts, [](void* c, int part) { static_cast<Ctx*>(c)->ran[part].fetch_add(1); }, &ctx);
+    for (int p = 0; p < 4; ++p) ASSERT_EQ(ctx.ran[p].load(), p < parts ? 1 : 0) << i << " " << p;
+  }
+  set_sim_threads(2);
 }
 
 // A 128 x 128 array splits its rows over the simulator's threads and skips the PEs no operand
