@@ -26,9 +26,9 @@ struct Run {
   std::string output;  // stdout and stderr together
 };
 
-/// Runs axpod with `args`; `env` ("NAME=value ...") is set for that run only.
-Run axpod(const std::string& args, const std::string& env = "") {
-  const std::string cmd = env + " " + std::string(AXPOD_BINARY) + " " + args + " 2>&1";
+/// Runs a shell command line, stderr with stdout.
+Run shell(const std::string& command) {
+  const std::string cmd = command + " 2>&1";
   FILE* pipe = ::popen(cmd.c_str(), "r");
   Run r{-1, ""};
   std::array<char, 4096> buf{};
@@ -36,6 +36,11 @@ Run axpod(const std::string& args, const std::string& env = "") {
   const int status = ::pclose(pipe);
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
+}
+
+/// Runs axpod with `args`; `env` ("NAME=value ...") is set for that run only.
+Run axpod(const std::string& args, const std::string& env = "") {
+  return shell(env + " " + std::string(AXPOD_BINARY) + " " + args);
 }
 
 std::string slurp(const std::string& path) {
@@ -382,41 +387,24 @@ TEST(Cli, SweepIsTheSameOnAnyNumberOfRanks) {
   for (int n : {1, 2, 3}) {
     const std::string dir = temp("sweep_ranks_" + std::to_string(n));
     std::filesystem::remove_all(dir);
-    const std::string cmd = mpi + " -np " + std::to_string(n) + " " + AXPOD_BINARY + " " +
-                            kCycleSweep + "--out " + dir + " 2>&1";
-    FILE* pipe = ::popen(cmd.c_str(), "r");
-    std::string out;
-    std::array<char, 4096> buf{};
-    while (std::fgets(buf.data(), buf.size(), pipe)) out += buf.data();
-    const int status = ::pclose(pipe);
-    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << n << " ranks:\n" << out;
+    const auto r = shell(mpi + " -np " + std::to_string(n) + " " + AXPOD_BINARY + " " +
+                         kCycleSweep + "--out " + dir);
+    ASSERT_EQ(r.code, 0) << n << " ranks:\n" << r.output;
     EXPECT_EQ(slurp(dir + "/sweep.csv"), want) << n << " ranks";
     if (n > 1) {
-      EXPECT_NE(out.find(std::to_string(n) + " MPI ranks"), std::string::npos) << out;
+      EXPECT_NE(r.output.find(std::to_string(n) + " MPI ranks"), std::string::npos) << r.output;
     }
   }
-  {
-    // Rank 0 alone sees that the folder exists: every rank stops with its message, none waits.
-    const std::string taken = temp("sweep_ranks_1");
-    const std::string cmd = "timeout 120 " + mpi + " -np 2 " + AXPOD_BINARY + " " + kCycleSweep +
-                            "--out " + taken + " 2>&1";
-    FILE* pipe = ::popen(cmd.c_str(), "r");
-    std::string out;
-    std::array<char, 4096> buf{};
-    while (std::fgets(buf.data(), buf.size(), pipe)) out += buf.data();
-    const int status = ::pclose(pipe);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 124) << out;
-    EXPECT_NE(out.find("exists"), std::string::npos) << out;
-  }
-  const std::string cmd = mpi + " -np 3 " + AXPOD_BINARY +
-                          " sweep --network lenet5 --pods 1 --pod-size 8 --dataflow ws,os --out " +
-                          temp("sweep_too_many") + " 2>&1";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe)) out += buf.data();
-  EXPECT_NE(::pclose(pipe), 0);
-  EXPECT_NE(out.find("3 MPI ranks for 2 design points"), std::string::npos) << out;
+  // Rank 0 alone sees that the folder exists: every rank stops with its message, none waits.
+  r = shell("timeout 120 " + mpi + " -np 2 " + AXPOD_BINARY + " " + kCycleSweep + "--out " +
+            temp("sweep_ranks_1"));
+  EXPECT_TRUE(r.code != 0 && r.code != 124) << r.output;
+  EXPECT_NE(r.output.find("exists"), std::string::npos) << r.output;
+  r = shell(mpi + " -np 3 " + AXPOD_BINARY +
+            " sweep --network lenet5 --pods 1 --pod-size 8 --dataflow ws,os --out " +
+            temp("sweep_too_many"));
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.output.find("3 MPI ranks for 2 design points"), std::string::npos) << r.output;
 }
 
 // A sweep killed (SIGKILL) after three of its eight points resumes from its checkpoint and ends
