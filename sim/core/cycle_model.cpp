@@ -20,7 +20,7 @@ CycleModel::CycleModel(accel::Accelerator acc, analytical::MultiplierEnergies en
     m_pods.emplace_back(static_cast<int>(i), m_acc.pods[i], m_acc.energy);
     m_ports.push_back(&m_pods.back());
   }
-  m_seq = std::make_unique<LayerSequencer>(m_acc, m_energies, blocks());
+  m_seq = std::make_unique<LayerSequencer>(m_acc, m_energies, blocks(), &m_tables);
 }
 
 Blocks CycleModel::blocks() {
@@ -67,7 +67,7 @@ void CycleModel::clock() {
 
 std::vector<LayerSim> CycleModel::run_jobs(std::vector<LayerJob> jobs,
                                            const std::function<void(const LayerSim&)>& on_layer) {
-  Dispatcher d(m_acc, m_energies, blocks(), std::move(jobs));
+  Dispatcher d(m_acc, m_energies, blocks(), std::move(jobs), &m_tables);
   d.on_layer = on_layer;
   while (!d.finished()) {
     m_monitor.begin_cycle(m_now);

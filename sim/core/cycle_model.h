@@ -114,6 +114,7 @@ class CycleModel {
   std::vector<PodCore> m_pods;                // every pod of the accelerator
   std::vector<PodPort*> m_ports;              // their SRAM ports, for the interconnect
   analytical::MultiplierEnergies m_energies;  // fJ per multiplication
+  TableCache m_tables;                        // multiplier tables, made once for every run
   std::unique_ptr<LayerSequencer> m_seq;      // starts, ends and collects single layers
   bool m_finished = false;                    // the layer in progress is done
   Timeline* m_timeline = nullptr;             // where runs are recorded (null: nowhere)

@@ -8,7 +8,7 @@ namespace axpod::core {
 
 Dispatcher::Dispatcher(const accel::Accelerator& acc,
                        const analytical::MultiplierEnergies& energies, Blocks blocks,
-                       std::vector<LayerJob> jobs)
+                       std::vector<LayerJob> jobs, TableCache* tables)
     : m_b(std::move(blocks)), m_jobs(std::move(jobs)) {
   int lanes = 1;
   for (const auto& j : m_jobs) {
@@ -33,7 +33,8 @@ Dispatcher::Dispatcher(const accel::Accelerator& acc,
     }
     job_stages.push_back(j.stage);
   }
-  for (auto& l : m_lanes) l.seq = std::make_unique<LayerSequencer>(acc, energies, m_b);
+  if (tables == nullptr) tables = &m_own_tables;
+  for (auto& l : m_lanes) l.seq = std::make_unique<LayerSequencer>(acc, energies, m_b, tables);
   m_b.monitor->set_lanes(analytical::stage_of_pods(m_b.pods.size(), job_stages, stage_pods));
   m_results.resize(m_jobs.size());
   m_finished.assign(m_jobs.size(), 0);

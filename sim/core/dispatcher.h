@@ -20,8 +20,9 @@ class Dispatcher {
  public:
   /// Jobs in (sample, layer) order, as CycleModel::plan_network makes them; each stage runs its
   /// jobs in this order. Sets the energy monitor's lanes (restored by the destructor).
+  /// `tables`: the multiplier tables its sequencers share (null: a cache of its own).
   Dispatcher(const accel::Accelerator& acc, const analytical::MultiplierEnergies& energies,
-             Blocks blocks, std::vector<LayerJob> jobs);
+             Blocks blocks, std::vector<LayerJob> jobs, TableCache* tables = nullptr);
   ~Dispatcher();
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
@@ -50,6 +51,7 @@ class Dispatcher {
     int last = -1;                        // the last job it finished
   };
 
+  TableCache m_own_tables;          // when given none
   Blocks m_b;                       // the blocks
   std::vector<LayerJob> m_jobs;     // in (sample, layer) order
   std::vector<Lane> m_lanes;        // one per stage

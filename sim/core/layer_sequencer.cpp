@@ -8,8 +8,12 @@
 namespace axpod::core {
 
 LayerSequencer::LayerSequencer(const accel::Accelerator& acc,
-                               analytical::MultiplierEnergies energies, Blocks blocks)
-    : m_acc(acc), m_energies(std::move(energies)), m_b(std::move(blocks)) {}
+                               analytical::MultiplierEnergies energies, Blocks blocks,
+                               TableCache* tables)
+    : m_acc(acc),
+      m_energies(std::move(energies)),
+      m_b(std::move(blocks)),
+      m_tables(tables != nullptr ? tables : &m_own_tables) {}
 
 LayerPlan LayerSequencer::plan(const LayerJob& job) const {
   const workload::Layer& layer = *job.layer;
@@ -21,7 +25,7 @@ LayerPlan LayerSequencer::plan(const LayerJob& job) const {
                     job.pods);
 }
 
-const mult::Table& LayerSequencer::table(const std::string& name) {
+const mult::Table& TableCache::get(const std::string& name) {
   auto it = m_tables.find(name);
   if (it == m_tables.end())
     it = m_tables
@@ -29,6 +33,10 @@ const mult::Table& LayerSequencer::table(const std::string& name) {
                       std::make_unique<mult::Table>(*mult::Registry::instance().create(name).model))
              .first;
   return *it->second;
+}
+
+const mult::Table& LayerSequencer::table(const std::string& name) {
+  return m_tables->get(name);
 }
 
 void LayerSequencer::begin(const LayerJob& job, cycle_t now) {

@@ -70,10 +70,21 @@ struct Blocks {
   Timeline* timeline = nullptr;  // layers and DRAM time go here when set
 };
 
+/// Multiplier tables by canonical name, each made once (a table of 65,536 products takes up to
+/// milliseconds): shared by the sequencers of a model and by its successive runs.
+class TableCache {
+ public:
+  const mult::Table& get(const std::string& name);
+
+ private:
+  std::map<std::string, std::unique_ptr<mult::Table>> m_tables;  // by canonical name
+};
+
 class LayerSequencer {
  public:
+  /// `tables`: where multiplier tables are kept (null: a cache of its own).
   LayerSequencer(const accel::Accelerator& acc, analytical::MultiplierEnergies energies,
-                 Blocks blocks);
+                 Blocks blocks, TableCache* tables = nullptr);
 
   /// Starts `job` on its stage's lane at clock `now` (the energy monitor's clock must be `now`).
   void begin(const LayerJob& job, cycle_t now);
@@ -93,15 +104,16 @@ class LayerSequencer {
  private:
   void charge_traffic_upfront();
 
-  const accel::Accelerator& m_acc;                               // the machine
-  analytical::MultiplierEnergies m_energies;                     // fJ per multiplication
-  Blocks m_b;                                                    // what it drives
-  std::map<std::string, std::unique_ptr<mult::Table>> m_tables;  // by canonical name
-  LayerJob m_job;                                                // the layer in progress
-  LayerPlan m_plan;                                              // its pods, tiles, traffic
-  std::vector<std::int32_t> m_y;                                 // its int32 outputs
-  cycle_t m_start = 0;                                           // its first clock
-  bool m_active = false;                                         // a layer is in progress
+  const accel::Accelerator& m_acc;            // the machine
+  analytical::MultiplierEnergies m_energies;  // fJ per multiplication
+  Blocks m_b;                                 // what it drives
+  TableCache m_own_tables;                    // when given none
+  TableCache* m_tables;                       // the tables it uses
+  LayerJob m_job;                             // the layer in progress
+  LayerPlan m_plan;                           // its pods, tiles, traffic
+  std::vector<std::int32_t> m_y;              // its int32 outputs
+  cycle_t m_start = 0;                        // its first clock
+  bool m_active = false;                      // a layer is in progress
 };
 
 }  // namespace axpod::core
