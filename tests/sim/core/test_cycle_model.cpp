@@ -358,6 +358,14 @@ TensorSource source_of(const std::map<std::size_t, engine::LayerTensors>& d) {
   };
 }
 
+/// LeNet-5's features on pods 0-1 and its classifier on pods 2-3, `batch` samples.
+accel::Schedule two_stages(const accel::Accelerator& acc, const workload::Network& net, int batch) {
+  return accel::parse_schedule("batch: " + std::to_string(batch) +
+                                   "\nstages:\n  - {pods: [0, 1], layers: ['conv1..pool2']}\n"
+                                   "  - {pods: [2, 3], layers: ['fc1..fc3']}\n",
+                               "s.yaml", acc, net);
+}
+
 TEST(Schedule, TheDefaultScheduleIsTheRunWithoutOne) {
   auto acc = machine(4, 8, 8, accel::Dataflow::ws, "exact:signed=1");
   acc.noc = {accel::Topology::bus, 16.0, 1};
@@ -386,10 +394,7 @@ TEST(Schedule, RunsOnOneModelDoNotLeakIntoEachOther) {
   acc.dram = {4.0, 20};
   const auto net = workload::builtin_network("lenet5");
   const auto d = data_of(net);
-  const auto sched = accel::parse_schedule(
-      "batch: 2\nstages:\n  - {pods: [0, 1], layers: ['conv1..pool2']}\n"
-      "  - {pods: [2, 3], layers: ['fc1..fc3']}\n",
-      "s.yaml", acc, net);
+  const auto sched = two_stages(acc, net, 2);
   const auto cycles = [](const std::vector<LayerSim>& v) {
     std::vector<std::int64_t> c;
     for (const auto& l : v) c.push_back(l.cycles);
@@ -418,10 +423,7 @@ TEST(Schedule, StagesOnDisjointPodsOverlapAndTheAnalyticalModelAgrees) {
   acc.weights_resident = true;
   const auto net = workload::builtin_network("lenet5");
   const auto d = data_of(net);
-  const auto sched = accel::parse_schedule(
-      "batch: 3\nstages:\n  - {pods: [0, 1], layers: ['conv1..pool2']}\n"
-      "  - {pods: [2, 3], layers: ['fc1..fc3']}\n",
-      "s.yaml", acc, net);
+  const auto sched = two_stages(acc, net, 3);
   CycleModel sim(acc, energies(), 100);
   const auto jobs = sim.run_network(net, {}, source_of(d), {}, {}, &sched);
   ASSERT_EQ(jobs.size(), 3 * net.layers.size());
