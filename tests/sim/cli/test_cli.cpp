@@ -16,6 +16,8 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <stdexcept>
+#include <string>
 #include "common/json.h"
 #include "common/npy.h"
 
@@ -48,10 +50,31 @@ std::string slurp(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+/// This process's scratch folder, made fresh (mkdtemp) on first use and removed at exit: names
+/// with the pid alone collided with a folder that an earlier run, of another pid that the
+/// system reused, had left behind, and axpod refuses to replace a run folder.
+class Scratch {
+ public:
+  Scratch() {
+    std::string pattern =
+        (std::filesystem::path(::testing::TempDir()) / "axpod_cli.XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr)
+      throw std::runtime_error("mkdtemp failed: " + pattern);
+    root_ = pattern;
+  }
+  ~Scratch() {
+    std::error_code ec;
+    std::filesystem::remove_all(root_, ec);
+  }
+  const std::filesystem::path& root() const { return root_; }
+
+ private:
+  std::filesystem::path root_;
+};
+
 std::string temp(const std::string& name) {
-  const auto dir = std::filesystem::path(::testing::TempDir()) / "axpod_cli";
-  std::filesystem::create_directories(dir);
-  return (dir / name).string();
+  static const Scratch scratch;
+  return (scratch.root() / name).string();
 }
 
 TEST(Cli, HelpHasExamples) {
@@ -349,8 +372,15 @@ TEST(Cli, SweepWritesCsvAndPlot) {
   EXPECT_NE(slurp(dir + "/sweep.svg").find("<circle"), std::string::npos);
   EXPECT_EQ(slurp(dir + "/sweep.png").substr(0, 4), "\x89PNG");
   EXPECT_EQ(axpod("sweep --network lenet5 --pods 0 --out " + dir + "x").code, 1);
-  EXPECT_EQ(axpod("sweep --network lenet5 --mult trunc_col --out " + dir + "y").code,
-            1);  // no cost
+  // A multiplier without RTL has no cost: refused before the sweep, with no folder left behind.
+  // (drum:k=3 has a catalog row without energy; drum:k=7 no row at all.)
+  for (const char* mult : {"drum:k=3", "drum:k=7"}) {
+    const auto bad =
+        axpod(std::string("sweep --network lenet5 --mult ") + mult + " --out " + dir + "y");
+    EXPECT_EQ(bad.code, 1) << bad.output;
+    EXPECT_NE(bad.output.find("has no energy in the catalog"), std::string::npos) << bad.output;
+    EXPECT_FALSE(std::filesystem::exists(dir + "y"));
+  }
 }
 
 // A sweep on the cycle-level model, in one process and under mpirun with 1, 2 and 3 ranks
