@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace axpod::npy {
 
@@ -61,16 +62,15 @@ Array decode(const std::string& b) {
   if (d == std::string::npos) throw Error("no descr in .npy header");
   a.dtype = h.substr(d + 10, h.find('\'', d + 10) - d - 10);
   const auto s = h.find('(');
-  const auto e = h.find(')', s);
-  std::string dims = h.substr(s + 1, e - s - 1);
-  std::size_t pos = 0;
-  while (pos < dims.size()) {
-    const auto comma = dims.find(',', pos);
-    const std::string tok =
-        dims.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-    if (tok.find_first_of("0123456789") != std::string::npos) a.shape.push_back(std::stoll(tok));
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
+  const auto e = s == std::string::npos ? std::string::npos : h.find(')', s);
+  if (e == std::string::npos) throw Error("no shape in .npy header");
+  for (const auto& field : text::split(h.substr(s + 1, e - s - 1), ',')) {
+    const std::string tok = text::trim(field);
+    if (tok.empty()) continue;  // the trailing comma of a 1-tuple
+    long long dim = 0;
+    if (!text::parse_int(tok, dim) || dim < 0 || dim > (1LL << 40))
+      throw Error(".npy shape: '" + tok + "' is not a dimension");
+    a.shape.push_back(dim);
   }
   a.data = b.substr(10 + len);
   return a;

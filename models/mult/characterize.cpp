@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +17,7 @@
 #include <filesystem>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "common/error.h"
 #include "common/fs.h"
@@ -168,9 +170,12 @@ const std::string& yosys_identifier(const std::string& s) {
   return s;
 }
 
+constexpr int kTimedOut = -2;  // run_program: the program ran past its limit and was killed
+
 /// Runs a program with an argument vector (no shell); returns its exit code, 127 when it could
-/// not be started. Its stdout and stderr go to /dev/null.
-int run_program(const std::vector<std::string>& argv) {
+/// not be started, kTimedOut when it ran longer than `limit_s` seconds (0: no limit) and was
+/// killed. Its stdout and stderr go to /dev/null.
+int run_program(const std::vector<std::string>& argv, double limit_s) {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -192,8 +197,23 @@ int run_program(const std::vector<std::string>& argv) {
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) return 127;
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) return -1;
+  const auto start = std::chrono::steady_clock::now();
+  for (auto nap = std::chrono::microseconds(500);;) {
+    const pid_t done = ::waitpid(pid, &status, limit_s > 0 ? WNOHANG : 0);
+    if (done == pid) break;
+    if (done < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > limit_s) {
+      ::kill(pid, SIGKILL);
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      return kTimedOut;
+    }
+    std::this_thread::sleep_for(nap);
+    nap = std::min(nap * 2, std::chrono::microseconds(50000));
+  }
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -223,19 +243,39 @@ std::string yosys_path(const std::string& path) {
   return yosys_quote(path);
 }
 
+double yosys_time_limit() {
+  const char* env = std::getenv("AXPOD_YOSYS_SECONDS");
+  if (env == nullptr || *env == '\0') return 300;
+  double s = 0;
+  if (!text::parse_double(env, s) || !std::isfinite(s) || s < 0)
+    throw Error(std::string("AXPOD_YOSYS_SECONDS must be a number of seconds >= 0, got '") + env +
+                "'");
+  return s;
+}
+
 void run_yosys(const std::string& script_path, const std::string& log_path,
                const std::string& what) {
-  const int code = run_program({"yosys", "-q", "-l", log_path, "-s", script_path});
+  const double limit = yosys_time_limit();
+  const int code = run_program({"yosys", "-q", "-l", log_path, "-s", script_path}, limit);
   if (code == 127)
     throw Error("yosys was not found on PATH: run scripts/setup.sh (Debian package 'yosys')");
+  if (code == kTimedOut)
+    throw Error("yosys ran past its limit of " +
+                std::to_string(static_cast<long long>(std::ceil(limit))) + " s on " + what +
+                " and was stopped (a design that does not elaborate, e.g. an unbounded loop; "
+                "raise the limit with AXPOD_YOSYS_SECONDS)");
   if (code != 0) {
     std::string log_text;
     try {
       log_text = fs::read_file(log_path);
     } catch (const Error&) {
     }
+    // Yosys' own ERROR lines say what is wrong; without one, the log's end.
+    std::string errors;
+    for (const auto& line : text::split(log_text, '\n'))
+      if (line.find("ERROR:") != std::string::npos) errors += "  " + text::trim(line) + "\n";
     throw Error("yosys failed on " + what + " (exit " + std::to_string(code) + "):\n" +
-                tail(log_text, 15));
+                (errors.empty() ? tail(log_text, 15) : errors));
   }
 }
 

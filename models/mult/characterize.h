@@ -66,9 +66,14 @@ Synthesis synthesize_files(const std::vector<std::string>& files, const std::str
                            const std::string& name, const GateLibrary& lib);
 
 /// Runs `yosys -q -l LOG -s SCRIPT` on a script (an argument vector, no shell); throws
-/// axpod::Error with the log's tail naming `what` when Yosys fails or is missing.
+/// axpod::Error with the log's tail naming `what` when Yosys fails or is missing, and stops it
+/// after yosys_time_limit() seconds (a design that never elaborates is an error, not a hang).
 void run_yosys(const std::string& script_path, const std::string& log_path,
                const std::string& what);
+
+/// Seconds one Yosys run may take: AXPOD_YOSYS_SECONDS (default 300; 0 = no limit). An 8x8
+/// multiplier synthesizes in seconds. axpod::Error when the variable is not a number >= 0.
+double yosys_time_limit();
 
 /// A path as a Yosys script argument (refused with a clear message when it holds blanks,
 /// quotes, `;`, `#` or control characters).

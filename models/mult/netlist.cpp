@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <bit>
-#include <functional>
+#include <utility>
+#include <vector>
 
 #include "common/error.h"
 #include "common/text.h"
@@ -112,6 +113,12 @@ Netlist Netlist::parse_blif(const std::string& text_in, const std::string& name)
           fail("unknown pin '" + pin + "'");
       }
       if (g.in0 < 0 || g.out < 0) fail("cell without A or Y: '" + lines[i] + "'");
+      const bool unary = t == GateType::kBuf || t == GateType::kNot;
+      if (!unary && g.in1 < 0) fail("two-input cell without B: '" + lines[i] + "'");
+      if (unary && g.in1 >= 0) fail("one-input cell with a B pin: '" + lines[i] + "'");
+      if ((t == GateType::kMux) != (g.sel >= 0))
+        fail(std::string(t == GateType::kMux ? "MUX without" : "cell other than MUX with") +
+             " an S pin: '" + lines[i] + "'");
       unordered.push_back(g);
     } else if (w[0] == ".names") {
       // Constants (.names n) and single-input buffers/inverters (.names x y + "1 1"/"0 1").
@@ -152,17 +159,38 @@ Netlist Netlist::parse_blif(const std::string& text_in, const std::string& name)
     if (driver[unordered[g].out] >= 0) fail("net driven twice");
     driver[unordered[g].out] = static_cast<int>(g);
   }
+  for (int k = 0; k < 16; ++k)
+    if (driver[nl.m_inputs[k]] >= 0)
+      fail("a cell drives the input " + std::string(k < 8 ? "a" : "b") + "[" +
+           std::to_string(k % 8) + "]");
+  for (int c : {nl.m_const0, nl.m_const1})
+    if (driver[c] >= 0) fail("a cell drives a constant net");
+  // Depth-first, with an explicit stack: a chain of any length (a hostile netlist may be one
+  // long chain) must not exhaust the call stack.
   std::vector<int> state(unordered.size(), 0);  // 0 new, 1 visiting, 2 done
-  std::function<void(int)> visit = [&](int g) {
-    if (state[g] == 2) return;
-    if (state[g] == 1) fail("combinational loop");
-    state[g] = 1;
-    for (int in : {unordered[g].in0, unordered[g].in1, unordered[g].sel})
-      if (in >= 0 && driver[in] >= 0) visit(driver[in]);
-    state[g] = 2;
-    nl.m_gates.push_back(unordered[g]);
-  };
-  for (std::size_t g = 0; g < unordered.size(); ++g) visit(static_cast<int>(g));
+  std::vector<std::pair<int, int>> stack;       // gate, next input pin to look at
+  for (std::size_t root = 0; root < unordered.size(); ++root) {
+    if (state[root] != 0) continue;
+    stack.emplace_back(static_cast<int>(root), 0);
+    state[root] = 1;
+    while (!stack.empty()) {
+      auto& [g, pin] = stack.back();
+      const Gate& gate = unordered[g];
+      if (pin < 3) {
+        const int in = pin == 0 ? gate.in0 : pin == 1 ? gate.in1 : gate.sel;
+        ++pin;
+        const int d = in >= 0 ? driver[in] : -1;
+        if (d < 0 || state[d] == 2) continue;
+        if (state[d] == 1) fail("combinational loop");
+        state[d] = 1;
+        stack.emplace_back(d, 0);
+        continue;
+      }
+      state[g] = 2;
+      nl.m_gates.push_back(gate);
+      stack.pop_back();
+    }
+  }
   return nl;
 }
 

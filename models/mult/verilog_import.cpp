@@ -34,17 +34,23 @@ std::vector<Port> read_ports(const VerilogSpec& s, std::string& top) {
                                     "proc\nwrite_json " + yosys_path(tmp.path() + "/d.json") +
                                     "\n");
   run_yosys(script, tmp.path() + "/yosys.log", s.path);
-  const auto doc = nlohmann::ordered_json::parse(fs::read_file(tmp.path() + "/d.json"));
-  for (const auto& [name, mod] : doc.at("modules").items()) {
-    const bool is_top = s.top.empty()
-                            ? mod.contains("attributes") && mod["attributes"].contains("top")
-                            : name == s.top;
-    if (!is_top) continue;
-    top = name;
-    std::vector<Port> ports;
-    for (const auto& [pname, p] : mod.at("ports").items())
-      ports.push_back({pname, p.at("direction") == "input", static_cast<int>(p.at("bits").size())});
-    return ports;
+  try {
+    const auto doc = nlohmann::ordered_json::parse(fs::read_file(tmp.path() + "/d.json"));
+    for (const auto& [name, mod] : doc.at("modules").items()) {
+      const bool is_top = s.top.empty()
+                              ? mod.contains("attributes") && mod["attributes"].contains("top")
+                              : name == s.top;
+      if (!is_top) continue;
+      top = name;
+      std::vector<Port> ports;
+      for (const auto& [pname, p] : mod.at("ports").items())
+        ports.push_back(
+            {pname, p.at("direction") == "input", static_cast<int>(p.at("bits").size())});
+      return ports;
+    }
+  } catch (const nlohmann::ordered_json::exception& e) {
+    throw Error(s.path + ": Yosys' description of the design could not be read (" +
+                std::string(e.what()) + ")");
   }
   throw Error(s.path + ": Yosys found no top module" +
               (s.top.empty() ? std::string() : " named '" + s.top + "'"));

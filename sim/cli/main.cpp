@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -84,8 +85,16 @@ int main(int argc, char** argv) {
   } catch (const axpod::Error& e) {
     std::fprintf(stderr, "axpod: error: %s\n", e.what());
     return 1;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr,
+                 "axpod: error: out of memory: the inputs ask for more than this machine has "
+                 "(check the sizes they give: arrays, layers, images)\n");
+    return 1;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "axpod: internal error: %s\n", e.what());
+    std::fprintf(stderr,
+                 "axpod: internal error (a bug in axpod: please report it with the "
+                 "command that gave it): %s\n",
+                 e.what());
     return 3;
   }
 }

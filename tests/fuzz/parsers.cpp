@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -12,7 +13,9 @@
 #include "data/idx.h"
 #include "engine/qnet.h"
 #include "mult/lut_file.h"
+#include "mult/netlist.h"
 #include "mult/registry.h"
+#include "mult/verilog_import.h"
 #include "workload/readers.h"
 
 namespace axpod::fuzz {
@@ -54,10 +57,31 @@ void parse(const std::string& target, const std::uint8_t* data, std::size_t size
     data::read_idx_labels(path);
   } else if (target == "axq") {
     engine::load_qnet(as_file(data, size, ".axq"));
+  } else if (target == "verilog") {
+    // Anyone's Verilog through Yosys (ports, wrapper, synthesis) and the netlist it gives. Each
+    // input is a new file (the import caches by file); a design that does not elaborate meets
+    // the Yosys time limit, kept below libFuzzer's per-input timeout.
+    static int serial = 0;
+    ::setenv("AXPOD_YOSYS_SECONDS", "8", 1);
+    const std::string path = as_file(data, size, "_" + std::to_string(serial++ % 2) + ".v");
+    const auto m = mult::Registry::instance().create("verilog:" + path);
+    m.model->multiply(0x7F, 0x81);
+    std::filesystem::remove(path);
+  } else if (target == "blif") {
+    const auto nl =
+        mult::Netlist::parse_blif(std::string(reinterpret_cast<const char*>(data), size), "fuzz");
+    nl.depth();
+    nl.gate_counts();
+    nl.simulate({0, 1, 0x7F, 0x80, 0xFF}, {0xFF, 0x80, 0x81, 0x80, 0xFF});
   } else if (target == "mult") {
     const std::string name(reinterpret_cast<const char*>(data), size);
-    // Files behind lut: and verilog: names are the other targets' (and Yosys is not fuzzed).
-    if (name.rfind("lut:", 0) == 0 || name.rfind("verilog:", 0) == 0) return;
+    // Files behind lut: and verilog: names are the other targets'; a verilog: name is parsed
+    // here without touching its file.
+    if (name.rfind("verilog:", 0) == 0) {
+      mult::parse_verilog_name(name);
+      return;
+    }
+    if (name.rfind("lut:", 0) == 0) return;
     auto& reg = mult::Registry::instance();
     const std::string canonical = reg.canonical(name);
     reg.create(canonical).model->multiply(0x7F, 0x81);
@@ -71,7 +95,7 @@ void parse(const std::string& target, const std::uint8_t* data, std::size_t size
 const std::vector<std::string>& targets() {
   static const std::vector<std::string> t = {"accel", "network", "topology", "assignment",
                                              "cfg",   "lut_bin", "lut_csv",  "idx",
-                                             "axq",   "mult"};
+                                             "axq",   "mult",    "verilog",  "blif"};
   return t;
 }
 

@@ -13,7 +13,8 @@ namespace axpod::fuzz {
 /// The parsers: accel (accelerator YAML), network (network YAML), topology (SCALE-Sim CSV),
 /// assignment (assignment YAML for lenet5), cfg (SCALE-Sim .cfg), lut_bin, lut_csv (truth
 /// tables), idx (IDX images and labels, plain or gzip), axq (quantized networks), mult
-/// (multiplier names).
+/// (multiplier names), verilog (a Verilog multiplier through Yosys: ports, synthesis, table),
+/// blif (the gate netlists Yosys writes).
 const std::vector<std::string>& targets();
 
 /// Runs parser `target` on `data`. A clear error (axpod::Error) is a valid outcome; anything

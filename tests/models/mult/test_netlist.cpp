@@ -56,5 +56,48 @@ TEST(Netlist, RejectsUnknownCellsAndLoops) {
   EXPECT_THROW(Netlist::parse_blif(".subckt $_AND_ A=a[0] B=b[0] Y=q\n", "noout"), Error);
 }
 
+// Cells missing a pin they need (or carrying one they do not have), and cells driving an input
+// or a constant, are errors naming the line, not a netlist evaluated with a silent 0.
+TEST(Netlist, RejectsCellsWithTheWrongPins) {
+  const auto message = [](const std::string& blif) {
+    try {
+      Netlist::parse_blif(blif + ".names q p[0]\n1 1\n", "pins");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(accepted)");
+  };
+  EXPECT_NE(message(".subckt $_AND_ A=a[0] Y=q\n").find("two-input cell without B"),
+            std::string::npos);
+  EXPECT_NE(message(".subckt $_NOT_ A=a[0] B=b[0] Y=q\n").find("one-input cell with a B pin"),
+            std::string::npos);
+  EXPECT_NE(message(".subckt $_MUX_ A=a[0] B=b[0] Y=q\n").find("MUX without an S pin"),
+            std::string::npos);
+  EXPECT_NE(message(".subckt $_OR_ A=a[0] B=b[0] S=b[1] Y=q\n").find("other than MUX"),
+            std::string::npos);
+  EXPECT_NE(message(".subckt $_NOT_ A=b[0] Y=a[3]\n.subckt $_NOT_ A=a[3] Y=q\n")
+                .find("drives the input a[3]"),
+            std::string::npos);
+  EXPECT_NE(message(".subckt $_NOT_ A=b[0] Y=$true\n.subckt $_NOT_ A=a[3] Y=q\n")
+                .find("drives a constant net"),
+            std::string::npos);
+}
+
+// A chain of 200,000 inverters (deeper than any call stack would take recursively) is ordered
+// and evaluated: 200,001 inverters from a[0] to p[0] invert it.
+TEST(Netlist, OrdersAChainOfAnyLength) {
+  constexpr int kLength = 200000;
+  std::string blif;
+  // Written output first, so the ordering has to walk the whole chain back from p[0].
+  blif += ".subckt $_NOT_ A=n" + std::to_string(kLength - 1) + " Y=p[0]\n";
+  for (int i = kLength - 1; i >= 1; --i)
+    blif += ".subckt $_NOT_ A=n" + std::to_string(i - 1) + " Y=n" + std::to_string(i) + "\n";
+  blif += ".subckt $_NOT_ A=a[0] Y=n0\n";
+  const auto nl = Netlist::parse_blif(blif, "chain");
+  EXPECT_EQ(nl.depth(), kLength + 1);
+  const auto act = nl.simulate({0, 1, 1, 0}, {0, 0, 0, 0});
+  EXPECT_EQ(act.products, (std::vector<product_t>{1, 0, 0, 1}));
+}
+
 }  // namespace
 }  // namespace axpod::mult

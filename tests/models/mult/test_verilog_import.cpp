@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <fstream>
 
 #include "analytical/model.h"
@@ -89,6 +91,56 @@ endmodule
   EXPECT_EQ(s.path, "dir/m.v");
   EXPECT_EQ(s.top, "mul");
   EXPECT_TRUE(s.is_signed);
+}
+
+// A file Yosys cannot read is reported by Yosys' own error line (file and line), not by the
+// end of its log (its licence banner when it stops early).
+TEST(VerilogImport, ASyntaxErrorIsReportedByItsLine) {
+  const std::string path =
+      write("broken.v", R"(module broken(input [7:0] a, input [7:0] b, output [15:0] o)
+  assign o = a * ;
+endmodule
+)");
+  try {
+    Registry::instance().create("verilog:" + path);
+    ADD_FAILURE() << "expected an error";
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find(path + ":2: ERROR: syntax error"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("LIABILITY"), std::string::npos) << msg;
+  }
+}
+
+// A design that never finishes elaborating (a generate loop of 10^8 blocks) is stopped at the
+// Yosys time limit with a clear error naming the file and the variable; a limit that is not a
+// number is refused.
+TEST(VerilogImport, AYosysRunPastItsLimitIsStopped) {
+  const std::string path = write("endless.v", R"(
+module endless(input [7:0] a, input [7:0] b, output [15:0] o);
+  genvar i;
+  generate for (i = 0; i < 100000000; i = i + 1) begin : g
+    wire w;
+  end endgenerate
+  assign o = a * b;
+endmodule
+)");
+  ::setenv("AXPOD_YOSYS_SECONDS", "1", 1);
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    Registry::instance().create("verilog:" + path);
+    ADD_FAILURE() << "expected a time-limit error";
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("ran past its limit of 1 s on " + path), std::string::npos) << msg;
+    EXPECT_NE(msg.find("AXPOD_YOSYS_SECONDS"), std::string::npos) << msg;
+  }
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 30);
+  ::setenv("AXPOD_YOSYS_SECONDS", "soon", 1);
+  EXPECT_THROW(yosys_time_limit(), Error);
+  ::setenv("AXPOD_YOSYS_SECONDS", "-1", 1);
+  EXPECT_THROW(yosys_time_limit(), Error);
+  ::unsetenv("AXPOD_YOSYS_SECONDS");
+  EXPECT_EQ(yosys_time_limit(), 300);
 }
 
 }  // namespace

@@ -1122,6 +1122,31 @@ TEST(Cli, NumericOptionsAreRangeChecked) {
   }
 }
 
+// An input that needs more memory than the process may have (a 4096x4096 array under a 400 MB
+// address-space limit) is an "out of memory" error naming what to check, with exit 1 and no run
+// folder; before, std::bad_alloc reached the user as an internal error.
+TEST(Cli, RunningOutOfMemoryIsAClearError) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer reserves more address space than the limit allows";
+#endif
+  std::string yaml = slurp(src("configs/accelerators/edge_16x16.yaml"));
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"count: 4", "count: 1"},
+           {"rows: 16", "rows: 4096"},
+           {"cols: 16", "cols: 4096"},
+           {"catalog: ../catalog.csv", "catalog: " + src("configs/catalog.csv")}}) {
+    ASSERT_NE(yaml.find(from), std::string::npos) << from;
+    yaml.replace(yaml.find(from), from.size(), to);
+  }
+  const std::string accel = temp("huge_array.yaml"), out = temp("huge_out");
+  std::ofstream(accel) << yaml;
+  const auto r = shell("ulimit -v 400000; " + std::string(AXPOD_BINARY) + " simulate --accel " +
+                       accel + " --network lenet5 --out " + out);
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("axpod: error: out of memory"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
 TEST(Cli, MultEvolveRefusesBadInputBeforeWorking) {
   const std::string out = temp("evolve_bad_" + std::to_string(::getpid()));
   const auto bound = axpod("mult evolve --max-error wmae:lots --out " + out);
