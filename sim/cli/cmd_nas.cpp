@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "accel/accelerator.h"
+#include "cluster.h"
 #include "commands.h"
 #include "common/error.h"
 #include "common/fs.h"
@@ -19,6 +20,45 @@
 #include "progress.h"
 
 namespace axpod::cli {
+
+namespace {
+
+/// The ranks of an MPI run as NAS workers: a generation's candidates are the work units, handed
+/// out one at a time; rank 0 gathers the results and shares them, and its decisions, with every
+/// rank, so each rank goes on with the same state.
+class RankWorkers final : public host::NasWorkers {
+ public:
+  explicit RankWorkers(cluster::Cluster& cl) : m_cl(cl) {}
+
+  std::vector<std::string> map(
+      std::size_t n, const std::function<std::string(std::size_t)>& one,
+      const std::function<void(std::size_t, const std::string&)>& done) override {
+    std::vector<std::string> out(n);
+    std::string error;
+    try {
+      m_cl.run(n, {}, 1, one, [&](std::size_t i, const std::string& r) {
+        out[i] = r;
+        done(i, r);
+      });
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    m_cl.agree(error);  // a failed candidate stops every rank
+    return json::Json::parse(m_cl.broadcast(json::Json(out).dump()))
+        .get<std::vector<std::string>>();
+  }
+
+  bool decide(bool value) override { return m_cl.broadcast(value ? "1" : "0") == "1"; }
+
+ private:
+  cluster::Cluster& m_cl;
+};
+
+/// Rank 0's setup: the resumed folder and its state (checked against `fp`), or a new folder.
+void setup_nas_run(const po::variables_map& vm, const json::Json& fp, std::string& dir,
+                   host::NasState& state);
+
+}  // namespace
 
 int run_nas(const std::vector<std::string>& args) {
   po::options_description opts("options");
@@ -93,8 +133,63 @@ int run_nas(const std::vector<std::string>& args) {
                 {"methods", o.methods},
                 {"inherit", o.inherit},
                 {"seed", o.seed}};
+  auto& cl = cluster::current();
+  if (cl.size() > o.population)
+    throw Error(std::to_string(cl.size()) + " MPI ranks for a population of " +
+                std::to_string(o.population) +
+                " (the candidates of a generation are the work units): start at most " +
+                std::to_string(o.population) + " ranks");
+  // Under mpirun the ranks are the parallelism: one thread each unless --threads says otherwise.
+  if (cl.size() > 1 && vm["threads"].defaulted()) o.threads = 1;
   host::NasState state;
   std::string dir;
+  // Only rank 0 sets up (reads the checkpoint, makes the folder); every rank learns whether
+  // that worked, then gets its folder and state.
+  std::string setup_error;
+  if (cl.rank() == 0) {
+    try {
+      setup_nas_run(vm, fp, dir, state);
+    } catch (const std::exception& e) {
+      if (cl.size() == 1) throw;
+      setup_error = e.what();
+    }
+  }
+  cl.agree(setup_error);
+  if (cl.size() > 1) {
+    dir = cl.broadcast(dir);
+    state =
+        host::state_from_json(json::Json::parse(cl.broadcast(json::dump(host::to_json(state)))));
+    if (cl.rank() == 0)
+      std::fprintf(stderr, "nas: candidates on %s, %d thread%s each\n", cl.describe().c_str(),
+                   o.threads, o.threads == 1 ? "" : "s");
+  }
+  const auto train = data::load_fashion_mnist(vm["data"].as<std::string>(), "train");
+  const auto test = data::load_fashion_mnist(vm["data"].as<std::string>(), "test");
+  RankWorkers ranks(cl);
+  const bool lead = cl.rank() == 0;
+  Progress bar("nas", 1000);
+  host::run_nas(
+      o, acc, train, test, dir, state,
+      [&](const host::NasState& s) {
+        if (lead) fs::write_file_atomic(dir + "/checkpoint.json", json::dump(host::to_json(s)));
+      },
+      [&](const std::string& what, double frac) {
+        bar.step(static_cast<std::size_t>(std::clamp(frac, 0.0, 1.0) * 1000), what);
+      },
+      cl.size() > 1 ? &ranks : nullptr);
+  if (!lead) return 0;  // rank 0 writes the outputs
+  bar.finish();
+
+  const std::string md = host::write_nas_outputs(state, o, acc, dir);
+  std::fputs(md.c_str(), stdout);
+  std::printf("\nrun folder: %s\n", dir.c_str());
+  return 0;
+}
+
+namespace {
+
+void setup_nas_run(const po::variables_map& vm, const json::Json& fp, std::string& dir,
+                   host::NasState& state) {
   if (vm.count("resume")) {
     dir = vm["resume"].as<std::string>();
     const std::string cp = dir + "/checkpoint.json";
@@ -122,24 +217,8 @@ int run_nas(const std::vector<std::string>& args) {
     std::filesystem::create_directories(dir);
     state.fingerprint = fp;
   }
-  const auto train = data::load_fashion_mnist(vm["data"].as<std::string>(), "train");
-  const auto test = data::load_fashion_mnist(vm["data"].as<std::string>(), "test");
-  Progress bar("nas", 1000);
-  std::string last;
-  host::run_nas(
-      o, acc, train, test, dir, state,
-      [&](const host::NasState& s) {
-        fs::write_file_atomic(dir + "/checkpoint.json", json::dump(host::to_json(s)));
-      },
-      [&](const std::string& what, double frac) {
-        bar.step(static_cast<std::size_t>(std::clamp(frac, 0.0, 1.0) * 1000), what);
-      });
-  bar.finish();
-
-  const std::string md = host::write_nas_outputs(state, o, acc, dir);
-  std::fputs(md.c_str(), stdout);
-  std::printf("\nrun folder: %s\n", dir.c_str());
-  return 0;
 }
+
+}  // namespace
 
 }  // namespace axpod::cli

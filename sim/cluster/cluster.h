@@ -39,6 +39,8 @@ class Cluster {
   /// `rank0_error` is rank 0's failure ("" when none). When rank 0 failed, every rank throws
   /// axpod::Error with its message (so no rank waits for units that will never come).
   void agree(const std::string& rank0_error);
+  /// Rank 0's `text`, returned on every rank (every rank calls it; only rank 0's text counts).
+  std::string broadcast(const std::string& text) { return share(text); }
 
  protected:
   /// Rank 0's `text`, on every rank.

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <random>
 #include <set>
 
@@ -203,6 +204,64 @@ NasCandidate evaluate(const Context& cx, const std::string& method, int id, int 
   return c;
 }
 
+json::Json candidate_json(const NasCandidate& c) {
+  return json::Json{{"id", c.id},
+                    {"method", c.method},
+                    {"generation", c.generation},
+                    {"arch", c.arch},
+                    {"assign", c.assign},
+                    {"accuracy", c.accuracy},
+                    {"exact_accuracy", c.exact_accuracy},
+                    {"robust_accuracy", c.robust_accuracy},
+                    {"energy_pj", c.energy_pj},
+                    {"latency_cycles", c.latency_cycles},
+                    {"memory_bytes", c.memory_bytes},
+                    {"seconds", c.seconds},
+                    {"files", c.files},
+                    {"order", c.order},
+                    {"genes", c.genes}};
+}
+
+/// A candidate from its JSON (json::Json exceptions for missing or mistyped fields).
+NasCandidate candidate_from_json(const json::Json& jc) {
+  NasCandidate c;
+  c.id = jc.at("id").get<int>();
+  c.method = jc.at("method").get<std::string>();
+  c.generation = jc.at("generation").get<int>();
+  c.arch = jc.at("arch").get<std::string>();
+  c.assign = jc.at("assign").get<Assignment>();
+  c.accuracy = jc.at("accuracy").get<double>();
+  c.exact_accuracy = jc.at("exact_accuracy").get<double>();
+  c.robust_accuracy = jc.at("robust_accuracy").get<double>();
+  c.energy_pj = jc.at("energy_pj").get<double>();
+  c.latency_cycles = jc.at("latency_cycles").get<double>();
+  c.memory_bytes = jc.at("memory_bytes").get<long long>();
+  c.seconds = jc.at("seconds").get<double>();
+  c.files = jc.at("files").get<std::string>();
+  c.order = jc.at("order").get<std::vector<std::string>>();
+  c.genes = jc.at("genes").get<std::vector<int>>();
+  if (c.method == "xai-nas" && c.order.empty())
+    throw Error("candidate " + std::to_string(c.id) + " has no layer order");
+  nas::parse_arch(c.arch);
+  return c;
+}
+
+/// This process, one candidate after the other.
+class InTurn final : public NasWorkers {
+ public:
+  std::vector<std::string> map(
+      std::size_t n, const std::function<std::string(std::size_t)>& one,
+      const std::function<void(std::size_t, const std::string&)>& done) override {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < n; ++i) {
+      out.push_back(one(i));
+      done(i, out.back());
+    }
+    return out;
+  }
+  bool decide(bool value) override { return value; }
+};
+
 const std::vector<std::string>& initial_archs() {
   static const std::vector<std::string> a = {
       "nas_c6k5p_c16k5p_f120_f84",    "nas_c8k3p_c16k3p_f64",
@@ -224,8 +283,10 @@ std::uint64_t method_hash(const std::string& m) {
 void run_nas(const NasOptions& o, const accel::Accelerator& acc, const data::Split& train,
              const data::Split& test, const std::string& work, NasState& state,
              const std::function<void(const NasState&)>& checkpoint,
-             const std::function<void(const std::string&, double)>& progress) {
+             const std::function<void(const std::string&, double)>& progress, NasWorkers* workers) {
   check_options(o);
+  InTurn in_turn;
+  NasWorkers& w = workers != nullptr ? *workers : in_turn;
   if (acc.energy.catalog.empty())
     throw Error("accelerator '" + acc.name + "' has no multiplier catalog: use an axpod YAML one");
   Context cx{o, acc, train, test, work, exact_multiplier(acc), {}, {}, 0};
@@ -253,22 +314,44 @@ void run_nas(const NasOptions& o, const accel::Accelerator& acc, const data::Spl
     const auto out_of_time = [&] {
       return time_up() || (o.generations > 0 && m.generation >= o.generations);
     };
-    const auto add = [&](const nas::Arch& arch, std::vector<int> g, int generation,
-                         const NasCandidate* parent = nullptr) {
-      const int id = static_cast<int>(m.evaluated.size());
-      auto c = evaluate(cx, m.method, id, generation, arch, std::move(g), parent);
-      c.seconds = elapsed();
-      m.evaluated.push_back(std::move(c));
-      if (progress)
-        progress(fmt::format("{} gen {} #{}: {} {:.2f} %", m.method, generation, id,
-                             m.evaluated.back().arch, 100 * m.evaluated.back().accuracy),
-                 budget_s > 0 ? std::min(1.0, elapsed() / budget_s)
-                              : static_cast<double>(m.generation) /
-                                    static_cast<double>(std::max<long>(1, o.generations)));
-      return id;
+    // Evaluates a batch of candidates (a generation) on the workers; their ids follow on.
+    struct Spec {
+      nas::Arch arch;
+      std::vector<int> genes;
+      int generation = 0;
+      std::optional<NasCandidate> parent;
+    };
+    const auto add_all = [&](const std::vector<Spec>& specs) {
+      const int first = static_cast<int>(m.evaluated.size());
+      const auto results = w.map(
+          specs.size(),
+          [&](std::size_t i) {
+            const Spec& sp = specs[i];
+            auto c = evaluate(cx, m.method, first + static_cast<int>(i), sp.generation, sp.arch,
+                              sp.genes, sp.parent ? &*sp.parent : nullptr);
+            c.seconds = elapsed();
+            return candidate_json(c).dump();
+          },
+          [&](std::size_t i, const std::string& r) {
+            if (!progress) return;
+            const auto j = json::Json::parse(r);
+            progress(fmt::format("{} gen {} #{}: {} {:.2f} %", m.method, specs[i].generation,
+                                 first + static_cast<int>(i), j.at("arch").get<std::string>(),
+                                 100 * j.at("accuracy").get<double>()),
+                     budget_s > 0 ? std::min(1.0, elapsed() / budget_s)
+                                  : static_cast<double>(m.generation) /
+                                        static_cast<double>(std::max<long>(1, o.generations)));
+          });
+      std::vector<int> ids;
+      for (const auto& r : results) {
+        ids.push_back(static_cast<int>(m.evaluated.size()));
+        m.evaluated.push_back(candidate_from_json(json::Json::parse(r)));
+      }
+      return ids;
     };
     if (m.evaluated.empty()) {
       std::mt19937_64 rng(o.seed ^ method_hash(m.method));
+      std::vector<Spec> specs;
       for (int i = 0; i < o.population; ++i) {
         nas::Arch a =
             nas::parse_arch(initial_archs()[static_cast<std::size_t>(i) % initial_archs().size()]);
@@ -280,15 +363,17 @@ void run_nas(const NasOptions& o, const accel::Accelerator& acc, const data::Spl
         if (m.method == "nsga2")
           for (std::size_t l = 0; l < nas::mac_layers(a).size(); ++l)
             g.push_back(i % 2 == 0 ? 0 : static_cast<int>(rng() % (cx.cands.size() + 1)));
-        m.population.push_back(add(a, std::move(g), 0));
+        specs.push_back({std::move(a), std::move(g), 0, std::nullopt});
       }
+      m.population = add_all(specs);
       if (checkpoint) checkpoint(state);
     }
-    while (!out_of_time()) {  // a resume with a larger budget continues a done method
+    // A resume with a larger budget continues a done method. Rank 0's clock decides.
+    while (!w.decide(out_of_time())) {
       ++m.generation;
       std::mt19937_64 rng((o.seed ^ method_hash(m.method)) + 1000003ull * m.generation);
-      std::vector<int> children;
-      for (int i = 0; i < o.population && !time_up(); ++i) {
+      std::vector<Spec> specs;
+      for (int i = 0; i < o.population; ++i) {
         int parent;
         if (m.method == "xai-nas") {
           parent = m.population[static_cast<std::size_t>(i) % m.population.size()];
@@ -320,9 +405,9 @@ void run_nas(const NasOptions& o, const accel::Accelerator& acc, const data::Spl
           for (auto& gm : cg)
             if (rng() % n == 0) gm = static_cast<int>(rng() % (cx.cands.size() + 1));
         }
-        const NasCandidate parent_copy = pc;  // `add` grows m.evaluated
-        children.push_back(add(child, std::move(cg), m.generation, &parent_copy));
+        specs.push_back({std::move(child), std::move(cg), m.generation, pc});
       }
+      const auto children = add_all(specs);
       std::vector<int> ids = m.population;
       ids.insert(ids.end(), children.begin(), children.end());
       std::vector<const NasCandidate*> pool;
@@ -400,28 +485,6 @@ std::vector<NasSummary> summarize(const NasState& s) {
 
 // ------------------------------------------------------------------------------------ JSON
 
-namespace {
-
-json::Json candidate_json(const NasCandidate& c) {
-  return json::Json{{"id", c.id},
-                    {"method", c.method},
-                    {"generation", c.generation},
-                    {"arch", c.arch},
-                    {"assign", c.assign},
-                    {"accuracy", c.accuracy},
-                    {"exact_accuracy", c.exact_accuracy},
-                    {"robust_accuracy", c.robust_accuracy},
-                    {"energy_pj", c.energy_pj},
-                    {"latency_cycles", c.latency_cycles},
-                    {"memory_bytes", c.memory_bytes},
-                    {"seconds", c.seconds},
-                    {"files", c.files},
-                    {"order", c.order},
-                    {"genes", c.genes}};
-}
-
-}  // namespace
-
 json::Json to_json(const NasState& s) {
   json::Json j;
   j["fingerprint"] = s.fingerprint;
@@ -447,28 +510,7 @@ NasState state_from_json(const json::Json& j) {
       m.seconds = jm.at("seconds").get<double>();
       m.done = jm.at("done").get<bool>();
       m.population = jm.at("population").get<std::vector<int>>();
-      for (const auto& jc : jm.at("evaluated")) {
-        NasCandidate c;
-        c.id = jc.at("id").get<int>();
-        c.method = jc.at("method").get<std::string>();
-        c.generation = jc.at("generation").get<int>();
-        c.arch = jc.at("arch").get<std::string>();
-        c.assign = jc.at("assign").get<Assignment>();
-        c.accuracy = jc.at("accuracy").get<double>();
-        c.exact_accuracy = jc.at("exact_accuracy").get<double>();
-        c.robust_accuracy = jc.at("robust_accuracy").get<double>();
-        c.energy_pj = jc.at("energy_pj").get<double>();
-        c.latency_cycles = jc.at("latency_cycles").get<double>();
-        c.memory_bytes = jc.at("memory_bytes").get<long long>();
-        c.seconds = jc.at("seconds").get<double>();
-        c.files = jc.at("files").get<std::string>();
-        c.order = jc.at("order").get<std::vector<std::string>>();
-        c.genes = jc.at("genes").get<std::vector<int>>();
-        if (c.method == "xai-nas" && c.order.empty())
-          throw Error("candidate " + std::to_string(c.id) + " has no layer order");
-        nas::parse_arch(c.arch);
-        m.evaluated.push_back(std::move(c));
-      }
+      for (const auto& jc : jm.at("evaluated")) m.evaluated.push_back(candidate_from_json(jc));
       for (int id : m.population)
         if (id < 0 || id >= static_cast<int>(m.evaluated.size()))
           throw Error("population names candidate " + std::to_string(id));

@@ -1045,6 +1045,49 @@ TEST(Cli, NasResumesToTheSameSearch) {
   EXPECT_NE(r.output.find("exists"), std::string::npos) << r.output;
 }
 
+// A NAS generation's candidates spread over MPI ranks: with 2 and 3 ranks the search evaluates
+// the same candidates (architecture, multipliers, accuracy, energy, the populations) as one
+// process; the times differ. More ranks than a generation has candidates is refused.
+TEST(Cli, NasIsTheSameOnAnyNumberOfRanks) {
+  const std::string opts =
+      " nas --generations 1 --budget-minutes 0 --population 3 --train-images 300 --val 100 "
+      "--robust-images 40 --multipliers 3 --threads 1 --out ";
+  const std::string one = temp("nas_ranks_1");
+  auto r = axpod(opts + one);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const auto want = axpod::json::Json::parse(slurp(one + "/checkpoint.json"));
+  const std::filesystem::path module =
+      std::filesystem::path(AXPOD_BINARY).parent_path() / "../lib/axpod/libaxpod_mpi.so";
+  const std::string mpi = mpirun();
+  if (mpi.empty() || !std::filesystem::exists(module))
+    GTEST_SKIP() << "no working mpirun here, or no MPI module in this build";
+  for (int n : {2, 3}) {
+    const std::string dir = temp("nas_ranks_" + std::to_string(n));
+    r = shell("timeout 600 " + mpi + " -np " + std::to_string(n) + " " + AXPOD_BINARY + opts + dir);
+    ASSERT_EQ(r.code, 0) << n << " ranks:\n" << r.output;
+    EXPECT_NE(r.output.find("candidates on " + std::to_string(n) + " MPI ranks"), std::string::npos)
+        << r.output;
+    const auto got = axpod::json::Json::parse(slurp(dir + "/checkpoint.json"));
+    ASSERT_EQ(got["methods"].size(), want["methods"].size());
+    for (std::size_t m = 0; m < want["methods"].size(); ++m) {
+      const auto& w = want["methods"][m];
+      const auto& g = got["methods"][m];
+      EXPECT_EQ(g["population"], w["population"]) << n << " ranks, method " << m;
+      ASSERT_EQ(g["evaluated"].size(), w["evaluated"].size());
+      ASSERT_EQ(w["evaluated"].size(), 6u);  // 3 initial + 3 children
+      for (std::size_t i = 0; i < w["evaluated"].size(); ++i)
+        for (const char* k : {"arch", "assign", "accuracy", "robust_accuracy", "energy_pj",
+                              "latency_cycles", "order", "genes", "files"})
+          EXPECT_EQ(g["evaluated"][i][k], w["evaluated"][i][k])
+              << n << " ranks, method " << m << ", candidate " << i << ": " << k;
+    }
+  }
+  r = shell("timeout 120 " + mpi + " -np 4 " + AXPOD_BINARY + opts + temp("nas_ranks_4"));
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.output.find("4 MPI ranks for a population of 3"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(temp("nas_ranks_4")));
+}
+
 // Interrupted runs remove their partial folder and exit 128 + the signal.
 TEST(Cli, SignalsRemoveThePartialRunFolder) {
   for (const int sig : {SIGTERM, SIGINT}) {
