@@ -18,41 +18,11 @@
 #include "nas.h"
 #include "options.h"
 #include "progress.h"
+#include "rank_workers.h"
 
 namespace axpod::cli {
 
 namespace {
-
-/// The ranks of an MPI run as NAS workers: a generation's candidates are the work units, handed
-/// out one at a time; rank 0 gathers the results and shares them, and its decisions, with every
-/// rank, so each rank goes on with the same state.
-class RankWorkers final : public host::NasWorkers {
- public:
-  explicit RankWorkers(cluster::Cluster& cl) : m_cl(cl) {}
-
-  std::vector<std::string> map(
-      std::size_t n, const std::function<std::string(std::size_t)>& one,
-      const std::function<void(std::size_t, const std::string&)>& done) override {
-    std::vector<std::string> out(n);
-    std::string error;
-    try {
-      m_cl.run(n, {}, 1, one, [&](std::size_t i, const std::string& r) {
-        out[i] = r;
-        done(i, r);
-      });
-    } catch (const std::exception& e) {
-      error = e.what();
-    }
-    m_cl.agree(error);  // a failed candidate stops every rank
-    return json::Json::parse(m_cl.broadcast(json::Json(out).dump()))
-        .get<std::vector<std::string>>();
-  }
-
-  bool decide(bool value) override { return m_cl.broadcast(value ? "1" : "0") == "1"; }
-
- private:
-  cluster::Cluster& m_cl;
-};
 
 /// Rank 0's setup: the resumed folder and its state (checked against `fp`), or a new folder.
 void setup_nas_run(const po::variables_map& vm, const json::Json& fp, std::string& dir,

@@ -6,10 +6,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "accel/assignment.h"
+#include "cluster.h"
 #include "commands.h"
 #include "common/error.h"
 #include "common/fs.h"
@@ -20,6 +22,7 @@
 #include "engine/infer.h"
 #include "options.h"
 #include "progress.h"
+#include "rank_workers.h"
 #include "ranker.h"
 #include "report.h"
 #include "xai_gen.h"
@@ -212,26 +215,59 @@ int cmd_gen(const std::vector<std::string>& args) {
   g.evolve_layers = vm["evolve-layers"].as<int>();
   g.evolve_error = vm["evolve-error"].as<std::string>();
   host::check_options(g);  // before the model loads
+  // Under mpirun XAI-Gen's search and its baselines are the ranks' work units; rank 0 confirms
+  // and writes.
+  auto& cl = cluster::current();
+  if (cl.size() > 1) {
+    const int units = g.baselines ? 6 : 1;
+    if (g.finetune_epochs > 0 || g.evolve_minutes > 0)
+      throw Error(
+          "fine-tuning and evolving multipliers run in one process: drop them, or run gen "
+          "without mpirun");
+    if (cl.size() > units)
+      throw Error(std::to_string(cl.size()) + " MPI ranks for " + std::to_string(units) +
+                  (g.baselines ? " searches (XAI-Gen's and 5 baselines)"
+                               : " search (--no-baselines: XAI-Gen's alone)") +
+                  ", gen's work units: start at most " + std::to_string(units) + " ranks");
+    if (vm["threads"].defaulted()) g.threads = 1;  // the ranks are the parallelism
+  }
   const auto m = host::load_trained(vm["model"].as<std::string>(), vm["data"].as<std::string>());
   const auto acc = accel::load_any_accelerator(vm["accel"].as<std::string>());
   const std::string exact = host::exact_multiplier(acc);
   const auto cands = candidates_from(vm, acc, exact);
-  RunDir run(vm.count("out") ? vm["out"].as<std::string>() : "", "gen-" + m.qnet.name);
-  g.finetune_dir = run.work();
-  g.evolve_dir = run.work() + "/evolved";
-  g.evolve_final = run.final_path() + "/evolved";
+  std::optional<RunDir> run;
+  std::string setup_error;
+  if (cl.rank() == 0) {
+    try {
+      run.emplace(vm.count("out") ? vm["out"].as<std::string>() : "", "gen-" + m.qnet.name);
+      g.finetune_dir = run->work();
+      g.evolve_dir = run->work() + "/evolved";
+      g.evolve_final = run->final_path() + "/evolved";
+    } catch (const std::exception& e) {
+      if (cl.size() == 1) throw;
+      setup_error = e.what();
+    }
+  }
+  cl.agree(setup_error);
+  if (cl.size() > 1 && cl.rank() == 0)
+    std::fprintf(stderr, "gen: searches on %s, %d thread%s each\n", cl.describe().c_str(),
+                 g.threads, g.threads == 1 ? "" : "s");
+  RankWorkers ranks(cl);
   const auto t0 = std::chrono::steady_clock::now();
   const auto scores =
       host::rank_layers("conductance", rank_input(m, vm, "conductance", acc, exact, cands.front()));
   const double rank_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::unique_ptr<Progress> bar;
-  auto rep = host::run_gen(m, acc, cands, scores, g, exact,
-                           stage_bar(bar, fmt::format("gen ({:.2f} pp)", g.budget)));
+  auto rep = host::run_gen(
+      m, acc, cands, scores, g, exact,
+      cl.rank() == 0 ? stage_bar(bar, fmt::format("gen ({:.2f} pp)", g.budget)) : nullptr,
+      cl.size() > 1 ? &ranks : nullptr);
+  if (cl.rank() != 0) return 0;           // rank 0 writes
   rep.results.front().seconds += rank_s;  // XAI-Gen's time includes its ranking
-  host::relocate_multipliers(rep, run.work(), run.final_path());
+  host::relocate_multipliers(rep, run->work(), run->final_path());
   fs::write_file_atomic(
-      run.work() + "/assignment.yaml",
+      run->work() + "/assignment.yaml",
       host::assignment_yaml(
           rep.results[rep.chosen].best.assign, exact,
           fmt::format("{} assignment for {}, budget {:.2f} pp{}", rep.results[rep.chosen].method,
@@ -240,18 +276,18 @@ int cmd_gen(const std::vector<std::string>& args) {
                                       std::filesystem::path(rep.tuned->prefix).filename().string() +
                                       ".axq in this folder)"
                                 : "")));
-  fs::write_file_atomic(run.work() + "/ranking.csv", host::ranking_csv(scores));
-  fs::write_file_atomic(run.work() + "/results.csv", host::results_csv(rep));
-  fs::write_file_atomic(run.work() + "/pareto.csv", host::pareto_csv(rep.pareto));
+  fs::write_file_atomic(run->work() + "/ranking.csv", host::ranking_csv(scores));
+  fs::write_file_atomic(run->work() + "/results.csv", host::results_csv(rep));
+  fs::write_file_atomic(run->work() + "/pareto.csv", host::pareto_csv(rep.pareto));
   plot::write(host::pareto_plot(rep, m.qnet.name + ": total energy", false),
-              run.work() + "/pareto");
+              run->work() + "/pareto");
   plot::write(host::pareto_plot(rep, m.qnet.name + ": multiplier energy", true),
-              run.work() + "/pareto_mult");
+              run->work() + "/pareto_mult");
   const std::string md = host::gen_markdown(rep, m.qnet.name, acc.name);
-  fs::write_file_atomic(run.work() + "/report.md", md);
-  run.commit();
+  fs::write_file_atomic(run->work() + "/report.md", md);
+  run->commit();
   std::fputs(md.c_str(), stdout);
-  std::printf("\nrun folder: %s\n", run.final_path().c_str());
+  std::printf("\nrun folder: %s\n", run->final_path().c_str());
   return rep.conf.bit_exact == rep.conf.layers ? 0 : 1;
 }
 

@@ -246,22 +246,6 @@ NasCandidate candidate_from_json(const json::Json& jc) {
   return c;
 }
 
-/// This process, one candidate after the other.
-class InTurn final : public NasWorkers {
- public:
-  std::vector<std::string> map(
-      std::size_t n, const std::function<std::string(std::size_t)>& one,
-      const std::function<void(std::size_t, const std::string&)>& done) override {
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < n; ++i) {
-      out.push_back(one(i));
-      done(i, out.back());
-    }
-    return out;
-  }
-  bool decide(bool value) override { return value; }
-};
-
 const std::vector<std::string>& initial_archs() {
   static const std::vector<std::string> a = {
       "nas_c6k5p_c16k5p_f120_f84",    "nas_c8k3p_c16k3p_f64",
@@ -283,10 +267,10 @@ std::uint64_t method_hash(const std::string& m) {
 void run_nas(const NasOptions& o, const accel::Accelerator& acc, const data::Split& train,
              const data::Split& test, const std::string& work, NasState& state,
              const std::function<void(const NasState&)>& checkpoint,
-             const std::function<void(const std::string&, double)>& progress, NasWorkers* workers) {
+             const std::function<void(const std::string&, double)>& progress, Workers* workers) {
   check_options(o);
   InTurn in_turn;
-  NasWorkers& w = workers != nullptr ? *workers : in_turn;
+  Workers& w = workers != nullptr ? *workers : in_turn;
   if (acc.energy.catalog.empty())
     throw Error("accelerator '" + acc.name + "' has no multiplier catalog: use an axpod YAML one");
   Context cx{o, acc, train, test, work, exact_multiplier(acc), {}, {}, 0};

@@ -27,6 +27,7 @@
 #include "common/json.h"
 #include "data/idx.h"
 #include "gen.h"
+#include "workers.h"
 
 namespace axpod::host {
 
@@ -92,32 +93,16 @@ struct NasSummary {
   std::vector<NasCandidate> front;  // non-dominated over accuracy, robust accuracy, energy
 };
 
-/// Who evaluates a generation's candidates: this process in turn (the default), or the ranks of
-/// a cluster (the CLI's, under mpirun). Every rank runs the same search with the same seeds;
-/// the candidates are the work units, and rank 0's results and decisions are everybody's, so
-/// the search is the same for any number of ranks.
-class NasWorkers {
- public:
-  virtual ~NasWorkers() = default;
-  /// Runs one(i) for every i in [0, n) and returns the n results in order, on every rank;
-  /// `done(i, result)` is called on rank 0 as each result arrives (progress). A unit that throws
-  /// makes every rank throw axpod::Error.
-  virtual std::vector<std::string> map(
-      std::size_t n, const std::function<std::string(std::size_t)>& one,
-      const std::function<void(std::size_t, const std::string&)>& done) = 0;
-  /// Rank 0's `value`, on every rank (a decision that depends on its clock).
-  virtual bool decide(bool value) = 0;
-};
-
 /// Runs (or continues, from `state`) the search; calls `checkpoint` after every generation of
 /// every method with the state to save. Candidate files go to `work`/cands/ (a folder every
 /// rank sees). A generation, once started, is evaluated whole: the time budget is checked
-/// between generations. `workers` null: this process evaluates the candidates in turn.
+/// between generations. The candidates of a generation are `workers`' units (null: this
+/// process evaluates them in turn). Every rank calls `checkpoint`; the caller writes on rank 0.
 void run_nas(const NasOptions& o, const accel::Accelerator& acc, const data::Split& train,
              const data::Split& test, const std::string& work, NasState& state,
              const std::function<void(const NasState&)>& checkpoint,
              const std::function<void(const std::string&, double)>& progress,
-             NasWorkers* workers = nullptr);
+             Workers* workers = nullptr);
 
 /// Hypervolume, efficiency and time-to-target per method (the last method is the baseline).
 std::vector<NasSummary> summarize(const NasState& s);

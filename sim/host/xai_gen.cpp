@@ -10,6 +10,7 @@
 
 #include "analytical/model.h"
 #include "common/error.h"
+#include "common/json.h"
 #include "common/paths.h"
 #include "common/text.h"
 #include "engine/infer.h"
@@ -195,6 +196,51 @@ Confirmation confirm(const engine::QNet& qnet, const data::Split& test, const As
   return c;
 }
 
+namespace {
+
+json::Json evaluation_json(const Evaluation& e) {
+  return json::Json{{"assign", e.assign},
+                    {"accuracy", e.accuracy},
+                    {"energy_pj", e.energy_pj},
+                    {"mult_energy_pj", e.mult_energy_pj},
+                    {"cycles", e.cycles}};
+}
+
+Evaluation evaluation_from_json(const json::Json& j) {
+  Evaluation e;
+  e.assign = j.at("assign").get<Assignment>();
+  e.accuracy = j.at("accuracy").get<double>();
+  e.energy_pj = j.at("energy_pj").get<double>();
+  e.mult_energy_pj = j.at("mult_energy_pj").get<double>();
+  e.cycles = j.at("cycles").get<std::int64_t>();
+  return e;
+}
+
+/// A search's result and its Pareto front as a worker sends them (doubles round-trip exactly).
+json::Json search_json(const SearchResult& r, const std::vector<Evaluation>& front) {
+  json::Json j{{"method", r.method},
+               {"best", evaluation_json(r.best)},
+               {"evaluations", r.evaluations},
+               {"seconds", r.seconds},
+               {"note", r.note},
+               {"front", json::Json::array()}};
+  for (const auto& e : front) j["front"].push_back(evaluation_json(e));
+  return j;
+}
+
+SearchResult search_from_json(const json::Json& j, std::vector<Evaluation>& front) {
+  SearchResult r;
+  r.method = j.at("method").get<std::string>();
+  r.best = evaluation_from_json(j.at("best"));
+  r.evaluations = j.at("evaluations").get<int>();
+  r.seconds = j.at("seconds").get<double>();
+  r.note = j.at("note").get<std::string>();
+  for (const auto& e : j.at("front")) front.push_back(evaluation_from_json(e));
+  return r;
+}
+
+}  // namespace
+
 void check_options(const GenOptions& o) {
   if (!std::isfinite(o.budget) || !(o.budget > 0) || !std::isfinite(o.guard) || !(o.guard >= 0))
     throw Error(fmt::format(
@@ -220,8 +266,15 @@ void check_options(const GenOptions& o) {
 GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
                   const std::vector<std::string>& cands, const std::vector<LayerScore>& scores,
                   const GenOptions& o, const std::string& exact,
-                  const std::function<void(const std::string&, int, int)>& progress) {
+                  const std::function<void(const std::string&, int, int)>& progress,
+                  Workers* workers) {
   if (cands.empty()) throw Error("no candidate multipliers");
+  InTurn in_turn;
+  Workers& w = workers != nullptr ? *workers : in_turn;
+  if (w.count() > 1 && (o.finetune_epochs > 0 || o.evolve_minutes > 0))
+    throw Error(
+        "fine-tuning and evolving multipliers run in one process: drop them, or run gen "
+        "without mpirun");
   GenReport rep;
   rep.budget = o.budget;
   rep.val = o.val;
@@ -308,12 +361,59 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
     e.reset_count();
     return e;
   };
-  auto ev = make_ev();
-  rep.exact_eval = ev.exact();
-  rep.exact_val = rep.exact_eval.accuracy;
-  ev.reset_count();
-  rep.results.push_back(greedy_by_order(ev, order, cands, budget, "xai-gen"));
-  rep.pareto = pareto_front(ev.history());
+  {
+    auto ev = make_ev();
+    rep.exact_eval = ev.exact();
+    rep.exact_val = rep.exact_eval.accuracy;
+  }
+  // XAI-Gen's search and each baseline search on their own evaluators: they are the workers'
+  // units (in this process: one after the other). Fine-tuning follows on XAI-Gen's result.
+  struct Search {
+    const char* name;
+    std::function<SearchResult(Evaluator&)> run;
+  };
+  std::vector<Search> searches = {{"xai-gen", [&](Evaluator& e) {
+                                     return greedy_by_order(e, order, cands, budget, "xai-gen");
+                                   }}};
+  if (o.baselines) {
+    searches.push_back({"uniform", [&](Evaluator& e) { return uniform_search(e, cands, budget); }});
+    searches.push_back({"random", [&](Evaluator& e) {
+                          return random_search(e, cands, budget, o.random_tries, o.seed);
+                        }});
+    searches.push_back({"exhaustive", [&](Evaluator& e) {
+                          return exhaustive_search(e, cands, budget, o.exhaustive_subset,
+                                                   o.exhaustive_limit);
+                        }});
+    searches.push_back({"nsga2", [&](Evaluator& e) {
+                          return nsga2_search(e, cands, budget, o.nsga_pop, o.nsga_gens, o.seed);
+                        }});
+    searches.push_back({"sensitivity", [&](Evaluator& e) {
+                          const auto t0 = std::chrono::steady_clock::now();
+                          const auto sens = sensitivity_order(e, cands.front());
+                          auto r = greedy_by_order(e, sens, cands, budget, "sensitivity");
+                          r.evaluations = e.evaluations();
+                          r.seconds = seconds_since(t0);
+                          return r;
+                        }});
+  }
+  int finished = 0;
+  const auto found = w.map(
+      searches.size(),
+      [&](std::size_t i) {
+        auto e = fresh();
+        const auto r = searches[i].run(e);
+        return search_json(r, pareto_front(e.history())).dump();
+      },
+      [&](std::size_t i, const std::string&) {
+        if (progress && i > 0)  // the baselines, as before
+          progress(searches[i].name, ++finished, static_cast<int>(searches.size()) - 1);
+      });
+  std::vector<SearchResult> results;
+  std::vector<std::vector<Evaluation>> fronts(searches.size());
+  for (std::size_t i = 0; i < searches.size(); ++i)
+    results.push_back(search_from_json(json::Json::parse(found[i]), fronts[i]));
+  rep.results.push_back(results.front());
+  rep.pareto = fronts.front();
   rep.fronts["xai-gen"] = rep.pareto;
   if (o.finetune_epochs > 0) {
     if (o.finetune_dir.empty()) throw Error("fine-tuning needs a folder for the tuned models");
@@ -387,50 +487,15 @@ GenReport run_gen(const TrainedModel& m, const accel::Accelerator& acc,
                              "budget cheaper than xai-gen's assignment"});
     }
   }
-  if (o.baselines) {
-    const auto step = [&](const std::string& stage, int done) {
-      if (progress) progress(stage, done, 5);
-    };
-    {
-      auto e = fresh();
-      rep.results.push_back(uniform_search(e, cands, budget));
-      rep.fronts["uniform"] = pareto_front(e.history());
-      step("uniform", 1);
-    }
-    {
-      auto e = fresh();
-      rep.results.push_back(random_search(e, cands, budget, o.random_tries, o.seed));
-      rep.fronts["random"] = pareto_front(e.history());
-      step("random", 2);
-    }
-    {
-      auto e = fresh();
-      rep.results.push_back(
-          exhaustive_search(e, cands, budget, o.exhaustive_subset, o.exhaustive_limit));
-      rep.fronts["exhaustive"] = pareto_front(e.history());
-      step("exhaustive", 3);
-    }
-    {
-      auto e = fresh();
-      rep.results.push_back(nsga2_search(e, cands, budget, o.nsga_pop, o.nsga_gens, o.seed));
-      const auto more = pareto_front(e.history());
-      rep.fronts["nsga2"] = more;
-      rep.pareto.insert(rep.pareto.end(), more.begin(), more.end());
+  for (std::size_t i = 1; i < searches.size(); ++i) {
+    rep.results.push_back(results[i]);
+    rep.fronts[searches[i].name] = fronts[i];
+    if (std::string(searches[i].name) == "nsga2") {
+      rep.pareto.insert(rep.pareto.end(), fronts[i].begin(), fronts[i].end());
       rep.pareto = pareto_front(rep.pareto);
-      step("nsga2", 4);
-    }
-    {
-      auto e = fresh();
-      const auto t0 = std::chrono::steady_clock::now();
-      const auto sens = sensitivity_order(e, cands.front());
-      auto r = greedy_by_order(e, sens, cands, budget, "sensitivity");
-      r.evaluations = e.evaluations();
-      r.seconds = seconds_since(t0);
-      rep.results.push_back(r);
-      rep.fronts["sensitivity"] = pareto_front(e.history());
-      step("sensitivity", 5);
     }
   }
+  if (!w.lead()) return rep;  // rank 0 scores, confirms and writes
   // Test-split accuracy of every chosen assignment (and of the exact design).
   const auto test_acc = [&](const Assignment& a) {
     engine::Engine e(m.qnet);

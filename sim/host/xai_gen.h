@@ -19,6 +19,7 @@
 #include "engine/qnet.h"
 #include "gen.h"
 #include "mult/table.h"
+#include "workers.h"
 #include "zoo.h"
 
 namespace axpod::host {
@@ -171,10 +172,15 @@ inline bool skipped(const SearchResult& r) {
 /// asked, the baselines (uniform, random,
 /// exhaustive, NSGA-II, sensitivity), each on its own evaluator; test accuracy of every result;
 /// the cycle-level confirmation of XAI-Gen's. `progress(stage)` names each baseline as it ends.
+/// XAI-Gen's search and the baselines are `workers`' units (null: in turn, here). With more than
+/// one rank, fine-tuning and evolving are refused (they write files and evolving is timed), and
+/// the ranks other than rank 0 return after the searches (their report is not complete: rank 0
+/// scores on the test split, confirms and writes).
 GenReport run_gen(
     const TrainedModel& m, const accel::Accelerator& acc,
     const std::vector<std::string>& candidates, const std::vector<LayerScore>& scores,
     const GenOptions& opt, const std::string& exact,
-    const std::function<void(const std::string& stage, int done, int total)>& progress = {});
+    const std::function<void(const std::string& stage, int done, int total)>& progress = {},
+    Workers* workers = nullptr);
 
 }  // namespace axpod::host

@@ -924,6 +924,54 @@ TEST(Cli, TrainEvalRankGenEndToEnd) {
   EXPECT_NE(report.find("; " + cycles + " cycles and "), std::string::npos)
       << "simulate: " << cycles << " cycles\n"
       << report;
+
+  // gen under mpirun: XAI-Gen's search and its five baselines spread over 2 and 3 ranks give the
+  // same results.csv (but for the times) and pareto.csv as one process; more ranks than searches,
+  // and fine-tuning, are refused.
+  const std::filesystem::path module =
+      std::filesystem::path(AXPOD_BINARY).parent_path() / "../lib/axpod/libaxpod_mpi.so";
+  const std::string mpi = mpirun();
+  if (mpi.empty() || !std::filesystem::exists(module)) return;
+  const std::string gen_opts = " gen --model " + prefix +
+                               " --budget 2 --val 200 --samples 8 --steps 2 --random 6 "
+                               "--nsga-pop 4 --nsga-gens 2 --exhaustive-limit 10 "
+                               "--confirm-images 1 --threads 1 --out ";
+  const auto without_seconds = [](const std::string& csv) {  // drops column 12, "seconds"
+    std::string out;
+    std::stringstream in(csv);
+    for (std::string line; std::getline(in, line);) {
+      std::size_t at = 0;
+      for (int k = 0; k < 11 && at != std::string::npos; ++k) at = line.find(',', at + 1);
+      const std::size_t end = at == std::string::npos ? at : line.find(',', at + 1);
+      out += (end == std::string::npos ? line : line.substr(0, at) + line.substr(end)) + "\n";
+    }
+    return out;
+  };
+  const std::string g1 = temp("gen_ranks_1");
+  r = axpod(gen_opts + g1);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string want = without_seconds(slurp(g1 + "/results.csv"));
+  EXPECT_NE(want.find("budget_pct,method,energy_pj"), std::string::npos) << want;
+  EXPECT_EQ(want.find("seconds"), std::string::npos) << want;
+  EXPECT_NE(want.find(",nsga2,"), std::string::npos) << want;
+  for (int n : {2, 3}) {
+    const std::string dir = temp("gen_ranks_" + std::to_string(n));
+    r = shell("timeout 600 " + mpi + " -np " + std::to_string(n) + " " + AXPOD_BINARY + gen_opts +
+              dir);
+    ASSERT_EQ(r.code, 0) << n << " ranks:\n" << r.output;
+    EXPECT_NE(r.output.find("searches on " + std::to_string(n) + " MPI ranks"), std::string::npos)
+        << r.output;
+    EXPECT_EQ(without_seconds(slurp(dir + "/results.csv")), want) << n << " ranks";
+    EXPECT_EQ(slurp(dir + "/pareto.csv"), slurp(g1 + "/pareto.csv")) << n << " ranks";
+  }
+  r = shell("timeout 120 " + mpi + " -np 7 " + AXPOD_BINARY + gen_opts + temp("gen_ranks_7"));
+  EXPECT_NE(r.output.find("7 MPI ranks for 6 searches"), std::string::npos) << r.output;
+  r = shell("timeout 120 " + mpi + " -np 2 " + AXPOD_BINARY + gen_opts + temp("gen_ranks_ft") +
+            " --finetune 1");
+  EXPECT_NE(r.output.find("fine-tuning and evolving multipliers run in one process"),
+            std::string::npos)
+      << r.output;
+  EXPECT_FALSE(std::filesystem::exists(temp("gen_ranks_ft")));
 }
 
 // `mult evolve` on uniform operands: a circuit within the bound that Yosys reads back to the
