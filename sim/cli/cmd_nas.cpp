@@ -2,7 +2,9 @@
 #include <boost/program_options.hpp>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -137,11 +139,19 @@ int run_nas(const std::vector<std::string>& args) {
   const auto test = data::load_fashion_mnist(vm["data"].as<std::string>(), "test");
   RankWorkers ranks(cl);
   const bool lead = cl.rank() == 0;
+  // Fault injection for the tests: the process kills itself (SIGKILL, as a lost node would go)
+  // once it has written this many checkpoints.
+  long long kill_after = 0, written = 0;
+  if (const char* fault = std::getenv("AXPOD_FAULT_AFTER_CHECKPOINTS"); fault != nullptr)
+    if (!text::parse_int(fault, kill_after) || kill_after < 1)
+      throw Error(std::string("AXPOD_FAULT_AFTER_CHECKPOINTS: not a count: '") + fault + "'");
   Progress bar("nas", 1000);
   host::run_nas(
       o, acc, train, test, dir, state,
       [&](const host::NasState& s) {
-        if (lead) fs::write_file_atomic(dir + "/checkpoint.json", json::dump(host::to_json(s)));
+        if (!lead) return;
+        fs::write_file_atomic(dir + "/checkpoint.json", json::dump(host::to_json(s)));
+        if (kill_after > 0 && ++written == kill_after) std::raise(SIGKILL);
       },
       [&](const std::string& what, double frac) {
         bar.step(static_cast<std::size_t>(std::clamp(frac, 0.0, 1.0) * 1000), what);

@@ -1073,6 +1073,27 @@ TEST(Cli, NasResumesToTheSameSearch) {
       EXPECT_EQ(ea[i]["assign"], eb[i]["assign"]) << m << " " << i;
     }
   }
+  // Killed (SIGKILL) after its fifth checkpoint (the first method's three generations and its
+  // end, then the second method's initial population), the search resumes to the same
+  // candidates as the run that was never interrupted.
+  const std::string c = temp("nas_c_") + std::to_string(::getpid());
+  r = axpod("nas --generations 2" + opts + "--out " + c, "AXPOD_FAULT_AFTER_CHECKPOINTS=5");
+  EXPECT_NE(r.code, 0) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(c + "/report.md"));
+  EXPECT_EQ(
+      axpod::json::Json::parse(slurp(c + "/checkpoint.json"))["methods"][1]["evaluated"].size(),
+      2u);
+  r = axpod("nas --generations 2" + opts + "--resume " + c);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const auto jc = axpod::json::Json::parse(slurp(c + "/checkpoint.json"));
+  for (std::size_t m = 0; m < 2; ++m) {
+    const auto& ea = ja["methods"][m]["evaluated"];
+    const auto& ec = jc["methods"][m]["evaluated"];
+    ASSERT_EQ(ec.size(), ea.size()) << m;
+    for (std::size_t i = 0; i < ea.size(); ++i)
+      for (const char* k : {"arch", "accuracy", "assign", "energy_pj"})
+        EXPECT_EQ(ec[i][k], ea[i][k]) << m << " " << i << " " << k;
+  }
   for (const char* f : {"pareto.csv", "pareto.png", "report.md", "summary.json", "best.axq",
                         "best_network.yaml", "assignment.yaml"})
     EXPECT_TRUE(std::filesystem::exists(a + "/" + f)) << f;
