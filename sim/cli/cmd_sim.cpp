@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -12,6 +13,7 @@
 #include "accelerator_top.h"
 #include "analytical/model.h"
 
+#include "cluster.h"
 #include "commands.h"
 #include "common/error.h"
 #include "common/fs.h"
@@ -24,6 +26,7 @@
 #include "options.h"
 #include "parallel.h"
 #include "progress.h"
+#include "rank_workers.h"
 #include "traces.h"
 #include "workload/readers.h"
 
@@ -298,7 +301,10 @@ int cmd_validate(const std::vector<std::string>& args) {
       "cycle difference always allowed on stalling layers (small layers)")(
       "energy-tol-pct", po::value<double>()->default_value(5.0), "allowed energy difference")(
       "out,o", po::value<std::string>(), "also write the table as CSV here")(
-      "force", po::bool_switch(), "replace an existing --out file");
+      "force", po::bool_switch(), "replace an existing --out file")(
+      "isolated", po::bool_switch(),
+      "every layer alone, on an empty accelerator from clock 0 (as SCALE-Sim runs layers); the "
+      "layers are then independent work units, spread over MPI ranks under mpirun");
   po::variables_map vm;
   if (!parse_options(
           args, opts, {}, vm, "usage: axpod validate --accel A --network N [options]",
@@ -311,51 +317,57 @@ int cmd_validate(const std::vector<std::string>& args) {
           "  axpod validate --accel configs/accelerators/tpu_v4_like.yaml --network lenet5 \\\n"
           "      --schedule configs/schedules/lenet5_tpu_v4_pipeline.yaml\n\n"
           "With --schedule each row is one layer of one sample ('#k': sample k), on its stage's\n"
-          "pods, and the last line compares the run's makespan.\n"))
+          "pods, and the last line compares the run's makespan. With --isolated each layer runs\n"
+          "alone (`mpirun -np N axpod validate --isolated ...` spreads the layers).\n"))
     return 0;
   if (vm.count("out")) check_new_file(vm["out"].as<std::string>(), vm["force"].as<bool>(), "--out");
   double_in(vm, "cycle-tol-pct", 0, 1e6);
   double_in(vm, "energy-tol-pct", 0, 1e6);
   if (vm["cycle-tol-abs"].as<std::int64_t>() < 0)
     throw Error("--cycle-tol-abs must not be negative");
+  const bool isolated = vm["isolated"].as<bool>();
+  auto& cl = cluster::current();
+  if (cl.size() > 1 && !isolated)
+    throw Error(
+        "validate spreads layers over MPI ranks only with --isolated (every layer on an empty "
+        "accelerator from clock 0): in a whole-network run a layer starts from what the layers "
+        "before it left (resident weights, the bus's turn), so it is one simulation");
   const Setup s = load_setup(vm);
+  if (isolated && !s.schedule.is_default())
+    throw Error("--isolated runs every layer alone; it does not take a --schedule");
+  if (cl.size() > 1 && static_cast<std::size_t>(cl.size()) > s.selected.size())
+    throw Error(std::to_string(cl.size()) + " MPI ranks for " + std::to_string(s.selected.size()) +
+                " layers: start at most " + std::to_string(s.selected.size()) + " ranks");
+  // One rank per core: the ranks are the parallelism (unless $AXPOD_SIM_THREADS says otherwise).
+  if (cl.size() > 1 && std::getenv("AXPOD_SIM_THREADS") == nullptr) core::set_sim_threads(1);
   const auto energies = analytical::MultiplierEnergies::of(s.acc);
   const analytical::Model model(s.acc, energies);
-  core::CycleModel sim(s.acc, energies, 1 << 30);
   const auto tensors = random_data(s, vm["seed"].as<std::uint64_t>());
   const double ctol = vm["cycle-tol-pct"].as<double>(), etol = vm["energy-tol-pct"].as<double>();
   const std::int64_t cabs = vm["cycle-tol-abs"].as<std::int64_t>();
+  const bool lead = cl.rank() == 0;
   std::string csv =
       "layer,multiplier,analytical_cycles,cycle_level_cycles,cycle_diff,cycle_diff_pct,stall_"
       "cycles,"
       "analytical_energy_pj,cycle_level_energy_pj,energy_diff_pct,gated_pct,outputs_bit_exact,"
       "verdict\n";
-  std::printf("%-22s %-20s %11s %11s %8s %8s %8s %7s %7s %-9s %s\n", "layer", "multiplier",
-              "analytical", "cycle-lvl", "diff", "diff%", "stall", "E diff%", "gated%", "outputs",
-              "verdict");
-  // The analytical side of every job (one per layer and sample), in the cycle-level model's
-  // job order: sample, then layer.
-  const auto plan = model.run_schedule(s.net, s.assign, s.schedule, s.selected);
-  std::map<std::size_t, std::size_t> position;  // network index -> position in the run
-  for (std::size_t k = 0; k < s.selected.size(); ++k) position[s.selected[k]] = k;
-  int failures = 0;
-  Progress progress("validate", plan.jobs.size());
-  std::size_t i = 0;
-  core::cycle_t c_first = -1, c_last = 0;
+  if (lead)
+    std::printf("%-22s %-20s %11s %11s %8s %8s %8s %7s %7s %-9s %s\n", "layer", "multiplier",
+                "analytical", "cycle-lvl", "diff", "diff%", "stall", "E diff%", "gated%", "outputs",
+                "verdict");
+  // One row: a cycle-level job against its analytical side, the outputs against a functional
+  // GEMM with the same table.
+  struct Row {
+    std::string line, csv;
+    bool ok = true;
+  };
   std::map<std::size_t, std::vector<std::int32_t>> expected;  // reference outputs by layer
-  // Rows in job order once the run is done (a stage's last job takes its pods' leakage up to
-  // the end of the run).
-  const auto check = [&](const core::LayerSim& c) {
+  const auto check = [&](const core::LayerSim& c, const analytical::LayerResult& a) {
     const auto& layer = s.net.layers[c.index];
-    const auto& a =
-        plan.jobs.at(static_cast<std::size_t>(c.item) * s.selected.size() + position.at(c.index))
-            .result;
-    c_first = c_first < 0 ? c.start : std::min(c_first, c.start);
-    c_last = std::max(c_last, c.end);
     std::string exact = "n/a";
     bool ok = true;
     if (layer.is_mac()) {
-      auto ref = expected.find(c.index);
+      auto ref = expected.find(c.index);  // the samples of a layer share its tensors
       if (ref == expected.end()) {
         const mult::Table table(*mult::Registry::instance().create(c.multiplier).model);
         ref = expected.emplace(c.index, engine::reference_output(tensors.at(c.index), table)).first;
@@ -377,42 +389,104 @@ int cmd_validate(const std::vector<std::string>& args) {
     else
       ok = ok && (std::fabs(diff_pct) <= ctol || std::llabs(diff) <= cabs);
     ok = ok && std::fabs(e_pct) <= etol;
-    failures += !ok;
     const std::string name = job_name(layer.name, c.item);
-    std::printf("%-22.22s %-20.20s %11lld %11lld %8lld %8.2f %8lld %7.2f %7.2f %-9s %s\n",
-                name.c_str(), c.multiplier.c_str(), static_cast<long long>(a.cycles),
-                static_cast<long long>(c.cycles), static_cast<long long>(diff), diff_pct,
-                static_cast<long long>(c.stall_cycles), e_pct, gated_pct, exact.c_str(),
-                ok ? "ok" : "FAIL");
-    csv += text::csv_field(name) + "," + text::csv_field(c.multiplier) + "," +
-           std::to_string(a.cycles) + "," + std::to_string(c.cycles) + "," + std::to_string(diff) +
-           "," + fmt::format("{:.4f}", diff_pct) + "," + std::to_string(c.stall_cycles) + "," +
-           fmt::format("{:.3f}", a.energy.total()) + "," + fmt::format("{:.3f}", c.energy.total()) +
-           "," + fmt::format("{:.4f}", e_pct) + "," + fmt::format("{:.4f}", gated_pct) + "," +
-           exact + "," + (ok ? "ok" : "FAIL") + "\n";
+    Row r;
+    r.ok = ok;
+    r.line = fmt::format(
+        "{:<22.22} {:<20.20} {:>11} {:>11} {:>8} {:>8.2f} {:>8} {:>7.2f} {:>7.2f} "
+        "{:<9} {}\n",
+        name, c.multiplier, a.cycles, c.cycles, diff, diff_pct, c.stall_cycles, e_pct, gated_pct,
+        exact, ok ? "ok" : "FAIL");
+    r.csv = text::csv_field(name) + "," + text::csv_field(c.multiplier) + "," +
+            std::to_string(a.cycles) + "," + std::to_string(c.cycles) + "," + std::to_string(diff) +
+            "," + fmt::format("{:.4f}", diff_pct) + "," + std::to_string(c.stall_cycles) + "," +
+            fmt::format("{:.3f}", a.energy.total()) + "," +
+            fmt::format("{:.3f}", c.energy.total()) + "," + fmt::format("{:.4f}", e_pct) + "," +
+            fmt::format("{:.4f}", gated_pct) + "," + exact + "," + (ok ? "ok" : "FAIL") + "\n";
+    return r;
   };
-  const auto jobs = core::CycleModel::plan_network(s.acc, s.net, s.assign, source_of(tensors),
-                                                   s.selected, &s.schedule);
-  const auto results = sim.run_jobs(
-      jobs, [&](const core::LayerSim& c) { progress.step(++i, job_name(c.layer, c.item)); });
-  progress.finish();
-  for (const auto& c : results) check(c);
-  std::size_t rows = plan.jobs.size();
-  if (!s.schedule.is_default()) {
-    // The run as a whole: its makespan, within the same tolerance as a stalling layer.
-    const core::cycle_t c_span = c_last - std::max<core::cycle_t>(0, c_first), a_span = plan.cycles;
-    const auto diff = c_span - a_span;
-    const double pct =
-        a_span ? 100.0 * static_cast<double>(diff) / static_cast<double>(a_span) : 0.0;
-    const bool ok = std::fabs(pct) <= ctol || std::llabs(diff) <= cabs;
-    failures += !ok;
+  int failures = 0;
+  std::size_t rows = 0;
+  const auto take = [&](const Row& r) {
+    std::fputs(r.line.c_str(), stdout);
+    csv += r.csv;
+    failures += !r.ok;
     ++rows;
-    std::printf("%-22s %-20s %11lld %11lld %8lld %8.2f %8s %7s %7s %-9s %s\n", "(makespan)", "",
-                static_cast<long long>(a_span), static_cast<long long>(c_span),
-                static_cast<long long>(diff), pct, "", "", "", "", ok ? "ok" : "FAIL");
-    csv += "(makespan),," + std::to_string(a_span) + "," + std::to_string(c_span) + "," +
-           std::to_string(diff) + "," + fmt::format("{:.4f}", pct) + ",,,,,,," +
-           (ok ? "ok" : "FAIL") + "\n";
+  };
+  if (isolated) {
+    // Every layer alone: the layers are independent work units, over MPI ranks when mpirun
+    // started axpod (in one process, one after the other; each uses the simulator's threads).
+    Progress progress("validate", s.selected.size());
+    std::size_t done = 0;
+    RankWorkers ranks(cl);
+    host::InTurn in_turn;
+    host::Workers& w = cl.size() > 1 ? static_cast<host::Workers&>(ranks) : in_turn;
+    const auto found = w.map(
+        s.selected.size(),
+        [&](std::size_t k) {
+          const std::vector<std::size_t> one = {s.selected[k]};
+          const auto plan = model.run_schedule(s.net, s.assign, s.schedule, one);
+          core::CycleModel sim(s.acc, energies, 1 << 30);
+          const auto jobs = core::CycleModel::plan_network(s.acc, s.net, s.assign,
+                                                           source_of(tensors), one, &s.schedule);
+          const auto results = sim.run_jobs(jobs, nullptr);
+          json::Json rows_k = json::Json::array();
+          for (std::size_t j = 0; j < results.size(); ++j) {
+            const Row r = check(results[j], plan.jobs.at(j).result);
+            rows_k.push_back({{"line", r.line}, {"csv", r.csv}, {"ok", r.ok}});
+          }
+          return rows_k.dump();
+        },
+        [&](std::size_t k, const std::string&) {
+          progress.step(++done, s.net.layers[s.selected[k]].name);
+        });
+    if (!lead) return 0;  // rank 0 reports
+    progress.finish();
+    for (const auto& text : found)
+      for (const auto& r : json::Json::parse(text))
+        take({r.at("line").get<std::string>(), r.at("csv").get<std::string>(),
+              r.at("ok").get<bool>()});
+  } else {
+    core::CycleModel sim(s.acc, energies, 1 << 30);
+    // The analytical side of every job (one per layer and sample), in the cycle-level model's
+    // job order: sample, then layer.
+    const auto plan = model.run_schedule(s.net, s.assign, s.schedule, s.selected);
+    std::map<std::size_t, std::size_t> position;  // network index -> position in the run
+    for (std::size_t k = 0; k < s.selected.size(); ++k) position[s.selected[k]] = k;
+    Progress progress("validate", plan.jobs.size());
+    std::size_t i = 0;
+    core::cycle_t c_first = -1, c_last = 0;
+    const auto jobs = core::CycleModel::plan_network(s.acc, s.net, s.assign, source_of(tensors),
+                                                     s.selected, &s.schedule);
+    const auto results = sim.run_jobs(
+        jobs, [&](const core::LayerSim& c) { progress.step(++i, job_name(c.layer, c.item)); });
+    progress.finish();
+    // Rows in job order once the run is done (a stage's last job takes its pods' leakage up to
+    // the end of the run).
+    for (const auto& c : results) {
+      c_first = c_first < 0 ? c.start : std::min(c_first, c.start);
+      c_last = std::max(c_last, c.end);
+      take(check(
+          c,
+          plan.jobs.at(static_cast<std::size_t>(c.item) * s.selected.size() + position.at(c.index))
+              .result));
+    }
+    if (!s.schedule.is_default()) {
+      // The run as a whole: its makespan, within the same tolerance as a stalling layer.
+      const core::cycle_t c_span = c_last - std::max<core::cycle_t>(0, c_first),
+                          a_span = plan.cycles;
+      const auto diff = c_span - a_span;
+      const double pct =
+          a_span ? 100.0 * static_cast<double>(diff) / static_cast<double>(a_span) : 0.0;
+      const bool ok = std::fabs(pct) <= ctol || std::llabs(diff) <= cabs;
+      take({fmt::format("{:<22} {:<20} {:>11} {:>11} {:>8} {:>8.2f} {:>8} {:>7} {:>7} {:<9} {}\n",
+                        "(makespan)", "", a_span, c_span, diff, pct, "", "", "", "",
+                        ok ? "ok" : "FAIL"),
+            "(makespan),," + std::to_string(a_span) + "," + std::to_string(c_span) + "," +
+                std::to_string(diff) + "," + fmt::format("{:.4f}", pct) + ",,,,,,," +
+                (ok ? "ok" : "FAIL") + "\n",
+            ok});
+    }
   }
   if (vm.count("out")) fs::write_file_atomic(vm["out"].as<std::string>(), csv);
   std::printf("%zu passed, %d failed\n", rows - static_cast<std::size_t>(failures), failures);

@@ -1157,6 +1157,49 @@ TEST(Cli, NasIsTheSameOnAnyNumberOfRanks) {
   EXPECT_FALSE(std::filesystem::exists(temp("nas_ranks_4")));
 }
 
+// validate --isolated runs every layer alone (as SCALE-Sim does): its layers are work units, and
+// on 2 and 3 MPI ranks the table and the CSV are those of one process. A whole-network run
+// under mpirun (one simulation) and --isolated with a schedule are refused with the reason.
+TEST(Cli, ValidateSpreadsIsolatedLayersOverRanks) {
+  const std::string base = " validate --accel edge_16x16 --network lenet5 --isolated --out ";
+  const auto table = [](const std::string& out) {  // the table and the tally, no progress
+    std::string rows;
+    std::stringstream in(out);
+    for (std::string line; std::getline(in, line);)
+      if (line.rfind("validate:", 0) != 0) rows += line + "\n";
+    return rows;
+  };
+  const std::string one = temp("validate_iso_1.csv");
+  auto r = axpod(base + one);
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("7 passed, 0 failed"), std::string::npos) << r.output;
+  // Alone, conv2 no longer finds its weights resident: the same figures as --layers conv2.
+  const auto alone = axpod("validate --accel edge_16x16 --network lenet5 --layers conv2");
+  const auto row = alone.output.substr(alone.output.find("\nconv2") + 1, 60);
+  EXPECT_NE(r.output.find(row), std::string::npos) << row << "\n" << r.output;
+  const std::filesystem::path module =
+      std::filesystem::path(AXPOD_BINARY).parent_path() / "../lib/axpod/libaxpod_mpi.so";
+  const std::string mpi = mpirun();
+  if (mpi.empty() || !std::filesystem::exists(module))
+    GTEST_SKIP() << "no working mpirun here, or no MPI module in this build";
+  for (int n : {2, 3}) {
+    const std::string csv = temp("validate_iso_" + std::to_string(n) + ".csv");
+    const auto m =
+        shell("timeout 300 " + mpi + " -np " + std::to_string(n) + " " + AXPOD_BINARY + base + csv);
+    ASSERT_EQ(m.code, 0) << n << " ranks:\n" << m.output;
+    EXPECT_EQ(table(m.output), table(r.output)) << n << " ranks";
+    EXPECT_EQ(slurp(csv), slurp(one)) << n << " ranks";
+  }
+  r = shell("timeout 120 " + mpi + " -np 2 " + AXPOD_BINARY +
+            " validate --accel edge_16x16 --network lenet5");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.output.find("only with --isolated"), std::string::npos) << r.output;
+  r = axpod("validate --accel tpu_v4_like --network lenet5 --isolated --schedule " +
+            src("configs/schedules/lenet5_tpu_v4_pipeline.yaml"));
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.output.find("does not take a --schedule"), std::string::npos) << r.output;
+}
+
 // Interrupted runs remove their partial folder and exit 128 + the signal.
 TEST(Cli, SignalsRemoveThePartialRunFolder) {
   for (const int sig : {SIGTERM, SIGINT}) {
