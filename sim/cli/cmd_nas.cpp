@@ -57,8 +57,9 @@ int run_nas(const std::vector<std::string>& args) {
       "Fashion-MNIST folder")("out,o", po::value<std::string>(),
                               "run folder (default traces/nas-<time>)")(
       "resume", po::value<std::string>(), "continue the stopped search in this run folder")(
-      "inherit", po::bool_switch(),
-      "children start from their parent's float weights where names and shapes match");
+      "no-inherit", po::bool_switch(),
+      "children train from scratch (default: from their parent's float weights where names and "
+      "shapes match)")("inherit", po::bool_switch(), "the default (kept for older scripts)");
   po::variables_map vm;
   if (!parse_options(
           args, opts, {}, vm, "usage: axpod nas [options]",
@@ -85,7 +86,9 @@ int run_nas(const std::vector<std::string>& args) {
   o.multiplier_choices = vm["multipliers"].as<int>();
   o.seed = vm["seed"].as<std::uint64_t>();
   o.threads = vm["threads"].as<int>();
-  o.inherit = vm["inherit"].as<bool>();
+  if (vm["inherit"].as<bool>() && vm["no-inherit"].as<bool>())
+    throw Error("give --inherit or --no-inherit, not both");
+  o.inherit = !vm["no-inherit"].as<bool>();
   o.methods.clear();
   for (const auto& m : text::split(vm["methods"].as<std::string>(), ','))
     o.methods.push_back(text::trim(m));

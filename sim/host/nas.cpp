@@ -286,9 +286,12 @@ void run_nas(const NasOptions& o, const accel::Accelerator& acc, const data::Spl
     for (const auto& m : o.methods) state.methods.push_back(NasMethod{m, {}, {}, 0, 0, false});
   const double budget_s = o.budget_minutes * 60.0 / static_cast<double>(o.methods.size());
   const bool robust = o.robust_eps > 0;
-  for (auto& m : state.methods) {
+  for (const auto& m : state.methods)
     if (m.method != "xai-nas" && m.method != "nsga2")
       throw Error("unknown search method '" + m.method + "'");
+  // One step of a method: its initial population, or one generation, or (out of time or
+  // generations) marking it done; false when there was nothing to do.
+  const auto advance = [&](NasMethod& m) -> bool {
     const auto t0 = std::chrono::steady_clock::now();
     const double s0 = m.seconds;
     const auto elapsed = [&] {
@@ -350,10 +353,17 @@ void run_nas(const NasOptions& o, const accel::Accelerator& acc, const data::Spl
         specs.push_back({std::move(a), std::move(g), 0, std::nullopt});
       }
       m.population = add_all(specs);
-      if (checkpoint) checkpoint(state);
+      m.seconds = elapsed();
+      return true;
     }
-    // A resume with a larger budget continues a done method. Rank 0's clock decides.
-    while (!w.decide(out_of_time())) {
+    // Rank 0's clock decides. A resume with a larger budget continues a done method.
+    if (w.decide(out_of_time())) {
+      if (m.done) return false;
+      m.done = true;
+      return true;
+    }
+    m.done = false;
+    {
       ++m.generation;
       std::mt19937_64 rng((o.seed ^ method_hash(m.method)) + 1000003ull * m.generation);
       std::vector<Spec> specs;
@@ -400,11 +410,19 @@ void run_nas(const NasOptions& o, const accel::Accelerator& acc, const data::Spl
       m.population.clear();
       for (int k2 : keep) m.population.push_back(ids[static_cast<std::size_t>(k2)]);
       m.seconds = elapsed();
-      if (checkpoint) checkpoint(state);
     }
-    m.seconds = elapsed();
-    m.done = true;
-    if (checkpoint) checkpoint(state);
+    return true;
+  };
+  // The methods take turns, a step each, so that they share the machine's conditions (load,
+  // noise) over the whole search; each keeps its own clock, the time of its own steps, against
+  // its share of the budget. A checkpoint follows every step.
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (auto& m : state.methods)
+      if (advance(m)) {
+        moved = true;
+        if (checkpoint) checkpoint(state);
+      }
   }
 }
 

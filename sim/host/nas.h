@@ -12,8 +12,9 @@
 //   most important layer (widen it 1.5x, or give a 3x3 conv a 5x5 kernel); with probability
 //   0.3 a random move on a random layer follows. The baseline applies one random move (widen,
 //   shrink, kernel, pool, residual, add/remove a block or a layer) to a random layer.
-// Candidates are trained briefly (a subset of the training images, few epochs; no weight
-// inheritance yet), quantized to int8 and scored on engine accuracy with their multipliers,
+// Candidates are trained briefly (a subset of the training images, few epochs; a child starts
+// from its parent's float weights wherever a parameter's name and shape match, unless
+// `inherit` is off), quantized to int8 and scored on engine accuracy with their multipliers,
 // robust accuracy (FGSM on the float model), energy and latency (analytical model) and weight
 // memory. Selection (both): non-dominated sorting with crowding over accuracy, robust accuracy
 // and energy.
@@ -45,7 +46,7 @@ struct NasOptions {
   std::uint64_t seed = 1;
   int threads = 2;
   std::vector<std::string> methods{"xai-nas", "nsga2"};
-  bool inherit = false;  // children start from their parent's weights where shapes allow
+  bool inherit = true;  // children start from their parent's weights where shapes allow
 };
 
 /// Throws axpod::Error naming the setting when one is out of range.
