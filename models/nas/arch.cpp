@@ -143,6 +143,17 @@ Arch repair(Arch a) {
   return a;
 }
 
+Arch crossover(const Arch& a, const Arch& b, int cut_a, int cut_b, bool fcs_from_b) {
+  const int na = static_cast<int>(a.convs.size()), nb = static_cast<int>(b.convs.size());
+  cut_a = std::clamp(cut_a, std::min(1, na), na);
+  cut_b = std::clamp(cut_b, 0, nb);
+  Arch child;
+  child.convs.assign(a.convs.begin(), a.convs.begin() + cut_a);
+  child.convs.insert(child.convs.end(), b.convs.begin() + cut_b, b.convs.end());
+  child.fcs = fcs_from_b ? b.fcs : a.fcs;
+  return repair(std::move(child));
+}
+
 Arch apply_move(Arch a, int layer, Move m) {
   const int nc = static_cast<int>(a.convs.size()), nf = static_cast<int>(a.fcs.size());
   layer = std::clamp(layer, 0, nc + nf - 1);

@@ -72,4 +72,10 @@ Arch repair(Arch a);
 /// block after it, remove it, add or remove a hidden fc. The result is repaired.
 Arch apply_move(Arch a, int layer, Move m);
 
+/// One-point crossover of two architectures (NSGA-II's): the child takes `a`'s first `cut_a`
+/// conv blocks, then `b`'s blocks from `cut_b` on, and the hidden fc layers of `b` when
+/// `fcs_from_b`, else of `a`; repaired. Cuts are clamped to [1, blocks] for `a` (at least one
+/// block of `a`) and [0, blocks] for `b`.
+Arch crossover(const Arch& a, const Arch& b, int cut_a, int cut_b, bool fcs_from_b);
+
 }  // namespace axpod::nas

@@ -390,11 +390,35 @@ void run_nas(const NasOptions& o, const accel::Accelerator& acc, const data::Spl
             child = nas::apply_move(child, static_cast<int>(rng() % nas::mac_layers(child).size()),
                                     static_cast<nas::Move>(rng() % nas::kMoves));
         } else {
+          // Crossover with a second tournament parent (probability 0.9), then one random move;
+          // multiplier genes go with their layers through the crossover and follow the layers by
+          // position through the move.
+          cg = pc.genes;
+          if (rng() % 10 < 9) {
+            const auto a2 = rng() % m.population.size(), b2 = rng() % m.population.size();
+            const auto& qc = m.evaluated[static_cast<std::size_t>(m.population[std::min(a2, b2)])];
+            const nas::Arch qa = nas::parse_arch(qc.arch);
+            const auto na = pa.convs.size(), nb = qa.convs.size();
+            const auto cut_a = 1 + rng() % na, cut_b = rng() % (nb + 1);
+            const bool fcs_from_q = rng() % 2 == 0;
+            child = nas::crossover(pa, qa, static_cast<int>(cut_a), static_cast<int>(cut_b),
+                                   fcs_from_q);
+            const auto gene = [](const NasCandidate& c, std::size_t i) {
+              return i < c.genes.size() ? c.genes[i] : 0;
+            };
+            cg.clear();
+            for (std::size_t i = 0; i < cut_a; ++i) cg.push_back(gene(pc, i));
+            for (std::size_t i = cut_b; i < nb; ++i) cg.push_back(gene(qc, i));
+            cg.resize(child.convs.size(), 0);  // the repair keeps at most kMaxConvs blocks
+            const auto& donor = fcs_from_q ? qc : pc;
+            const auto donor_convs = fcs_from_q ? nb : na;
+            for (std::size_t i = 0; i <= child.fcs.size(); ++i)  // hidden layers and the output
+              cg.push_back(gene(donor, donor_convs + i));
+          }
           child = nas::apply_move(child, static_cast<int>(rng() % nas::mac_layers(child).size()),
                                   static_cast<nas::Move>(rng() % nas::kMoves));
-          // Multiplier genes follow the layers by position; each mutates with prob. 1/L.
+          // Each gene mutates with prob. 1/L.
           const auto n = nas::mac_layers(child).size();
-          cg = pc.genes;
           cg.resize(n, 0);
           for (auto& gm : cg)
             if (rng() % n == 0) gm = static_cast<int>(rng() % (cx.cands.size() + 1));

@@ -10,8 +10,10 @@
 // - Mutation: an XAI-NAS child applies one move to its parent's least important layer (halve
 //   its width, or remove the block when it is a conv block and others remain) and one to its
 //   most important layer (widen it 1.5x, or give a 3x3 conv a 5x5 kernel); with probability
-//   0.3 a random move on a random layer follows. The baseline applies one random move (widen,
-//   shrink, kernel, pool, residual, add/remove a block or a layer) to a random layer.
+//   0.3 a random move on a random layer follows. The baseline crosses two tournament parents
+//   (probability 0.9: the first's conv blocks up to a cut, the second's from a cut, the hidden
+//   layers of one of them, each layer with its multiplier gene), then applies one random move
+//   (widen, shrink, kernel, pool, residual, add/remove a block or a layer) to a random layer.
 // Candidates are trained briefly (a subset of the training images, few epochs; a child starts
 // from its parent's float weights wherever a parameter's name and shape match, unless
 // `inherit` is off), quantized to int8 and scored on engine accuracy with their multipliers,

@@ -61,5 +61,30 @@ TEST(NasArch, EveryMoveKeepsTheArchitectureBuildable) {
   EXPECT_TRUE(c.convs[1].residual);
 }
 
+// Crossover: the first parent's blocks up to its cut, the second's from its cut, the chosen
+// parent's hidden layers; always buildable, also across random pairs and cuts.
+TEST(NasArch, CrossoverJoinsTheParentsAndStaysBuildable) {
+  const Arch a = parse_arch("nas_c8k3p_c16k5p_f64");
+  const Arch b = parse_arch("nas_c12k3_c24k3p_c48k5p_f120_f84");
+  EXPECT_EQ(arch_name(crossover(a, b, 1, 1, true)), "nas_c8k3p_c24k3p_c48k5p_f120_f84");
+  EXPECT_EQ(arch_name(crossover(a, b, 2, 3, false)), "nas_c8k3p_c16k5p_f64");
+  EXPECT_EQ(arch_name(crossover(a, b, 0, 2, false)), "nas_c8k3p_c48k5p_f64");  // cut_a >= 1
+  // A residual whose input width changed across the cut is dropped by the repair.
+  const Arch r = parse_arch("nas_c16k3_c16k3rp_f32");
+  EXPECT_FALSE(crossover(a, r, 1, 1, false).convs[1].residual);
+  std::mt19937_64 rng(5);
+  const std::vector<std::string> names = {"nas_c6k5p_c16k5p_f120_f84", "nas_c8k3p_c16k3p_f64",
+                                          "nas_c16k3_c16k3rp_c32k3p_f64",
+                                          "nas_c12k3p_c24k5p_c24k3r_c48k3p_c64k3_c96k3_f96_f48"};
+  for (int i = 0; i < 500; ++i) {
+    const Arch p = parse_arch(names[rng() % names.size()]);
+    const Arch q = parse_arch(names[rng() % names.size()]);
+    const Arch c =
+        crossover(p, q, static_cast<int>(rng() % 8), static_cast<int>(rng() % 8), rng() % 2 == 0);
+    ASSERT_EQ(check_arch(c), "") << arch_name(c);
+    ASSERT_LE(c.convs.size(), static_cast<std::size_t>(kMaxConvs));
+  }
+}
+
 }  // namespace
 }  // namespace axpod::nas
