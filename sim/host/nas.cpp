@@ -289,6 +289,19 @@ void run_nas(const NasOptions& o, const accel::Accelerator& acc, const data::Spl
   for (const auto& m : state.methods)
     if (m.method != "xai-nas" && m.method != "nsga2")
       throw Error("unknown search method '" + m.method + "'");
+  // The whole search's progress (0..1) while method `now` has spent `now_s` seconds: the time
+  // all methods spent against the whole budget, or their generations against all generations.
+  const auto search_done = [&](const NasMethod& now, double now_s) {
+    double spent = 0, gens = 0;
+    for (const auto& m : state.methods) {
+      spent += &m == &now ? now_s : m.seconds;
+      gens += m.generation;
+    }
+    const double n = static_cast<double>(state.methods.size());
+    return std::min(1.0, budget_s > 0
+                             ? spent / (budget_s * n)
+                             : gens / (n * static_cast<double>(std::max<long>(1, o.generations))));
+  };
   // One step of a method: its initial population, or one generation, or (out of time or
   // generations) marking it done; false when there was nothing to do.
   const auto advance = [&](NasMethod& m) -> bool {
@@ -325,9 +338,7 @@ void run_nas(const NasOptions& o, const accel::Accelerator& acc, const data::Spl
             progress(fmt::format("{} gen {} #{}: {} {:.2f} %", m.method, specs[i].generation,
                                  first + static_cast<int>(i), j.at("arch").get<std::string>(),
                                  100 * j.at("accuracy").get<double>()),
-                     budget_s > 0 ? std::min(1.0, elapsed() / budget_s)
-                                  : static_cast<double>(m.generation) /
-                                        static_cast<double>(std::max<long>(1, o.generations)));
+                     search_done(m, elapsed()));
           });
       std::vector<int> ids;
       for (const auto& r : results) {
@@ -601,8 +612,10 @@ std::string report_md(const NasState& st, const std::vector<NasSummary>& sums, c
       "conductance orders the layers; the cheapest of {} common multipliers within {:.2f} pp); "
       "its children shrink its least important layer and widen (or give a 5x5 kernel to) its "
       "most important one, plus a random move with probability 0.3. The NSGA-II baseline "
-      "mutates the architecture and one multiplier gene per layer at random. Both select by "
-      "non-dominated sorting and crowding over accuracy, energy{}.\n\n"
+      "crosses two tournament parents (probability 0.9; each layer keeps its multiplier gene), "
+      "then mutates the architecture and each multiplier gene with probability 1/L. Both select "
+      "by non-dominated sorting and crowding over accuracy, energy{}. The methods take turns a "
+      "generation each; each counts its own generations' time.\n\n"
       "| method | candidates | search time (s) | hypervolume (accuracy x energy) | inferences "
       "per uJ at the baseline's best accuracy | time to the baseline's best (s) |\n"
       "|---|---|---|---|---|---|\n",

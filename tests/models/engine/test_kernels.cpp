@@ -89,6 +89,20 @@ TEST(Kernels, ExactGemmIsExactAtTheExtremes) {
     gemm_exact_kernel(x.data(), ew, got.data(), s.m);
     ASSERT_EQ(got, want);
   }
+  // Every narrow width (fewer than 16 columns: part of a 16-lane block idle) on row counts
+  // around the 4-row tiles, with reductions that end inside a group of four.
+  for (std::int64_t n = 1; n < 16; ++n)
+    for (std::int64_t m : {15, 16, 17, 47, 100})
+      for (std::int64_t k : {1, 4, 25, 30}) {
+        SCOPED_TRACE(std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k));
+        const auto x = random_bytes(static_cast<std::size_t>(m * k), 11 + k, 0.2);
+        const auto w = random_bytes(static_cast<std::size_t>(k * n), 12 + n);
+        const ExactWeights ew(w.data(), k, n);
+        std::vector<std::int32_t> want(static_cast<std::size_t>(m * n)), got(want.size(), 7);
+        gemm_exact(x.data(), w.data(), want.data(), m, n, k);
+        gemm_exact_kernel(x.data(), ew, got.data(), m);
+        ASSERT_EQ(got, want);
+      }
   // Sums beyond float's 24-bit mantissa: -128 x -128 over K = 4608 is 75,497,472, and a mix of
   // extremes that differs from it by odd amounts.
   const std::int64_t m = 5, n = 3, k = 4608;

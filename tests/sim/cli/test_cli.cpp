@@ -402,6 +402,13 @@ std::string mpirun() {
   return "";
 }
 
+/// mpirun() when this build also has axpod's MPI module; "" otherwise.
+std::string mpirun_for_axpod() {
+  const std::filesystem::path module =
+      std::filesystem::path(AXPOD_BINARY).parent_path() / "../lib/axpod/libaxpod_mpi.so";
+  return std::filesystem::exists(module) ? mpirun() : std::string();
+}
+
 TEST(Cli, SweepIsTheSameOnAnyNumberOfRanks) {
   const std::string one = temp("sweep_ranks_local");
   std::filesystem::remove_all(one);
@@ -409,11 +416,8 @@ TEST(Cli, SweepIsTheSameOnAnyNumberOfRanks) {
   ASSERT_EQ(r.code, 0) << r.output;
   const std::string want = slurp(one + "/sweep.csv");
   EXPECT_EQ(std::count(want.begin(), want.end(), '\n'), 1 + 8);
-  const std::filesystem::path module =
-      std::filesystem::path(AXPOD_BINARY).parent_path() / "../lib/axpod/libaxpod_mpi.so";
-  const std::string mpi = mpirun();
-  if (mpi.empty() || !std::filesystem::exists(module))
-    GTEST_SKIP() << "no working mpirun here, or no MPI module in this build";
+  const std::string mpi = mpirun_for_axpod();
+  if (mpi.empty()) GTEST_SKIP() << "no working mpirun here, or no MPI module in this build";
   for (int n : {1, 2, 3}) {
     const std::string dir = temp("sweep_ranks_" + std::to_string(n));
     std::filesystem::remove_all(dir);
@@ -928,10 +932,8 @@ TEST(Cli, TrainEvalRankGenEndToEnd) {
   // gen under mpirun: XAI-Gen's search and its five baselines spread over 2 and 3 ranks give the
   // same results.csv (but for the times) and pareto.csv as one process; more ranks than searches,
   // and fine-tuning, are refused.
-  const std::filesystem::path module =
-      std::filesystem::path(AXPOD_BINARY).parent_path() / "../lib/axpod/libaxpod_mpi.so";
-  const std::string mpi = mpirun();
-  if (mpi.empty() || !std::filesystem::exists(module)) return;
+  const std::string mpi = mpirun_for_axpod();
+  if (mpi.empty()) return;
   const std::string gen_opts = " gen --model " + prefix +
                                " --budget 2 --val 200 --samples 8 --steps 2 --random 6 "
                                "--nsga-pop 4 --nsga-gens 2 --exhaustive-limit 10 "
@@ -1125,11 +1127,8 @@ TEST(Cli, NasIsTheSameOnAnyNumberOfRanks) {
   auto r = axpod(opts + one);
   ASSERT_EQ(r.code, 0) << r.output;
   const auto want = axpod::json::Json::parse(slurp(one + "/checkpoint.json"));
-  const std::filesystem::path module =
-      std::filesystem::path(AXPOD_BINARY).parent_path() / "../lib/axpod/libaxpod_mpi.so";
-  const std::string mpi = mpirun();
-  if (mpi.empty() || !std::filesystem::exists(module))
-    GTEST_SKIP() << "no working mpirun here, or no MPI module in this build";
+  const std::string mpi = mpirun_for_axpod();
+  if (mpi.empty()) GTEST_SKIP() << "no working mpirun here, or no MPI module in this build";
   for (int n : {2, 3}) {
     const std::string dir = temp("nas_ranks_" + std::to_string(n));
     r = shell("timeout 600 " + mpi + " -np " + std::to_string(n) + " " + AXPOD_BINARY + opts + dir);
@@ -1177,11 +1176,8 @@ TEST(Cli, ValidateSpreadsIsolatedLayersOverRanks) {
   const auto alone = axpod("validate --accel edge_16x16 --network lenet5 --layers conv2");
   const auto row = alone.output.substr(alone.output.find("\nconv2") + 1, 60);
   EXPECT_NE(r.output.find(row), std::string::npos) << row << "\n" << r.output;
-  const std::filesystem::path module =
-      std::filesystem::path(AXPOD_BINARY).parent_path() / "../lib/axpod/libaxpod_mpi.so";
-  const std::string mpi = mpirun();
-  if (mpi.empty() || !std::filesystem::exists(module))
-    GTEST_SKIP() << "no working mpirun here, or no MPI module in this build";
+  const std::string mpi = mpirun_for_axpod();
+  if (mpi.empty()) GTEST_SKIP() << "no working mpirun here, or no MPI module in this build";
   for (int n : {2, 3}) {
     const std::string csv = temp("validate_iso_" + std::to_string(n) + ".csv");
     const auto m =
