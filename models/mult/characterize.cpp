@@ -172,6 +172,43 @@ const std::string& yosys_identifier(const std::string& s) {
 
 constexpr int kTimedOut = -2;  // run_program: the program ran past its limit and was killed
 
+/// The processes below `pid` (its children, theirs, ...), from /proc: Yosys runs ABC as a child
+/// process, which a time limit must stop too.
+std::vector<pid_t> descendants(pid_t pid) {
+  std::vector<std::pair<pid_t, pid_t>> parent_of;  // (process, its parent)
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string stat;
+    try {
+      stat = fs::read_file(e.path().string() + "/stat");
+    } catch (const Error&) {
+      continue;  // gone meanwhile
+    }
+    // "pid (name) state ppid ...": the name may hold blanks and parentheses.
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 1));
+    std::string state;
+    long ppid = 0;
+    if (rest >> state >> ppid)
+      parent_of.emplace_back(static_cast<pid_t>(std::stol(name)), static_cast<pid_t>(ppid));
+  }
+  std::vector<pid_t> out;
+  std::vector<pid_t> todo = {pid};
+  while (!todo.empty()) {
+    const pid_t p = todo.back();
+    todo.pop_back();
+    for (const auto& [child, parent] : parent_of)
+      if (parent == p) {
+        out.push_back(child);
+        todo.push_back(child);
+      }
+  }
+  return out;
+}
+
 /// Runs a program with an argument vector (no shell); returns its exit code, 127 when it could
 /// not be started, kTimedOut when it ran longer than `limit_s` seconds (0: no limit) and was
 /// killed. Its stdout and stderr go to /dev/null.
@@ -206,6 +243,7 @@ int run_program(const std::vector<std::string>& argv, double limit_s) {
       return -1;
     }
     if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > limit_s) {
+      for (const pid_t child : descendants(pid)) ::kill(child, SIGKILL);
       ::kill(pid, SIGKILL);
       while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
       }

@@ -152,9 +152,19 @@ int run_nas(const std::vector<std::string>& args) {
   host::run_nas(
       o, acc, train, test, dir, state,
       [&](const host::NasState& s) {
-        if (!lead) return;
-        fs::write_file_atomic(dir + "/checkpoint.json", json::dump(host::to_json(s)));
-        if (kill_after > 0 && ++written == kill_after) std::raise(SIGKILL);
+        // Rank 0 writes; every rank learns whether that worked (a rank left waiting for the
+        // next generation while rank 0 stopped would hang).
+        std::string error;
+        if (lead) {
+          try {
+            fs::write_file_atomic(dir + "/checkpoint.json", json::dump(host::to_json(s)));
+          } catch (const std::exception& e) {
+            if (cl.size() == 1) throw;
+            error = e.what();
+          }
+        }
+        if (cl.size() > 1) cl.agree(error);
+        if (kill_after > 0 && lead && ++written == kill_after) std::raise(SIGKILL);
       },
       [&](const std::string& what, double frac) {
         bar.step(static_cast<std::size_t>(std::clamp(frac, 0.0, 1.0) * 1000), what);

@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "common/error.h"
 #include "common/fs.h"
+#include "common/json.h"
 #include "common/paths.h"
 #include "common/plot.h"
 #include "data/idx.h"
@@ -254,8 +255,26 @@ int cmd_gen(const std::vector<std::string>& args) {
                  g.threads, g.threads == 1 ? "" : "s");
   RankWorkers ranks(cl);
   const auto t0 = std::chrono::steady_clock::now();
-  const auto scores =
-      host::rank_layers("conductance", rank_input(m, vm, "conductance", acc, exact, cands.front()));
+  // The layer ranking: rank 0's, shared (the other ranks would only repeat it).
+  std::vector<host::LayerScore> scores;
+  std::string rank_error;
+  if (cl.rank() == 0) {
+    try {
+      scores = host::rank_layers("conductance",
+                                 rank_input(m, vm, "conductance", acc, exact, cands.front()));
+    } catch (const std::exception& e) {
+      if (cl.size() == 1) throw;
+      rank_error = e.what();
+    }
+  }
+  if (cl.size() > 1) {
+    cl.agree(rank_error);
+    json::Json shared = json::Json::array();
+    for (const auto& sc : scores) shared.push_back({sc.layer, sc.score});
+    scores.clear();
+    for (const auto& sc : json::Json::parse(cl.broadcast(shared.dump())))
+      scores.push_back({sc.at(0).get<std::string>(), sc.at(1).get<double>()});
+  }
   const double rank_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::unique_ptr<Progress> bar;

@@ -21,18 +21,18 @@ class RankWorkers final : public host::Workers {
       std::size_t n, const std::function<std::string(std::size_t)>& one,
       const std::function<void(std::size_t, const std::string&)>& done) override {
     std::vector<std::string> out(n);
-    std::string error;
+    std::string error, all;
     try {
       m_cl.run(n, {}, 1, one, [&](std::size_t i, const std::string& r) {
         out[i] = r;
         if (done) done(i, r);
       });
+      if (m_cl.rank() == 0) all = json::Json(out).dump();  // results are JSON text (UTF-8)
     } catch (const std::exception& e) {
       error = e.what();
     }
-    m_cl.agree(error);  // a failed unit stops every rank
-    return json::Json::parse(m_cl.broadcast(json::Json(out).dump()))
-        .get<std::vector<std::string>>();
+    m_cl.agree(error);  // a failed unit, or rank 0's failure, stops every rank
+    return json::Json::parse(m_cl.broadcast(all)).get<std::vector<std::string>>();
   }
   std::string share(const std::string& text) override { return m_cl.broadcast(text); }
   bool lead() const override { return m_cl.rank() == 0; }

@@ -48,6 +48,10 @@ void check_options(const NasOptions& o) {
     throw Error("--multipliers must lie in [1, 64]");
   if (o.threads < 1 || o.threads > 256) throw Error("--threads must lie in [1, 256]");
   if (o.methods.empty()) throw Error("no search method");
+  for (std::size_t i = 0; i < o.methods.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (o.methods[i] == o.methods[j])
+        throw Error("--methods names '" + o.methods[i] + "' twice (they would share files)");
 }
 
 namespace {
@@ -323,16 +327,17 @@ void run_nas(const NasOptions& o, const accel::Accelerator& acc, const data::Spl
     };
     const auto add_all = [&](const std::vector<Spec>& specs) {
       const int first = static_cast<int>(m.evaluated.size());
+      std::vector<double> arrived(specs.size(), 0);  // rank 0's clock when each result came
       const auto results = w.map(
           specs.size(),
           [&](std::size_t i) {
             const Spec& sp = specs[i];
-            auto c = evaluate(cx, m.method, first + static_cast<int>(i), sp.generation, sp.arch,
-                              sp.genes, sp.parent ? &*sp.parent : nullptr);
-            c.seconds = elapsed();
-            return candidate_json(c).dump();
+            return candidate_json(evaluate(cx, m.method, first + static_cast<int>(i), sp.generation,
+                                           sp.arch, sp.genes, sp.parent ? &*sp.parent : nullptr))
+                .dump();
           },
           [&](std::size_t i, const std::string& r) {
+            arrived[i] = elapsed();
             if (!progress) return;
             const auto j = json::Json::parse(r);
             progress(fmt::format("{} gen {} #{}: {} {:.2f} %", m.method, specs[i].generation,
@@ -340,10 +345,13 @@ void run_nas(const NasOptions& o, const accel::Accelerator& acc, const data::Spl
                                  100 * j.at("accuracy").get<double>()),
                      search_done(m, elapsed()));
           });
+      // A candidate's time is its method's search time on rank 0's clock when it was done.
+      arrived = json::Json::parse(w.share(json::Json(arrived).dump())).get<std::vector<double>>();
       std::vector<int> ids;
-      for (const auto& r : results) {
+      for (std::size_t i = 0; i < results.size(); ++i) {
         ids.push_back(static_cast<int>(m.evaluated.size()));
-        m.evaluated.push_back(candidate_from_json(json::Json::parse(r)));
+        m.evaluated.push_back(candidate_from_json(json::Json::parse(results[i])));
+        m.evaluated.back().seconds = arrived[i];
       }
       return ids;
     };

@@ -1112,6 +1112,8 @@ TEST(Cli, NasResumesToTheSameSearch) {
   EXPECT_NE(r.output.find("population (was 2, now 3)"), std::string::npos) << r.output;
   r = axpod("nas --generations 1" + opts + "--resume " + temp("evolve_bad_nothing"));
   EXPECT_NE(r.output.find("has no checkpoint.json"), std::string::npos) << r.output;
+  r = axpod("nas --generations 1 --methods nsga2,nsga2" + opts + "--out " + temp("nas_twice"));
+  EXPECT_NE(r.output.find("--methods names 'nsga2' twice"), std::string::npos) << r.output;
   r = axpod("nas --generations 1" + opts + "--out " + a);
   EXPECT_NE(r.output.find("exists"), std::string::npos) << r.output;
 }
