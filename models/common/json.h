@@ -20,4 +20,15 @@ inline std::string dump(const Json& j) {
   return j.dump(2) + "\n";
 }
 
+/// The keys of `now` whose value `was` lacks or holds otherwise, each as " key (was X, now Y)"
+/// ("" when none): what a resumed run would change of the run it resumes.
+inline std::string changed_keys(const Json& was, const Json& now) {
+  std::string out;
+  for (const auto& [k, v] : now.items())
+    if (!was.contains(k) || was.at(k) != v)
+      out += " " + k + " (was " + (was.contains(k) ? was.at(k).dump() : "-") + ", now " + v.dump() +
+             ")";
+  return out;
+}
+
 }  // namespace axpod::json

@@ -411,15 +411,10 @@ int cmd_sweep(const std::vector<std::string>& args) {
         } catch (const json::Json::exception&) {
           throw Error(checkpoint + ": not a sweep checkpoint");
         }
-        if (was != fp) {
-          std::string diff;
-          for (const auto& [k, v] : fp.items())
-            if (!was.contains(k) || was[k] != v)
-              diff += fmt::format(" {} (was {}, now {})", k, was.contains(k) ? was[k].dump() : "-",
-                                  v.dump());
-          throw Error("--resume '" + requested + "': that checkpoint is of another run:" + diff +
+        if (was != fp)
+          throw Error("--resume '" + requested +
+                      "': that checkpoint is of another run:" + json::changed_keys(was, fp) +
                       " (resume it with the same command and options)");
-        }
         while (std::getline(in, line)) {
           const auto sp = line.find(' ');
           std::size_t i = points.size();

@@ -195,16 +195,9 @@ void setup_nas_run(const po::variables_map& vm, const json::Json& fp, std::strin
       throw Error(cp + ": " + e.what());
     }
     state = host::state_from_json(j);
-    if (state.fingerprint != fp) {
-      std::string diff;
-      for (const auto& [k, v] : fp.items())
-        if (!state.fingerprint.contains(k) || state.fingerprint[k] != v)
-          diff += fmt::format(" {} (was {}, now {})", k,
-                              state.fingerprint.contains(k) ? state.fingerprint[k].dump() : "-",
-                              v.dump());
-      throw Error("--resume '" + dir + "': that search ran with other settings:" + diff +
-                  " (resume it with the same options)");
-    }
+    if (state.fingerprint != fp)
+      throw Error("--resume '" + dir + "': that search ran with other settings:" +
+                  json::changed_keys(state.fingerprint, fp) + " (resume it with the same options)");
   } else {
     dir = pick_run_dir(vm.count("out") ? vm["out"].as<std::string>() : "", "nas");
     std::filesystem::create_directories(dir);
