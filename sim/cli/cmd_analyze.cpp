@@ -463,8 +463,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
     std::fprintf(stderr, "sweep: %zu design points on %s\n", left, cl.describe().c_str());
   // Fault injection for the tests: the process kills itself (SIGKILL, as a lost node would go)
   // once this many points of this run are in the checkpoint.
-  const char* fault = std::getenv("AXPOD_FAULT_AFTER_POINTS");
-  const std::size_t kill_after = fault != nullptr ? std::stoul(fault) : 0;
+  const auto kill_after = static_cast<std::size_t>(fault_after("AXPOD_FAULT_AFTER_POINTS"));
   std::size_t this_run = 0;
   try {
     cl.run(

@@ -144,10 +144,8 @@ int run_nas(const std::vector<std::string>& args) {
   const bool lead = cl.rank() == 0;
   // Fault injection for the tests: the process kills itself (SIGKILL, as a lost node would go)
   // once it has written this many checkpoints.
-  long long kill_after = 0, written = 0;
-  if (const char* fault = std::getenv("AXPOD_FAULT_AFTER_CHECKPOINTS"); fault != nullptr)
-    if (!text::parse_int(fault, kill_after) || kill_after < 1)
-      throw Error(std::string("AXPOD_FAULT_AFTER_CHECKPOINTS: not a count: '") + fault + "'");
+  const long long kill_after = fault_after("AXPOD_FAULT_AFTER_CHECKPOINTS");
+  long long written = 0;
   Progress bar("nas", 1000);
   host::run_nas(
       o, acc, train, test, dir, state,

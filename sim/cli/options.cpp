@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <sstream>
@@ -46,6 +47,15 @@ int int_in(const po::variables_map& vm, const std::string& name, int lo, int hi)
   if (v < lo || v > hi)
     throw Error(fmt::format("--{} must lie in [{}, {}], got {}", name, lo, hi, v));
   return v;
+}
+
+long long fault_after(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr) return 0;
+  long long n = 0;
+  if (!text::parse_int(value, n) || n < 1)
+    throw Error(std::string(name) + ": not a count: '" + value + "'");
+  return n;
 }
 
 double double_in(const po::variables_map& vm, const std::string& name, double lo, double hi) {

@@ -30,6 +30,10 @@ int int_in(const po::variables_map& vm, const std::string& name, int lo, int hi)
 /// The double option `name` when finite and in [lo, hi]; axpod::Error naming it otherwise.
 double double_in(const po::variables_map& vm, const std::string& name, double lo, double hi);
 
+/// A test's fault injection: the count in environment variable `name` after which the process
+/// kills itself (0 when unset); axpod::Error when it is not a count >= 1.
+long long fault_after(const char* name);
+
 /// Refuses to replace an existing output file unless `force` (message names the option).
 void check_new_file(const std::string& path, bool force, const std::string& option);
 

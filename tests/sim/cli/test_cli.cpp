@@ -474,6 +474,12 @@ TEST(Cli, AKilledSweepResumesToTheSameResults) {
   EXPECT_NE(r.output.find("nothing to resume"), std::string::npos) << r.output;
   r = axpod(std::string(kCycleSweep) + "--resume " + temp("sweep_never"));
   EXPECT_NE(r.output.find("no interrupted sweep there"), std::string::npos) << r.output;
+  // The test hook itself refuses what is not a count (it used to end in a raw std:: message).
+  r = axpod(std::string(kCycleSweep) + "--out " + temp("sweep_hook"),
+            "AXPOD_FAULT_AFTER_POINTS=three");
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("AXPOD_FAULT_AFTER_POINTS: not a count: 'three'"), std::string::npos)
+      << r.output;
 }
 
 // ---------------------------------------------------------------- simulate / validate
