@@ -39,6 +39,8 @@ PreparedTable::PreparedTable(const mult::Table& t) : m_products(t.products()) {
 ExactWeights::ExactWeights(const std::int8_t* weights, std::int64_t k_, std::int64_t n_)
     : w(weights, weights + k_ * n_), shift_comp(static_cast<std::size_t>(n_), 0), k(k_), n(n_) {
   if (detail::avx512_vnni_available()) vnni = detail::pack_vnni(weights, k_, n_);
+  if (n_ <= 8 && detail::avx512_vnni_narrow_available())
+    vnni_narrow = detail::pack_vnni_narrow(weights, k_, n_);
   for (std::int64_t kk = 0; kk < k; ++kk)
     for (std::int64_t j = 0; j < n; ++j)
       shift_comp[static_cast<std::size_t>(j)] -= 128 * w[kk * n + j];
@@ -63,7 +65,6 @@ bool use_vnni() {
   static const bool ok = detail::avx512_vnni_available();
   return ok && !forced_portable().load(std::memory_order_relaxed);
 }
-
 
 }  // namespace
 

@@ -56,6 +56,7 @@ struct ExactWeights {
   std::vector<std::int8_t> w;            // k x n
   std::vector<std::int32_t> shift_comp;  // per column: -128 * sum_k w (undoes x + 128)
   std::vector<std::int8_t> vnni;         // packed for the VNNI kernel (empty: not used here)
+  std::vector<std::int8_t> vnni_narrow;  // n <= 8: packed for two rows per vector (or empty)
   std::int64_t k = 0, n = 0;
 };
 
@@ -91,6 +92,10 @@ bool avx512_vnni_available();
 std::vector<std::int8_t> pack_vnni(const std::int8_t* w, std::int64_t k, std::int64_t n);
 void gemm_exact_vnni(const std::int8_t* x, const ExactWeights& w, std::int32_t* acc,
                      std::int64_t m);
+/// Whether the narrow (n <= 8) kernel's instructions exist here (VNNI and VBMI).
+bool avx512_vnni_narrow_available();
+/// w (k x n, n <= 8) as groups of four reductions x 8 lanes, repeated in both 8-lane halves.
+std::vector<std::int8_t> pack_vnni_narrow(const std::int8_t* w, std::int64_t k, std::int64_t n);
 }  // namespace detail
 
 }  // namespace axpod::engine

@@ -81,10 +81,11 @@ Netlist Netlist::parse_blif(const std::string& text_in, const std::string& name)
       pending += line.substr(0, line.size() - 1) + " ";
       continue;
     }
-    line = pending + line;
+    line = text::trim(pending + line);
     pending.clear();
     if (!line.empty()) lines.push_back(line);
   }
+  if (!text::trim(pending).empty()) lines.push_back(text::trim(pending));
   std::vector<Gate> unordered;
   std::vector<int> const_nets0, const_nets1;
   const auto fail = [&](const std::string& what) {
@@ -92,6 +93,7 @@ Netlist Netlist::parse_blif(const std::string& text_in, const std::string& name)
   };
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const auto w = words(lines[i]);
+    if (w.empty()) continue;
     if (w[0] == ".subckt") {
       GateType t{};
       if (w.size() < 3 || !gate_type(w[1], t)) fail("unsupported cell '" + lines[i] + "'");

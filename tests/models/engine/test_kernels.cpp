@@ -89,11 +89,12 @@ TEST(Kernels, ExactGemmIsExactAtTheExtremes) {
     gemm_exact_kernel(x.data(), ew, got.data(), s.m);
     ASSERT_EQ(got, want);
   }
-  // Every narrow width (fewer than 16 columns: part of a 16-lane block idle) on row counts
-  // around the 4-row tiles, with reductions that end inside a group of four.
+  // Every narrow width (fewer than 16 columns: part of a 16-lane block idle; up to 8, two rows
+  // per vector) on row counts around the 4-row and 8-row tiles, with reductions that end inside
+  // a group of four, fill one load of two rows (32) or take several 32-byte chunks (33 to 70).
   for (std::int64_t n = 1; n < 16; ++n)
-    for (std::int64_t m : {15, 16, 17, 47, 100})
-      for (std::int64_t k : {1, 4, 25, 30}) {
+    for (std::int64_t m : {1, 7, 15, 16, 17, 47, 100})
+      for (std::int64_t k : {1, 4, 25, 30, 32, 33, 64, 70}) {
         SCOPED_TRACE(std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k));
         const auto x = random_bytes(static_cast<std::size_t>(m * k), 11 + k, 0.2);
         const auto w = random_bytes(static_cast<std::size_t>(k * n), 12 + n);

@@ -99,5 +99,16 @@ TEST(Netlist, OrdersAChainOfAnyLength) {
   EXPECT_EQ(act.products, (std::vector<product_t>{1, 0, 0, 1}));
 }
 
+// Continuation lines: a backslash joins the next line, and a backslash on the last line (or a
+// line holding nothing else) is an error about the netlist, not a read past the end. The fuzzer
+// found "# \n\\\n" read an empty word list.
+TEST(Netlist, JoinsContinuationLinesAndSurvivesALoneBackslash) {
+  const auto nl = Netlist::parse_blif(".subckt $_AND_ \\\n A=a[0] B=b[0] \\\n Y=p[0]\n", "cont");
+  EXPECT_EQ(nl.simulate({1, 1, 0}, {1, 0, 1}).products, (std::vector<product_t>{1, 0, 0}));
+  EXPECT_THROW(Netlist::parse_blif("# \n\\\n", "lone"), Error);
+  EXPECT_THROW(Netlist::parse_blif("\\", "eof"), Error);
+  EXPECT_THROW(Netlist::parse_blif(".subckt $_AND_ A=a[0] B=b[0] \\", "eof2"), Error);
+}
+
 }  // namespace
 }  // namespace axpod::mult
