@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
-#include <type_traits>
 
 #include "parallel.h"
+#include "pe_row.h"
 
 namespace axpod::core {
 
@@ -118,6 +118,7 @@ SystolicArray::RowCounts SystolicArray::tick_rows(int r0, int r1, const std::int
   std::int32_t* ns = m_sum[nxt].data();
   std::uint8_t* nsv = m_sum_v[nxt].data();
   const int C = m_cols;
+  const detail::PeRowFn kernel = detail::pe_row_kernel();
   RowCounts rc;
   for (int r = r0; r < r1; ++r) {
     const std::size_t base = static_cast<std::size_t>(r) * C;
@@ -154,32 +155,17 @@ SystolicArray::RowCounts SystolicArray::tick_rows(int r0, int r1, const std::int
     } else {
       std::memcpy(out, above, sizeof(std::int32_t) * static_cast<std::size_t>(C));
     }
-    std::uint32_t row_slots = 0, row_gated = 0, row_flight = 0;
-    const auto body = [&](auto stationary_first) {
-      for (int c = plo; c < phi; ++c) {
-        const auto a = static_cast<std::uint8_t>(a_row[c]);
-        const auto w = static_cast<std::uint8_t>(s[c]);
-        const std::uint32_t valid = av_row[c] & sv[c];
-        const std::size_t idx = decltype(stationary_first)::value
-                                    ? (static_cast<std::size_t>(w) << 8) | a
-                                    : (static_cast<std::size_t>(a) << 8) | w;
-        out[c] = above[c] + (m_table[idx] & -static_cast<std::int32_t>(valid));
-        row_slots += valid;
-        row_gated += valid & static_cast<std::uint32_t>((a == 0) | (w == 0));
-      }
-    };
-    if (m_stationary_first)
-      body(std::true_type{});
-    else
-      body(std::false_type{});
+    const detail::PeRowCounts n = kernel(detail::PeRow{a_row, av_row, s, sv, above, out}, plo, phi,
+                                         m_table, m_stationary_first);
+    std::uint32_t row_flight = 0;
     if (r > 0) {
       std::memcpy(out_v, above_v, static_cast<std::size_t>(C));
     } else {
       for (int c = 0; c < C; ++c) out_v[c] = static_cast<std::uint8_t>(av_row[c] & sv[c]);
     }
     for (int c = 0; c < C; ++c) row_flight += av_row[c] | out_v[c];
-    rc.slots += row_slots;
-    rc.gated += row_gated;
+    rc.slots += n.slots;
+    rc.gated += n.gated;
     rc.in_flight += row_flight;
   }
   return rc;
