@@ -31,6 +31,8 @@ echo "bench: cycle-level model" >&2
 # (The CSV reporter wants the same counters in every run: one file per benchmark.)
 AXPOD_SIM_THREADS=1 "$BIN/bench_pod" --benchmark_filter='BM_ArrayTick/128' \
   --benchmark_format=csv > "$TMP/pod.csv" 2> /dev/null
+AXPOD_SIM_THREADS=1 AXPOD_SIM_KERNEL=portable "$BIN/bench_pod" \
+  --benchmark_filter='BM_ArrayTick/128' --benchmark_format=csv > "$TMP/pod_portable.csv" 2> /dev/null
 AXPOD_SIM_THREADS=2 "$BIN/bench_pod" --benchmark_filter='BM_ArrayTick/128' \
   --benchmark_format=csv > "$TMP/pod2.csv" 2> /dev/null
 "$BIN/bench_pod" --benchmark_filter='BM_CycleModelResnet18TpuV4' --benchmark_format=csv \
@@ -71,6 +73,8 @@ exact_fast_max=$(value_of "$TMP/engine.csv" '^BM_ExactKernel/fast' GMAC_per_s | 
 exact_port=$(value_of "$TMP/engine.csv" '^BM_ExactKernel/portable' GMAC_per_s | min_of)
 exact_kernel=$(value_of "$TMP/engine.csv" '^BM_ExactKernel/fast' label | head -1)
 pe=$(value_of "$TMP/pod.csv" '^BM_ArrayTick/128' PE_updates_per_s)
+pe_kernel=$(value_of "$TMP/pod.csv" '^BM_ArrayTick/128' label)
+pe_portable=$(value_of "$TMP/pod_portable.csv" '^BM_ArrayTick/128' PE_updates_per_s)
 pe2=$(value_of "$TMP/pod2.csv" '^BM_ArrayTick/128' PE_updates_per_s)
 pe_model=$(value_of "$TMP/model.csv" '^BM_CycleModelResnet18TpuV4' PE_updates_per_s)
 analyze_ms=$(value_of "$TMP/startup.csv" 'analyze_lenet5_csv' real_time)
@@ -85,6 +89,7 @@ help_ms=$(value_of "$TMP/startup.csv" 'BM_Command/help' real_time)
   echo "exact_gemm_gmacs_per_core_best_shape,$(fmt "$exact_fast_max" 2),GMAC/s"
   echo "exact_gemm_gmacs_per_core_portable,$(fmt "$exact_port" 2),GMAC/s"
   echo "pe_updates_per_s_per_core,$(fmt "$pe" 0),PE-updates/s"
+  echo "pe_updates_per_s_per_core_portable,$(fmt "$pe_portable" 0),PE-updates/s"
   echo "pe_updates_per_s_2_threads,$(fmt "$pe2" 0),PE-updates/s"
   echo "pe_updates_per_s_cycle_model_resnet18_layers,$(fmt "$pe_model" 0),PE-updates/s"
   echo "resnet18_simulate_s,$(fmt "$simulate_s" 2),s"
@@ -101,7 +106,7 @@ help_ms=$(value_of "$TMP/startup.csv" 'BM_Command/help' real_time)
   echo "|---|---|---|"
   echo "| table (approximate) GEMM, one core, worst of LeNet-5's and resnet8's shapes (\`table_gemm_gmacs_per_core\`) | $(fmt "$table_fast" 1) GMAC/s ($table_kernel; best shape $(fmt "$table_fast_max" 1)) | portable kernel: $(fmt "$table_port" 1) GMAC/s worst shape |"
   echo "| exact int8 GEMM, one core, worst shape (\`exact_gemm_gmacs_per_core\`) | $(fmt "$exact_fast" 1) GMAC/s ($exact_kernel; best shape $(fmt "$exact_fast_max" 1)) | portable kernel: $(fmt "$exact_port" 1) GMAC/s; table GEMM above |"
-  echo "| cycle-level array, 128x128 pod busy in every PE, one core (\`pe_updates_per_s_per_core\`) | $(fmt "$pe" 0) PE-updates/s | its rows on 2 threads: $(fmt "$pe2" 0); the whole model on two resnet18 layers, 2 threads: $(fmt "$pe_model" 0) |"
+  echo "| cycle-level array, 128x128 pod busy in every PE, one core (\`pe_updates_per_s_per_core\`) | $(fmt "$pe" 0) PE-updates/s ($pe_kernel) | portable stepper, one core: $(fmt "$pe_portable" 0); its rows on 2 threads: $(fmt "$pe2" 0); the whole model on two resnet18 layers, 2 threads: $(fmt "$pe_model" 0) |"
   echo "| \`axpod simulate\` resnet18 on tpu_v4_like, SystemC, 2 threads (\`resnet18_simulate_s\`) | $(fmt "$simulate_s" 1) s | 1 thread: $(fmt "$simulate_s1" 1) s |"
   echo "| LeNet-5 training epoch, 55,000 images, 2 threads, quiet (\`lenet5_epoch_s_quiet\`) | $epoch2 s | 1 thread: $epoch1 s |"
   echo "| the same with one core kept busy by another process (\`lenet5_epoch_s_busy\`) | $epoch_busy s | 1 thread, quiet: $epoch1 s |"
