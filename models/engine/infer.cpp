@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <thread>
 
 #include "common/error.h"
@@ -26,7 +27,70 @@ mult::Table int8_table(const std::string& multiplier) {
   return mult::Table(std::move(p));
 }
 
+namespace {
+
+// The runs of a conv's im2col: per output pixel and kernel row, the kernel row's part inside
+// the input (one contiguous stretch of an input row, channels innermost) and the zeros of the
+// padding on either side; adjacent runs of zeros merge.
+std::vector<Im2colRun> im2col_runs(const QOp& op, const QTensor& in, const QTensor& out) {
+  std::vector<Im2colRun> runs;
+  const auto add = [&](std::int32_t src, std::int32_t len) {
+    if (len <= 0) return;
+    if (src < 0 && !runs.empty() && runs.back().src < 0)
+      runs.back().len += len;
+    else
+      runs.push_back({src, len});
+  };
+  const std::int32_t c = in.c;
+  for (int oy = 0; oy < out.h; ++oy)
+    for (int ox = 0; ox < out.w; ++ox)
+      for (int ky = 0; ky < op.k; ++ky) {
+        const int iy = oy * op.stride - op.pad + ky;
+        if (iy < 0 || iy >= in.h) {
+          add(-1, op.k * c);
+          continue;
+        }
+        const int ix0 = ox * op.stride - op.pad;
+        const int kx0 = std::max(0, -ix0), kx1 = std::min(op.k, in.w - ix0);
+        if (kx1 <= kx0) {
+          add(-1, op.k * c);
+          continue;
+        }
+        add(-1, kx0 * c);
+        add((iy * in.w + ix0 + kx0) * c, (kx1 - kx0) * c);
+        add(-1, (op.k - kx1) * c);
+      }
+  return runs;
+}
+
+// Bytes past a tensor's or the column matrix's end that a run's copy may read or write: runs
+// are copied 16 bytes at a time, in order, so what a copy writes past its run the next run
+// overwrites.
+constexpr std::size_t kSlack = 16;
+
+void copy_runs(const std::vector<Im2colRun>& runs, const std::int8_t* src, std::int8_t* dst) {
+  for (const auto& r : runs) {
+    if (r.src < 0) {
+      std::memset(dst, 0, static_cast<std::size_t>(r.len));
+    } else {
+      const std::int8_t* s = src + r.src;
+      for (std::int32_t i = 0; i < r.len; i += 16) {
+        unsigned char b[16];
+        std::memcpy(b, s + i, 16);
+        std::memcpy(dst + i, b, 16);
+      }
+    }
+    dst += r.len;
+  }
+}
+
+}  // namespace
+
 Engine::Engine(QNet net) : m_net(std::move(net)), m_prep(m_net.ops.size()) {
+  if (!m_net.tensors.empty() && m_net.tensors[0].scale > 0)
+    for (int v = 0; v < 256; ++v)
+      m_pixel[static_cast<std::size_t>(v)] =
+          quantize(static_cast<float>(v) / 255.0f, m_net.tensors[0].scale);
   for (std::size_t i = 0; i < m_net.ops.size(); ++i) {
     const QOp& op = m_net.ops[i];
     Prepared& p = m_prep[i];
@@ -47,6 +111,18 @@ Engine::Engine(QNet net) : m_net(std::move(net)), m_prep(m_net.ops.size()) {
       for (int oc = 0; oc < n; ++oc)
         p.requant.push_back(
             quantize_multiplier(static_cast<double>(in.scale) * op.wscale[oc] / out.scale));
+      p.output = Requantizer(op.bias, p.requant, op.relu);
+      if (op.kind == OpKind::conv) {
+        p.im2col = im2col_runs(op, in, out);
+        std::int64_t bytes = 0;
+        for (const auto& r : p.im2col) bytes += r.len;
+        if (bytes != static_cast<std::int64_t>(out.h) * out.w * static_cast<std::int64_t>(k))
+          throw Error("network '" + m_net.name + "': conv '" + op.name + "' has " +
+                      std::to_string(k) + " weights per output channel, its " +
+                      std::to_string(op.k) + "x" + std::to_string(op.k) + "x" +
+                      std::to_string(in.c) + " window needs " +
+                      std::to_string(op.k * op.k * in.c));
+      }
     } else if (op.kind == OpKind::add) {
       const QTensor& in2 = m_net.tensors[op.in2];
       p.add_a = quantize_multiplier(static_cast<double>(in.scale) / out.scale);
@@ -127,9 +203,13 @@ std::vector<std::int8_t> Engine::run(const std::int8_t* input, std::vector<MacTr
   thread_local std::vector<std::vector<std::int8_t>> t;
   thread_local std::vector<std::int8_t> cols;
   thread_local std::vector<std::int32_t> acc;
+  thread_local std::vector<std::int32_t> pool;  // a pooling window's max or sum per channel
   t.resize(std::max(t.size(), m_net.tensors.size()));
+  const auto elements = [](const QTensor& q) { return static_cast<std::size_t>(q.h) * q.w * q.c; };
+  // Tensors and the column matrix carry kSlack bytes past their end (copy_runs).
   const QTensor& in0 = m_net.tensors[0];
-  t[0].assign(input, input + static_cast<std::size_t>(in0.h) * in0.w * in0.c);
+  t[0].assign(elements(in0) + kSlack, 0);
+  std::copy_n(input, elements(in0), t[0].begin());
   for (std::size_t i = 0; i < m_net.ops.size(); ++i) {
     const QOp& op = m_net.ops[i];
     const Prepared& p = m_prep[i];
@@ -137,7 +217,7 @@ std::vector<std::int8_t> Engine::run(const std::int8_t* input, std::vector<MacTr
     const QTensor& out = m_net.tensors[op.out];
     const std::vector<std::int8_t>& src = t[op.in];
     std::vector<std::int8_t>& dst = t[op.out];
-    dst.assign(static_cast<std::size_t>(out.h) * out.w * out.c, 0);
+    dst.assign(elements(out) + kSlack, 0);
     switch (op.kind) {
       case OpKind::conv:
       case OpKind::fc: {
@@ -146,21 +226,8 @@ std::vector<std::int8_t> Engine::run(const std::int8_t* input, std::vector<MacTr
         const std::int64_t m = op.kind == OpKind::fc ? 1 : static_cast<std::int64_t>(out.h) * out.w;
         const std::int8_t* x = src.data();
         if (op.kind == OpKind::conv) {
-          cols.assign(static_cast<std::size_t>(m * k), 0);
-          for (int oy = 0; oy < out.h; ++oy)
-            for (int ox = 0; ox < out.w; ++ox) {
-              std::int8_t* row = cols.data() + (static_cast<std::int64_t>(oy) * out.w + ox) * k;
-              for (int ky = 0; ky < op.k; ++ky) {
-                const int iy = oy * op.stride - op.pad + ky;
-                if (iy < 0 || iy >= in.h) continue;
-                for (int kx = 0; kx < op.k; ++kx) {
-                  const int ix = ox * op.stride - op.pad + kx;
-                  if (ix < 0 || ix >= in.w) continue;
-                  std::copy_n(src.data() + (static_cast<std::size_t>(iy) * in.w + ix) * in.c, in.c,
-                              row + (static_cast<std::size_t>(ky) * op.k + kx) * in.c);
-                }
-              }
-            }
+          cols.resize(static_cast<std::size_t>(m * k) + kSlack);
+          copy_runs(p.im2col, src.data(), cols.data());
           x = cols.data();
         }
         acc.resize(static_cast<std::size_t>(m * n));
@@ -170,53 +237,63 @@ std::vector<std::int8_t> Engine::run(const std::int8_t* input, std::vector<MacTr
           gemm_exact_kernel(x, p.w, acc.data(), m);
         if (trace)
           trace->push_back({op.name, m, n, k, std::vector<std::int8_t>(x, x + m * k), p.w.w, acc});
-        for (std::int64_t r = 0; r < m; ++r)
-          for (std::int64_t c = 0; c < n; ++c)
-            dst[r * n + c] =
-                clamp8(apply_multiplier(static_cast<std::int64_t>(acc[r * n + c]) + op.bias[c],
-                                        p.requant[c]),
-                       op.relu);
+        p.output.run(acc.data(), m, dst.data());
         break;
       }
       case OpKind::maxpool:
-      case OpKind::avgpool:
+      case OpKind::avgpool: {
+        // Per output pixel, the window's part inside the input, channels innermost.
+        const bool max = op.kind == OpKind::maxpool;
+        const auto channels = static_cast<std::size_t>(out.c);
+        pool.resize(channels);
         for (int oy = 0; oy < out.h; ++oy)
-          for (int ox = 0; ox < out.w; ++ox)
-            for (int c = 0; c < out.c; ++c) {
-              std::int32_t best = -128, sum = 0;
-              for (int ky = 0; ky < op.k; ++ky)
-                for (int kx = 0; kx < op.k; ++kx) {
-                  const int iy = oy * op.stride + ky, ix = ox * op.stride + kx;
-                  if (iy >= in.h || ix >= in.w) continue;
-                  const std::int32_t v = src[(static_cast<std::size_t>(iy) * in.w + ix) * in.c + c];
-                  best = std::max(best, v);
-                  sum += v;
-                }
-              dst[(static_cast<std::size_t>(oy) * out.w + ox) * out.c + c] =
-                  op.kind == OpKind::maxpool ? static_cast<std::int8_t>(best)
-                                             : clamp8(apply_multiplier(sum, p.pool), false);
-            }
+          for (int ox = 0; ox < out.w; ++ox) {
+            std::fill(pool.begin(), pool.end(), max ? -128 : 0);
+            const int ky1 = std::min(op.k, in.h - oy * op.stride);
+            const int kx1 = std::min(op.k, in.w - ox * op.stride);
+            for (int ky = 0; ky < ky1; ++ky)
+              for (int kx = 0; kx < kx1; ++kx) {
+                const std::int8_t* v =
+                    src.data() +
+                    (static_cast<std::size_t>(oy * op.stride + ky) * in.w + ox * op.stride + kx) *
+                        in.c;
+                if (max)
+                  for (std::size_t c = 0; c < channels; ++c)
+                    pool[c] = std::max<std::int32_t>(pool[c], v[c]);
+                else
+                  for (std::size_t c = 0; c < channels; ++c) pool[c] += v[c];
+              }
+            std::int8_t* o = dst.data() + (static_cast<std::size_t>(oy) * out.w + ox) * channels;
+            for (std::size_t c = 0; c < channels; ++c)
+              o[c] = max ? static_cast<std::int8_t>(pool[c])
+                         : clamp8(apply_multiplier(pool[c], p.pool), false);
+          }
         break;
+      }
       case OpKind::add: {
         const std::vector<std::int8_t>& src2 = t[op.in2];
-        for (std::size_t e = 0; e < dst.size(); ++e)
+        for (std::size_t e = 0; e < elements(out); ++e)
           dst[e] = clamp8(apply_multiplier(src[e], p.add_a) + apply_multiplier(src2[e], p.add_b),
                           op.relu);
         break;
       }
     }
   }
-  std::vector<std::int8_t> out = t[m_net.ops.back().out];
-  if (tensors)
-    tensors->assign(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(m_net.tensors.size()));
-  return out;
+  const auto logical = [&](std::size_t i) {
+    const std::size_t size = std::min(t[i].size(), elements(m_net.tensors[i]));
+    return std::vector<std::int8_t>(t[i].begin(), t[i].begin() + static_cast<std::ptrdiff_t>(size));
+  };
+  if (tensors) {
+    tensors->clear();
+    for (std::size_t i = 0; i < m_net.tensors.size(); ++i) tensors->push_back(logical(i));
+  }
+  return logical(static_cast<std::size_t>(m_net.ops.back().out));
 }
 
 std::vector<std::int8_t> Engine::quantize_image(const std::uint8_t* pixels) const {
   const QTensor& in = m_net.tensors[0];
   std::vector<std::int8_t> q(static_cast<std::size_t>(in.h) * in.w * in.c);
-  for (std::size_t i = 0; i < q.size(); ++i)
-    q[i] = quantize(static_cast<float>(pixels[i]) / 255.0f, in.scale);
+  for (std::size_t i = 0; i < q.size(); ++i) q[i] = m_pixel[pixels[i]];
   return q;
 }
 

@@ -1,9 +1,11 @@
 // The functional int8 inference engine: conv (im2col + GEMM), fully connected, max/avg pooling,
 // residual add and requantization, with a multiplier table per MAC layer (or the exact int8
 // path), multithreaded over images. Bit-exact by construction: the same int32 accumulators as
-// the cycle-level model and the RTL for the same layer, inputs and multiplier.
+// the cycle-level model and the RTL for the same layer, inputs and multiplier. A conv's im2col is
+// planned once per layer as runs of the input (and of padding zeros), copied per image.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -35,6 +37,13 @@ struct MacTrace {
   std::vector<std::int8_t> x;     // M x K (im2col of the input)
   std::vector<std::int8_t> w;     // K x N
   std::vector<std::int32_t> acc;  // M x N accumulators (before bias and requantization)
+};
+
+/// A conv's im2col as runs in the order of the column matrix's bytes: `len` bytes of the input
+/// from offset `src`, or zeros where src < 0 (padding).
+struct Im2colRun {
+  std::int32_t src;
+  std::int32_t len;
 };
 
 class Engine {
@@ -73,12 +82,15 @@ class Engine {
     ExactWeights w;                        // K x N (signed), for the exact kernels
     std::vector<std::uint8_t> wu;          // K x N raw bytes (table index)
     std::vector<FixedMultiplier> requant;  // per output channel
+    Requantizer output;                    // bias, requantization, clamp (and ReLU)
     const PreparedTable* table = nullptr;  // null: exact int8 path
     FixedMultiplier add_a, add_b;          // add: input rescales
     FixedMultiplier pool;                  // avgpool: 1 / (k*k) and scale change
+    std::vector<Im2colRun> im2col;         // conv: the column matrix as runs
   };
-  QNet m_net;                                                               // the network
-  std::vector<Prepared> m_prep;                                             // per op
+  QNet m_net;                              // the network
+  std::array<std::int8_t, 256> m_pixel{};  // quantize_image: an 8-bit pixel's int8 value
+  std::vector<Prepared> m_prep;            // per op
   std::map<std::string, std::unique_ptr<mult::Table>> m_tables;             // loaded tables by name
   std::map<const mult::Table*, std::unique_ptr<PreparedTable>> m_prepared;  // for the kernels
 };

@@ -93,6 +93,31 @@ bool avx512_vbmi_available() {
          __builtin_cpu_supports("avx512dq");
 }
 
+AXPOD_AVX512 void requantize_avx512(const std::int32_t* acc, std::int64_t m, std::int64_t n,
+                                    const std::int64_t* bias, const std::int64_t* m0,
+                                    const std::int64_t* shift, const std::int64_t* half, bool relu,
+                                    std::int8_t* dst) {
+  // round_half_away(x * m0 / 2^s) as apply_multiplier: on |x * m0| with the sign put back.
+  const __m512i lo = _mm512_set1_epi64(relu ? 0 : -128), hi = _mm512_set1_epi64(127);
+  for (std::int64_t r = 0; r < m; ++r)
+    for (std::int64_t c = 0; c < n; c += 8) {
+      const std::int64_t left = n - c;
+      const auto mask = static_cast<__mmask8>(left >= 8 ? 0xFF : (1u << left) - 1u);
+      const __m512i x =
+          _mm512_add_epi64(_mm512_cvtepi32_epi64(_mm256_maskz_loadu_epi32(mask, acc + r * n + c)),
+                           _mm512_maskz_loadu_epi64(mask, bias + c));
+      const __m512i prod = _mm512_mullo_epi64(x, _mm512_maskz_loadu_epi64(mask, m0 + c));
+      const __m512i sign = _mm512_srai_epi64(prod, 63);
+      const __m512i mag = _mm512_sub_epi64(_mm512_xor_si512(prod, sign), sign);
+      const __m512i q =
+          _mm512_srlv_epi64(_mm512_add_epi64(mag, _mm512_maskz_loadu_epi64(mask, half + c)),
+                            _mm512_maskz_loadu_epi64(mask, shift + c));
+      const __m512i v = _mm512_sub_epi64(_mm512_xor_si512(q, sign), sign);
+      _mm512_mask_cvtepi64_storeu_epi8(dst + r * n + c, mask,
+                                       _mm512_min_epi64(_mm512_max_epi64(v, lo), hi));
+    }
+}
+
 // Few rows (a fully connected layer of one image): per row, each activation's row of the table
 // T(a, .) is looked up with 64 weight bytes at a time, the row's sums of 128 columns in
 // registers.

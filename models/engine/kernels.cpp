@@ -6,6 +6,8 @@
 #include <cstring>
 #include <limits>
 
+#include "common/error.h"
+
 namespace axpod::engine {
 
 PreparedTable::PreparedTable(const mult::Table& t) : m_products(t.products()) {
@@ -44,6 +46,31 @@ ExactWeights::ExactWeights(const std::int8_t* weights, std::int64_t k_, std::int
   for (std::int64_t kk = 0; kk < k; ++kk)
     for (std::int64_t j = 0; j < n; ++j)
       shift_comp[static_cast<std::size_t>(j)] -= 128 * w[kk * n + j];
+}
+
+Requantizer::Requantizer(const std::vector<std::int32_t>& bias,
+                         const std::vector<FixedMultiplier>& mult, bool relu)
+    : m_n(static_cast<std::int64_t>(mult.size())), m_relu(relu), m_bias32(bias), m_mult(mult) {
+  if (bias.size() != mult.size()) throw Error("requantizer: bias and multipliers differ in count");
+  m_simple = true;
+  for (std::size_t c = 0; c < mult.size(); ++c) {
+    const int s = 31 - mult[c].shift;
+    m_simple = m_simple && s >= 1 && s <= 62;
+    m_bias.push_back(bias[c]);
+    m_m0.push_back(mult[c].m0);
+    m_shift.push_back(s);
+    m_half.push_back(s >= 1 && s <= 62 ? std::int64_t{1} << (s - 1) : 0);
+  }
+}
+
+void Requantizer::run_portable(const std::int32_t* acc, std::int64_t m, std::int8_t* dst) const {
+  const std::int32_t lo = m_relu ? 0 : -128;
+  for (std::int64_t r = 0; r < m; ++r)
+    for (std::int64_t c = 0; c < m_n; ++c) {
+      const std::int32_t v =
+          apply_multiplier(static_cast<std::int64_t>(acc[r * m_n + c]) + m_bias32[c], m_mult[c]);
+      dst[r * m_n + c] = static_cast<std::int8_t>(std::clamp(v, lo, 127));
+    }
 }
 
 namespace {
@@ -87,6 +114,15 @@ void gemm_table_kernel(const std::int8_t* x, const std::uint8_t* wu, std::int32_
     return;
   }
   gemm_table_portable(x, wu, acc, m, n, k, t.products(), t.zero_row_zero());
+}
+
+void Requantizer::run(const std::int32_t* acc, std::int64_t m, std::int8_t* dst) const {
+  if (m_simple && use_avx512()) {
+    detail::requantize_avx512(acc, m, m_n, m_bias.data(), m_m0.data(), m_shift.data(),
+                              m_half.data(), m_relu, dst);
+    return;
+  }
+  run_portable(acc, m, dst);
 }
 
 void gemm_exact_kernel(const std::int8_t* x, const ExactWeights& w, std::int32_t* acc,

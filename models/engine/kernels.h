@@ -2,19 +2,22 @@
 //   table (approximate) products: an AVX-512 VBMI kernel (each weight's column of the table held
 //     as byte planes in registers, 64 products per lookup instruction), else portable C++;
 //   exact int8 products: an AVX-512 VNNI kernel (u8 x s8 dot products of four, activations
-//     shifted to u8 and the shift taken back per column), else portable C++. (oneDNN's
-//     u8 x s8 GEMM, measured here, ran 11-109 GMAC/s on the engine's shapes against this
-//     kernel's 50-370, and oneDNN's notes on int8 computations warn of intermediate saturation
-//     on CPUs without VNNI.)
+//     shifted to u8 and the shift taken back per column; layers of at most 8 columns put two
+//     rows in a vector), else portable C++. (oneDNN's u8 x s8 GEMM, measured here, ran
+//     11-109 GMAC/s on the engine's shapes against this kernel's 50-370 then (183-386 now), and
+//     oneDNN's notes on int8 computations warn of intermediate saturation on CPUs without VNNI.)
+//   the output stage (bias, requantization, clamp): AVX-512, 8 outputs in 64-bit lanes.
 // Every kernel gives the same int32 sums (integer arithmetic; tests compare them with the
-// scalar reference on random tables, edge shapes and zero rows). AXPOD_GEMM=portable in the
-// environment (or set_portable_kernels) forces the portable ones.
+// scalar reference on random tables, edge shapes and zero rows), and the output stage the same
+// int8 values. AXPOD_GEMM=portable in the environment (or set_portable_kernels) forces the
+// portable ones.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <vector>
 
+#include "engine/qnet.h"
 #include "mult/table.h"
 
 namespace axpod::engine {
@@ -60,6 +63,29 @@ struct ExactWeights {
   std::int64_t k = 0, n = 0;
 };
 
+/// A MAC layer's output stage, prepared once per layer: dst[r][c] = clamp8(apply_multiplier(
+/// acc[r][c] + bias[c], mult[c])) (to [0, 127] after a ReLU), for n columns. The AVX-512 version
+/// takes 8 outputs at a time in exact 64-bit arithmetic; columns whose multiplier shifts left or
+/// by 63 bits or more take the portable one (the reference).
+class Requantizer {
+ public:
+  Requantizer() = default;
+  Requantizer(const std::vector<std::int32_t>& bias, const std::vector<FixedMultiplier>& mult,
+              bool relu);
+  /// acc: m x n; dst: m x n.
+  void run(const std::int32_t* acc, std::int64_t m, std::int8_t* dst) const;
+  /// The portable version (the reference).
+  void run_portable(const std::int32_t* acc, std::int64_t m, std::int8_t* dst) const;
+
+ private:
+  std::int64_t m_n = 0;
+  bool m_relu = false;
+  bool m_simple = false;  // every column's right shift in [1, 62]
+  std::vector<std::int32_t> m_bias32;
+  std::vector<FixedMultiplier> m_mult;
+  std::vector<std::int64_t> m_bias, m_m0, m_shift, m_half;  // 64-bit lanes for the kernel
+};
+
 /// acc (m x n) = sum over k of T(x[i][k], w[k][j]), x int8 (m x k), wu the raw weight bytes
 /// (k x n); acc is overwritten.
 void gemm_table_kernel(const std::int8_t* x, const std::uint8_t* wu, std::int32_t* acc,
@@ -87,6 +113,9 @@ namespace detail {
 bool avx512_vbmi_available();
 void gemm_table_avx512(const std::int8_t* x, const std::uint8_t* wu, std::int32_t* acc,
                        std::int64_t m, std::int64_t n, std::int64_t k, const PreparedTable& t);
+void requantize_avx512(const std::int32_t* acc, std::int64_t m, std::int64_t n,
+                       const std::int64_t* bias, const std::int64_t* m0, const std::int64_t* shift,
+                       const std::int64_t* half, bool relu, std::int8_t* dst);
 bool avx512_vnni_available();
 /// w (k x n) as 16-column blocks of groups of four reductions (zero-padded).
 std::vector<std::int8_t> pack_vnni(const std::int8_t* w, std::int64_t k, std::int64_t n);

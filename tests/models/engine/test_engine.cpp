@@ -277,6 +277,111 @@ TEST(Engine, ConvIm2colAgreesWithTheAcceleratorLowering) {
   EXPECT_EQ(im2col(net.layers[0], in), tr[0].x);
 }
 
+// The engine's im2col (copied as runs of the input, 16 bytes at a time, with slack past each
+// buffer) lowers every padding, stride, kernel and channel count as the accelerator models do,
+// including kernel rows wholly in the padding and windows reaching past the input.
+TEST(Engine, Im2colRunsAgreeOnEveryConvShape) {
+  struct Conv {
+    int h, w, c, k, stride, pad;
+  };
+  for (const Conv& cv : {Conv{28, 28, 1, 5, 1, 2}, Conv{12, 12, 6, 5, 1, 0}, Conv{7, 9, 3, 3, 2, 1},
+                         Conv{5, 5, 17, 3, 1, 3}, Conv{6, 4, 2, 4, 3, 2}, Conv{1, 1, 40, 1, 1, 0},
+                         Conv{9, 9, 1, 7, 2, 4}, Conv{3, 8, 33, 2, 2, 1}}) {
+    SCOPED_TRACE(std::to_string(cv.h) + "x" + std::to_string(cv.w) + "x" + std::to_string(cv.c) +
+                 " k" + std::to_string(cv.k) + " s" + std::to_string(cv.stride) + " p" +
+                 std::to_string(cv.pad));
+    const int oh = (cv.h + 2 * cv.pad - cv.k) / cv.stride + 1;
+    const int ow = (cv.w + 2 * cv.pad - cv.k) / cv.stride + 1;
+    QNet n;
+    n.name = "conv";
+    n.classes = 3;
+    n.tensors = {{cv.h, cv.w, cv.c, 0.02f}, {oh, ow, 3, 0.05f}};
+    QOp op;
+    op.name = "c";
+    op.kind = OpKind::conv;
+    op.in = 0;
+    op.out = 1;
+    op.k = cv.k;
+    op.stride = cv.stride;
+    op.pad = cv.pad;
+    std::mt19937_64 rng(static_cast<std::uint64_t>(cv.h * 100 + cv.c));
+    for (int i = 0; i < cv.k * cv.k * cv.c * 3; ++i)
+      op.weights.push_back(static_cast<std::int8_t>(rng()));
+    op.wscale.assign(3, 0.01f);
+    op.bias.assign(3, 0);
+    n.ops.push_back(op);
+    const Engine e(n);
+    std::vector<std::int8_t> in(static_cast<std::size_t>(cv.h) * cv.w * cv.c);
+    for (auto& v : in) v = static_cast<std::int8_t>(rng() | 1);  // no zero: padding shows
+    std::vector<MacTrace> tr;
+    std::vector<std::vector<std::int8_t>> tensors;
+    const auto out = e.run(in.data(), &tr, &tensors);
+    ASSERT_EQ(tr.size(), 1u);
+    EXPECT_EQ(tr[0].x, im2col(n.workload().layers[0], in));
+    // What run returns and shows is the tensors' own size, not the slack past them.
+    EXPECT_EQ(out.size(), static_cast<std::size_t>(oh) * ow * 3);
+    ASSERT_EQ(tensors.size(), 2u);
+    EXPECT_EQ(tensors[0], in);
+    EXPECT_EQ(tensors[1], out);
+    // Weights for a smaller window than the op's: an error, not a copy past the columns.
+    n.ops[0].weights.resize(n.ops[0].weights.size() / 2);
+    EXPECT_THROW(Engine{n}, Error);
+  }
+}
+
+// An image's pixels (value / 255) quantize as quantize() does, for every 8-bit value.
+TEST(Engine, QuantizesEveryPixelValueAsQuantizeDoes) {
+  QNet n = random_net(3);
+  n.tensors[0] = {16, 16, 1, 0.0173f};
+  const Engine e(n);
+  std::vector<std::uint8_t> pixels(256);
+  for (int v = 0; v < 256; ++v) pixels[static_cast<std::size_t>(v)] = static_cast<std::uint8_t>(v);
+  const auto q = e.quantize_image(pixels.data());
+  for (int v = 0; v < 256; ++v)
+    EXPECT_EQ(q[static_cast<std::size_t>(v)], quantize(static_cast<float>(v) / 255.0f, 0.0173f));
+}
+
+// Max and average pooling against their definition, with windows that reach past the input's
+// bottom and right edges (7 x 5 input, 3 x 3 windows, stride 2) and 3 channels.
+TEST(Engine, PoolingFollowsItsDefinitionAtTheEdges) {
+  for (OpKind kind : {OpKind::maxpool, OpKind::avgpool}) {
+    QNet n;
+    n.name = "pool";
+    n.classes = 3;
+    const int h = 7, w = 5, c = 3, k = 3, stride = 2, oh = 4, ow = 3;
+    n.tensors = {{h, w, c, 0.02f}, {oh, ow, c, kind == OpKind::maxpool ? 0.02f : 0.03f}};
+    QOp op;
+    op.name = "p";
+    op.kind = kind;
+    op.in = 0;
+    op.out = 1;
+    op.k = k;
+    op.stride = stride;
+    n.ops.push_back(op);
+    const Engine e(n);
+    std::mt19937_64 rng(4);
+    std::vector<std::int8_t> in(static_cast<std::size_t>(h * w * c));
+    for (auto& v : in) v = static_cast<std::int8_t>(rng());
+    const auto out = e.run(in.data());
+    ASSERT_EQ(out.size(), static_cast<std::size_t>(oh * ow * c));
+    const auto avg = quantize_multiplier(0.02 / 0.03 / (k * k));
+    for (int oy = 0; oy < oh; ++oy)
+      for (int ox = 0; ox < ow; ++ox)
+        for (int ch = 0; ch < c; ++ch) {
+          int best = -128, sum = 0;
+          for (int y = oy * stride; y < std::min(h, oy * stride + k); ++y)
+            for (int x = ox * stride; x < std::min(w, ox * stride + k); ++x) {
+              best = std::max<int>(best, in[static_cast<std::size_t>((y * w + x) * c + ch)]);
+              sum += in[static_cast<std::size_t>((y * w + x) * c + ch)];
+            }
+          const int want =
+              kind == OpKind::maxpool ? best : std::clamp(apply_multiplier(sum, avg), -128, 127);
+          EXPECT_EQ(out[static_cast<std::size_t>((oy * ow + ox) * c + ch)], want)
+              << oy << "," << ox << "," << ch;
+        }
+  }
+}
+
 // The functional engine and the cycle-level model give identical int32 outputs for every MAC
 // layer of a quantized network (DESIGN.md, numeric contract), exact and approximate.
 TEST(Engine, MacLayersMatchTheCycleLevelModelBitForBit) {

@@ -8,8 +8,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <limits>
 #include <random>
 
+#include "common/error.h"
 #include "engine/gemm.h"
 #include "mult/registry.h"
 
@@ -149,6 +151,49 @@ TEST(Kernels, NoKernelReadsPastItsOperands) {
         EXPECT_EQ(got, want);
       }
   ::munmap(mem, 2 * page);
+}
+
+// The vectorized output stage against the portable one (apply_multiplier, clamp8): sums at the
+// int32 extremes, biases, multipliers from 1e-7 to 3 (right shifts from 1 to 54), rounding ties,
+// widths around the 8-lane vectors, with and without ReLU; a column whose shift is out of the
+// kernel's range (a multiplier below 2^-32) sends the layer to the portable version.
+TEST(Kernels, RequantizerEqualsThePortableOutputStage) {
+  std::mt19937_64 rng(21);
+  for (std::int64_t n : {1, 5, 8, 9, 16, 23})
+    for (bool relu : {false, true})
+      for (bool tiny : {false, true}) {
+        SCOPED_TRACE(std::to_string(n) + (relu ? " relu" : "") + (tiny ? " tiny" : ""));
+        std::vector<std::int32_t> bias(static_cast<std::size_t>(n));
+        std::vector<FixedMultiplier> mult;
+        const double scales[] = {1e-7, 3e-5, 0.0042, 0.5, 0.999, 1.0, 3.0};
+        for (std::int64_t c = 0; c < n; ++c) {
+          bias[static_cast<std::size_t>(c)] = static_cast<std::int32_t>(rng() % 20001) - 10000;
+          mult.push_back(quantize_multiplier(scales[rng() % 7] * (1 + 0.001 * (rng() % 100))));
+        }
+        if (tiny) mult[0] = quantize_multiplier(1e-11);
+        const std::int64_t m = 37;
+        std::vector<std::int32_t> acc(static_cast<std::size_t>(m * n));
+        for (auto& a : acc) a = static_cast<std::int32_t>(rng());
+        acc[0] = std::numeric_limits<std::int32_t>::max();
+        acc[1 % acc.size()] = std::numeric_limits<std::int32_t>::min();
+        for (std::size_t i = 2; i < acc.size(); i += 5) acc[i] = static_cast<std::int32_t>(i) - 40;
+        const Requantizer q(bias, mult, relu);
+        std::vector<std::int8_t> want(acc.size(), 99), got(acc.size(), 99);
+        q.run_portable(acc.data(), m, want.data());
+        q.run(acc.data(), m, got.data());
+        ASSERT_EQ(got, want);
+        // The reference itself: apply_multiplier and the clamp, output by output.
+        for (std::int64_t r = 0; r < m; ++r)
+          for (std::int64_t c = 0; c < n; ++c) {
+            const std::int32_t v = apply_multiplier(
+                static_cast<std::int64_t>(acc[static_cast<std::size_t>(r * n + c)]) +
+                    bias[static_cast<std::size_t>(c)],
+                mult[static_cast<std::size_t>(c)]);
+            ASSERT_EQ(want[static_cast<std::size_t>(r * n + c)],
+                      std::clamp(v, relu ? 0 : -128, 127));
+          }
+      }
+  EXPECT_THROW(Requantizer({1, 2}, {quantize_multiplier(0.5)}, false), Error);
 }
 
 TEST(Kernels, PortableKernelsCanBeForced) {

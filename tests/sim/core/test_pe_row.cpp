@@ -15,7 +15,8 @@ TEST(PeRow, VectorizedRowEqualsThePortableOne) {
   if (!pe_row_avx512_available()) GTEST_SKIP() << "no AVX-512 here";
   std::mt19937_64 rng(5);
   std::vector<std::int32_t> table(65536);
-  for (auto& t : table) t = static_cast<std::int32_t>(rng());
+  // Products in the 17-bit signed range and sums well inside int32, as in the array.
+  for (auto& t : table) t = static_cast<std::int32_t>(rng() % 131071) - 65535;
   constexpr int kCols = 70;
   std::vector<std::int8_t> a(kCols), w(kCols);
   std::vector<std::uint8_t> av(kCols), wv(kCols);
@@ -26,7 +27,7 @@ TEST(PeRow, VectorizedRowEqualsThePortableOne) {
       w[c] = rng() % 7 == 0 ? 0 : static_cast<std::int8_t>(rng());
       av[c] = rng() % 4 != 0;
       wv[c] = rng() % 6 != 0;
-      above[c] = static_cast<std::int32_t>(rng());
+      above[c] = static_cast<std::int32_t>(rng() % 2000001) - 1000000;
     }
     for (bool first : {false, true})
       for (int lo : {0, 1, 15, 16, 17, 40})
