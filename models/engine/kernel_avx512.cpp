@@ -4,7 +4,9 @@
 // 64 bytes at once in 128 of them (index bits 0-6), a blend on bit 7 picks the half, and the two
 // planes interleave into int16 products that widen into int32 sums. Activations are transposed
 // (k x rows) so 64 rows of one kk are one load; each column's sums stay in registers over the
-// whole reduction, 128 rows at a time, and are un-permuted into acc at the end (the interleave
+// whole reduction, up to 256 rows at a time (the planes of all 256 weights take 128 KB, more
+// than L1: each weight's planes are loaded once for as many rows as the registers hold, and
+// prefetched a few reductions ahead), and are un-permuted into acc at the end (the interleave
 // and widening put row r of a 64-row chunk in lane kLane[r]).
 // GCC 12's intrinsics pass an "undefined" vector through casts and widenings, which
 // -Wmaybe-uninitialized reports once they are inlined here (a false positive).
@@ -56,6 +58,48 @@ AXPOD_AVX512 inline void lookup_add(const __m512i idx, const __m512i (&lo)[4],
   sum[1] = _mm512_add_epi32(sum[1], widen(upper_half(u0)));
   sum[2] = _mm512_add_epi32(sum[2], widen(_mm512_castsi512_si256(u1)));
   sum[3] = _mm512_add_epi32(sum[3], widen(upper_half(u1)));
+}
+
+// Planes are fetched into L1 this many reductions ahead of their lookups.
+constexpr std::int64_t kPrefetch = 4;
+AXPOD_AVX512 inline void prefetch_planes(const PreparedTable& t, std::uint8_t w) {
+  const char* lo = reinterpret_cast<const char*>(t.lo(w));
+  const char* hi = reinterpret_cast<const char*>(t.hi(w));
+  for (int b = 0; b < 256; b += 64) {
+    _mm_prefetch(lo + b, _MM_HINT_T0);
+    _mm_prefetch(hi + b, _MM_HINT_T0);
+  }
+}
+
+// Chunks [c, c + G) of one output column: each weight's planes are loaded once for G x 64 rows
+// (the planes of all 256 weights, 128 KB, live in L2, not L1). w: the column's weights, stride n.
+constexpr std::int64_t kColumnChunks = 4;
+template <int G>
+AXPOD_AVX512 inline void column_chunks(const std::uint8_t* xt, std::int64_t mp, std::int64_t c,
+                                       std::int64_t k, const std::uint8_t* w, std::int64_t n,
+                                       const PreparedTable& t, bool skip_zero, std::int32_t* col) {
+  __m512i sum[4 * G];
+  for (auto& s : sum) s = _mm512_setzero_si512();
+  for (std::int64_t kk = 0; kk < k; ++kk) {
+    const std::uint8_t* row = xt + kk * mp + c * kChunk;
+    __m512i idx[G];
+    __m512i any = _mm512_setzero_si512();
+    for (int g = 0; g < G; ++g) {
+      idx[g] = _mm512_loadu_si512(row + g * kChunk);
+      any = _mm512_or_si512(any, idx[g]);
+    }
+    // Chunks of zero activations add T(0, w) = 0 when row 0 of the table is zero.
+    if (skip_zero && _mm512_test_epi8_mask(any, _mm512_set1_epi8(-1)) == 0) continue;
+    if (kk + kPrefetch < k) prefetch_planes(t, w[(kk + kPrefetch) * n]);
+    const std::uint8_t wv = w[kk * n];
+    const std::uint8_t *pl = t.lo(wv), *ph = t.hi(wv);
+    const __m512i lo[4] = {_mm512_loadu_si512(pl), _mm512_loadu_si512(pl + 64),
+                           _mm512_loadu_si512(pl + 128), _mm512_loadu_si512(pl + 192)};
+    const __m512i hi[4] = {_mm512_loadu_si512(ph), _mm512_loadu_si512(ph + 64),
+                           _mm512_loadu_si512(ph + 128), _mm512_loadu_si512(ph + 192)};
+    for (int g = 0; g < G; ++g) lookup_add(idx[g], lo, hi, sum + 4 * g);
+  }
+  for (int a = 0; a < 4 * G; ++a) _mm512_storeu_si512(col + c * kChunk + a * 16, sum[a]);
 }
 
 // xt (k x ld) = the raw bytes of x (m x k) transposed, 8 x 8 blocks through byte unpacks.
@@ -140,6 +184,13 @@ AXPOD_AVX512 void gemm_table_rows(const std::int8_t* x, const std::uint8_t* wu, 
       __m512i sum[8];
       for (auto& s : sum) s = _mm512_setzero_si512();
       for (std::int64_t kk = 0; kk < k; ++kk) {
+        if (kk + kPrefetch < k) {
+          const auto next = static_cast<std::uint8_t>(xr[kk + kPrefetch]);
+          for (int b = 0; b < 256; b += 64) {
+            _mm_prefetch(reinterpret_cast<const char*>(t.row_lo(next)) + b, _MM_HINT_T0);
+            _mm_prefetch(reinterpret_cast<const char*>(t.row_hi(next)) + b, _MM_HINT_T0);
+          }
+        }
         const auto a = static_cast<std::uint8_t>(xr[kk]);
         if (skip_zero && a == 0) continue;
         const std::uint8_t *pl = t.row_lo(a), *ph = t.row_hi(a);
@@ -186,27 +237,26 @@ AXPOD_AVX512 void gemm_table_avx512(const std::int8_t* x, const std::uint8_t* wu
   // A chunk of zero activations adds T(0, w) = 0 when row 0 of the table is zero.
   const bool skip_zero = t.zero_row_zero();
   for (std::int64_t j = 0; j < n; ++j) {
-    for (std::int64_t c = 0; c < chunks; c += 2) {
-      const bool two = c + 1 < chunks;
-      __m512i sum[8];
-      for (auto& s : sum) s = _mm512_setzero_si512();
-      for (std::int64_t kk = 0; kk < k; ++kk) {
-        const std::uint8_t* row = xt.data() + kk * mp + c * kChunk;
-        const __m512i i0 = _mm512_loadu_si512(row);
-        const __m512i i1 = two ? _mm512_loadu_si512(row + kChunk) : _mm512_setzero_si512();
-        if (skip_zero && _mm512_test_epi8_mask(_mm512_or_si512(i0, i1), _mm512_set1_epi8(-1)) == 0)
-          continue;
-        const std::uint8_t w = wu[kk * n + j];
-        const std::uint8_t *pl = t.lo(w), *ph = t.hi(w);
-        const __m512i lo[4] = {_mm512_loadu_si512(pl), _mm512_loadu_si512(pl + 64),
-                               _mm512_loadu_si512(pl + 128), _mm512_loadu_si512(pl + 192)};
-        const __m512i hi[4] = {_mm512_loadu_si512(ph), _mm512_loadu_si512(ph + 64),
-                               _mm512_loadu_si512(ph + 128), _mm512_loadu_si512(ph + 192)};
-        lookup_add(i0, lo, hi, sum);
-        if (two) lookup_add(i1, lo, hi, sum + 4);
+    // Groups of at most kColumnChunks chunks, as even as they come (13 chunks: 4, 3, 3, 3).
+    const std::int64_t groups = (chunks + kColumnChunks - 1) / kColumnChunks;
+    for (std::int64_t g = 0, c = 0; g < groups; ++g) {
+      const std::int64_t size = chunks / groups + (g < chunks % groups ? 1 : 0);
+      const std::int64_t c0 = c;
+      c += size;
+      switch (size) {
+        case 4:
+          column_chunks<4>(xt.data(), mp, c0, k, wu + j, n, t, skip_zero, col.data());
+          break;
+        case 3:
+          column_chunks<3>(xt.data(), mp, c0, k, wu + j, n, t, skip_zero, col.data());
+          break;
+        case 2:
+          column_chunks<2>(xt.data(), mp, c0, k, wu + j, n, t, skip_zero, col.data());
+          break;
+        default:
+          column_chunks<1>(xt.data(), mp, c0, k, wu + j, n, t, skip_zero, col.data());
+          break;
       }
-      for (int a = 0; a < (two ? 8 : 4); ++a)
-        _mm512_storeu_si512(col.data() + c * kChunk + a * 16, sum[a]);
     }
     for (std::int64_t i = 0; i < m; ++i)
       acc[i * n + j] = col[static_cast<std::size_t>((i / kChunk) * kChunk +
