@@ -62,12 +62,10 @@ AXPOD_AVX512 inline void lookup_add(const __m512i idx, const __m512i (&lo)[4],
 
 // Planes are fetched into L1 this many reductions ahead of their lookups.
 constexpr std::int64_t kPrefetch = 4;
-AXPOD_AVX512 inline void prefetch_planes(const PreparedTable& t, std::uint8_t w) {
-  const char* lo = reinterpret_cast<const char*>(t.lo(w));
-  const char* hi = reinterpret_cast<const char*>(t.hi(w));
+AXPOD_AVX512 inline void prefetch_planes(const std::uint8_t* lo, const std::uint8_t* hi) {
   for (int b = 0; b < 256; b += 64) {
-    _mm_prefetch(lo + b, _MM_HINT_T0);
-    _mm_prefetch(hi + b, _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(lo) + b, _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(hi) + b, _MM_HINT_T0);
   }
 }
 
@@ -90,7 +88,10 @@ AXPOD_AVX512 inline void column_chunks(const std::uint8_t* xt, std::int64_t mp, 
     }
     // Chunks of zero activations add T(0, w) = 0 when row 0 of the table is zero.
     if (skip_zero && _mm512_test_epi8_mask(any, _mm512_set1_epi8(-1)) == 0) continue;
-    if (kk + kPrefetch < k) prefetch_planes(t, w[(kk + kPrefetch) * n]);
+    if (kk + kPrefetch < k) {
+      const std::uint8_t next = w[(kk + kPrefetch) * n];
+      prefetch_planes(t.lo(next), t.hi(next));
+    }
     const std::uint8_t wv = w[kk * n];
     const std::uint8_t *pl = t.lo(wv), *ph = t.hi(wv);
     const __m512i lo[4] = {_mm512_loadu_si512(pl), _mm512_loadu_si512(pl + 64),
@@ -186,10 +187,7 @@ AXPOD_AVX512 void gemm_table_rows(const std::int8_t* x, const std::uint8_t* wu, 
       for (std::int64_t kk = 0; kk < k; ++kk) {
         if (kk + kPrefetch < k) {
           const auto next = static_cast<std::uint8_t>(xr[kk + kPrefetch]);
-          for (int b = 0; b < 256; b += 64) {
-            _mm_prefetch(reinterpret_cast<const char*>(t.row_lo(next)) + b, _MM_HINT_T0);
-            _mm_prefetch(reinterpret_cast<const char*>(t.row_hi(next)) + b, _MM_HINT_T0);
-          }
+          prefetch_planes(t.row_lo(next), t.row_hi(next));
         }
         const auto a = static_cast<std::uint8_t>(xr[kk]);
         if (skip_zero && a == 0) continue;
