@@ -113,15 +113,13 @@ Engine::Engine(QNet net) : m_net(std::move(net)), m_prep(m_net.ops.size()) {
             quantize_multiplier(static_cast<double>(in.scale) * op.wscale[oc] / out.scale));
       p.output = Requantizer(op.bias, p.requant, op.relu);
       if (op.kind == OpKind::conv) {
-        p.im2col = im2col_runs(op, in, out);
-        std::int64_t bytes = 0;
-        for (const auto& r : p.im2col) bytes += r.len;
-        if (bytes != static_cast<std::int64_t>(out.h) * out.w * static_cast<std::int64_t>(k))
+        // The runs fill out.h x out.w rows of op.k x op.k x in.c bytes: the GEMM's k must match.
+        if (static_cast<std::int64_t>(k) != static_cast<std::int64_t>(op.k) * op.k * in.c)
           throw Error("network '" + m_net.name + "': conv '" + op.name + "' has " +
                       std::to_string(k) + " weights per output channel, its " +
                       std::to_string(op.k) + "x" + std::to_string(op.k) + "x" +
-                      std::to_string(in.c) + " window needs " +
-                      std::to_string(op.k * op.k * in.c));
+                      std::to_string(in.c) + " window needs " + std::to_string(op.k * op.k * in.c));
+        p.im2col = im2col_runs(op, in, out);
       }
     } else if (op.kind == OpKind::add) {
       const QTensor& in2 = m_net.tensors[op.in2];

@@ -50,7 +50,7 @@ ExactWeights::ExactWeights(const std::int8_t* weights, std::int64_t k_, std::int
 
 Requantizer::Requantizer(const std::vector<std::int32_t>& bias,
                          const std::vector<FixedMultiplier>& mult, bool relu)
-    : m_n(static_cast<std::int64_t>(mult.size())), m_relu(relu), m_bias32(bias), m_mult(mult) {
+    : m_n(static_cast<std::int64_t>(mult.size())), m_relu(relu), m_mult(mult) {
   if (bias.size() != mult.size()) throw Error("requantizer: bias and multipliers differ in count");
   m_simple = true;
   for (std::size_t c = 0; c < mult.size(); ++c) {
@@ -68,7 +68,7 @@ void Requantizer::run_portable(const std::int32_t* acc, std::int64_t m, std::int
   for (std::int64_t r = 0; r < m; ++r)
     for (std::int64_t c = 0; c < m_n; ++c) {
       const std::int32_t v =
-          apply_multiplier(static_cast<std::int64_t>(acc[r * m_n + c]) + m_bias32[c], m_mult[c]);
+          apply_multiplier(static_cast<std::int64_t>(acc[r * m_n + c]) + m_bias[c], m_mult[c]);
       dst[r * m_n + c] = static_cast<std::int8_t>(std::clamp(v, lo, 127));
     }
 }

@@ -81,7 +81,6 @@ class Requantizer {
   std::int64_t m_n = 0;
   bool m_relu = false;
   bool m_simple = false;  // every column's right shift in [1, 62]
-  std::vector<std::int32_t> m_bias32;
   std::vector<FixedMultiplier> m_mult;
   std::vector<std::int64_t> m_bias, m_m0, m_shift, m_half;  // 64-bit lanes for the kernel
 };
